@@ -1,0 +1,78 @@
+"""Dependency direction (design section 2): the pure core does no I/O and never imports an edge."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+PKG = Path(__file__).resolve().parent.parent / "scheduler_agent"
+
+# Pure core: no network, disk, environment or clock reads.
+CORE = {"models", "errors", "slots", "recurrence", "tzmap", "itip", "timeparse", "negotiation", "compose", "triage"}
+EDGE_ONLY = {
+    "httpx",
+    "sqlite3",
+    "smtplib",
+    "socket",
+    "aiosmtpd",
+    "apscheduler",
+    "langchain",
+    "langchain_core",
+    "requests",
+    "os",
+    "subprocess",
+    "asyncio",
+    "threading",
+}
+BANNED_CALLS = {"datetime.now", "date.today", "time.time", "datetime.utcnow", "os.environ", "time.monotonic"}
+
+
+def _imports(path: Path) -> set[str]:
+    tree = ast.parse(path.read_text())
+    names: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names.update(a.name for a in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            if node.level:
+                names.add("." * node.level + (node.module or ""))
+            elif node.module:
+                names.add(node.module)
+    return names
+
+
+def _dotted_calls(path: Path) -> set[str]:
+    tree = ast.parse(path.read_text())
+    found: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name):
+            found.add(f"{node.value.id}.{node.attr}")
+    return found
+
+
+def test_core_modules_import_no_edges() -> None:
+    for name in CORE:
+        path = PKG / f"{name}.py"
+        if not path.exists():
+            continue
+        for imported in _imports(path):
+            top = imported.lstrip(".").split(".")[0]
+            assert top not in EDGE_ONLY, f"{name}.py imports {imported}"
+            if imported.startswith("."):
+                assert top in CORE or top == "", f"core module {name}.py imports edge module {imported}"
+        bad = _dotted_calls(path) & BANNED_CALLS
+        assert not bad, f"{name}.py reads the clock or environment: {bad}"
+
+
+def test_account_server_and_agent_stay_apart() -> None:
+    server = PKG / "account_server"
+    for path in server.rglob("*.py"):
+        for imported in _imports(path):
+            top = imported.lstrip(".").split(".")[0]
+            if imported.startswith(".."):
+                assert top in CORE | {"config", "clock", ""}, f"{path.name} imports agent-side {imported}"
+    for path in PKG.glob("*.py"):
+        if path.name == "cli.py":
+            continue
+        for imported in _imports(path):
+            assert "account_server" not in imported, f"{path.name} imports the account server"
