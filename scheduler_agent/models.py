@@ -140,3 +140,54 @@ class RequestContext:
 
     def __post_init__(self) -> None:
         require_aware(self.now, "RequestContext.now")
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class AttachmentInfo:
+    """An attachment's metadata as the v3 API reports it; content is fetched separately when needed."""
+
+    id: str
+    filename: str = ""
+    content_type: str = "application/octet-stream"
+    size: int = 0
+
+    @property
+    def is_calendar(self) -> bool:
+        return self.content_type.split(";")[0].strip().lower() == "text/calendar" or self.filename.lower().endswith(
+            ".ics"
+        )
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class InboundMessage:
+    """One mail as the agent sees it: the v3 Message object, reduced to what triage and understanding need.
+
+    `headers` keeps the original order and case of names (v3 `fields=include_headers`); `date` is the
+    server's receive time; `body` is HTML when the mail had an HTML part (as v3 reports it).
+    """
+
+    id: str
+    thread_id: str
+    subject: str = ""
+    sender: Person | None = None
+    to: tuple[Person, ...] = ()
+    cc: tuple[Person, ...] = ()
+    reply_to: tuple[Person, ...] = ()
+    date: datetime
+    body: str = ""
+    snippet: str = ""
+    headers: tuple[tuple[str, str], ...] = ()
+    attachments: tuple[AttachmentInfo, ...] = ()
+    unread: bool = True
+    folders: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        require_aware(self.date, "InboundMessage.date")
+
+    def header(self, name: str) -> str | None:
+        """First value of a header, case-insensitively; None when absent."""
+        wanted = name.lower()
+        for key, value in self.headers:
+            if key.lower() == wanted:
+                return value
+        return None
