@@ -36,10 +36,65 @@ HANDLERS: dict[str, Handler] = {
     "parse": _not_yet(4),
     "slots": _not_yet(3),
     "status": _not_yet(5),
-    "account": _not_yet(2),
+    "account": lambda args, settings: _cmd_account(args, settings),
     "doctor": _not_yet(5),
     "bench": _not_yet(2),
 }
+
+
+def _cmd_account(args: argparse.Namespace, settings: Settings) -> int:
+    """account serve | create | list: the self-hosted Agent Account server and its accounts."""
+    import json
+    import signal
+    import threading
+    from pathlib import Path
+
+    from .account_server.grants import create_grant, grant_json
+    from .account_server.http import ApiError
+    from .account_server.server import AccountServer
+    from .config import split_hostport
+
+    data_dir = Path(args.data or settings.backend.data_dir)
+    if args.account_command == "serve":
+        server = AccountServer(data_dir, smarthost=settings.backend.smarthost)
+        http_host, http_port = split_hostport(args.http or settings.backend.http, "--http")
+        smtp_host, smtp_port = split_hostport(args.smtp or settings.backend.smtp, "--smtp")
+        stop = threading.Event()
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            signal.signal(sig, lambda *_: stop.set())
+        try:
+            host, port = server.start_http(http_host, http_port)
+            smtp = server.start_smtp(smtp_host, smtp_port)
+            print(f"v3 API:  http://{host}:{port}   (Authorization: Bearer {server.api_key})", flush=True)
+            print(f"SMTP:    {smtp[0]}:{smtp[1]}", flush=True)
+            print(f"data:    {data_dir.resolve()}", flush=True)
+            stop.wait()
+        finally:
+            server.stop()
+        return 0
+    server = AccountServer(data_dir, smarthost=settings.backend.smarthost)
+    try:
+        if args.account_command == "create":
+            body = {"provider": "nylas", "settings": {"email": args.email}}
+            if args.name:
+                body["name"] = args.name
+            try:
+                grant = create_grant(server.ctx, body)
+            except ApiError as exc:
+                print(f"scheduler-agent account create: {exc.message}", file=sys.stderr)
+                return 1
+            print(grant["id"])
+            return 0
+        rows = server.db.query("SELECT * FROM grants ORDER BY created_at, email")
+        grants = [grant_json(r) for r in rows]
+        if args.json:
+            print(json.dumps(grants, indent=2))
+        else:
+            for g in grants:
+                print(f"{g['id']}  {g['email']}  {g['name']}")
+        return 0
+    finally:
+        server.stop()
 
 
 def build_parser() -> argparse.ArgumentParser:
