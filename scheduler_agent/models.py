@@ -6,10 +6,11 @@ loudly at the boundary instead of silently shifting a meeting by hours.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields, is_dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
-from typing import Any
+from types import UnionType
+from typing import Any, ClassVar, Union, get_args, get_origin, get_type_hints
 
 
 def require_aware(value: datetime, what: str) -> datetime:
@@ -191,3 +192,429 @@ class InboundMessage:
             if key.lower() == wanted:
                 return value
         return None
+
+
+# ── Conversations: the negotiation state machine's data (design sections 3 and 6) ──────────────────
+
+
+class ConversationState(StrEnum):
+    """Where a scheduling thread stands; `needs_human` means the agent sends nothing until a person acts."""
+
+    NEW = "new"
+    PROPOSED = "proposed"
+    CONFIRMED = "confirmed"
+    RESCHEDULING = "rescheduling"
+    CANCELLED = "cancelled"
+    NEEDS_HUMAN = "needs_human"
+    EXPIRED = "expired"
+    DECLINED = "declined"
+
+
+class TimerKind(StrEnum):
+    """What a timer wakes the conversation for: a nudge after silence, or giving up and releasing holds."""
+
+    FOLLOW_UP = "follow_up"
+    EXPIRE = "expire"
+
+
+def _encode(value: Any) -> Any:
+    """Plain JSON for the frozen models; one codec so the store and `--json` output never drift apart."""
+    if isinstance(value, datetime):
+        return value.isoformat()
+    if isinstance(value, StrEnum):
+        return value.value
+    if is_dataclass(value) and not isinstance(value, type):
+        return {f.name: _encode(getattr(value, f.name)) for f in fields(value)}
+    if isinstance(value, tuple | list):
+        return [_encode(v) for v in value]
+    return value
+
+
+def _decode(hint: Any, raw: Any) -> Any:
+    """Inverse of `_encode`, driven by the type hints, so adding a defaulted field never breaks stored rows."""
+    if raw is None:
+        return None
+    origin = get_origin(hint)
+    if origin in (Union, UnionType):
+        inner = [a for a in get_args(hint) if a is not type(None)]
+        return _decode(inner[0], raw)
+    if origin is tuple:
+        args = get_args(hint)
+        if len(args) == 2 and args[1] is Ellipsis:
+            return tuple(_decode(args[0], r) for r in raw)
+        return tuple(_decode(a, r) for a, r in zip(args, raw, strict=True))
+    if hint is datetime:
+        return datetime.fromisoformat(raw)
+    if isinstance(hint, type) and issubclass(hint, StrEnum):
+        return hint(raw)
+    if isinstance(hint, type) and is_dataclass(hint):
+        hints = get_type_hints(hint)
+        return hint(**{f.name: _decode(hints[f.name], raw[f.name]) for f in fields(hint) if f.init and f.name in raw})
+    return raw
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Transition:
+    """One entry of a conversation's history: why it moved, kept short for `status` and debugging."""
+
+    at: datetime
+    before: ConversationState
+    after: ConversationState
+    cause: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class PendingTimer:
+    """The one timer a conversation currently expects; a firing timer that does not match it is stale."""
+
+    kind: TimerKind
+    at: datetime
+
+    def __post_init__(self) -> None:
+        require_aware(self.at, "PendingTimer.at")
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Conversation:
+    """Everything the agent remembers about one thread; replaced, never mutated, by `negotiation.step`.
+
+    `participants` are the people the meeting is with (never the agent); `proposals` are listed in the
+    order the last mail numbered them, so "the second one" means `proposals[1]`. `invitation` marks a
+    thread where someone else organised the event and the agent is only a guest.
+    """
+
+    thread_id: str
+    created: datetime
+    last_activity: datetime
+    state: ConversationState = ConversationState.NEW
+    requester: Person | None = None
+    requester_timezone: str | None = None
+    participants: tuple[Person, ...] = ()
+    subject: str = ""
+    duration_minutes: int = 30
+    title: str = ""
+    location: str | None = None
+    medium: Medium = Medium.UNSPECIFIED
+    proposals: tuple[Interval, ...] = ()
+    rounds: int = 0
+    last_message_id: str | None = None
+    event_id: str | None = None
+    booked: Interval | None = None
+    ical_uid: str | None = None
+    invitation: bool = False
+    responses: tuple[tuple[str, str], ...] = ()
+    follow_ups_sent: int = 0
+    timer: PendingTimer | None = None
+    reason: str = ""
+    history: tuple[Transition, ...] = ()
+
+    def __post_init__(self) -> None:
+        require_aware(self.created, "Conversation.created")
+        require_aware(self.last_activity, "Conversation.last_activity")
+
+    def to_json(self) -> dict[str, Any]:
+        return _encode(self)
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Conversation:
+        return _decode(cls, data)
+
+
+# ── Events: what `negotiation.step` consumes. The edge computes `candidates` (ranked free slots for
+# this request from the slots engine, already excluding other conversations' holds) and `busy` (the
+# calendar's busy time now, excluding this conversation's own holds and booked event) before calling. ──
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class InboundRequest:
+    """A scheduling mail in a thread, with what it was understood to mean."""
+
+    message_id: str
+    thread_id: str
+    sender: Person
+    received: datetime
+    request: MeetingRequest
+    subject: str = ""
+    to: tuple[Person, ...] = ()
+    cc: tuple[Person, ...] = ()
+    reply_to: tuple[Person, ...] = ()
+    sender_timezone: str | None = None
+    candidates: tuple[Interval, ...] = ()
+    busy: tuple[Interval, ...] = ()
+
+    @property
+    def source_id(self) -> str:
+        return self.message_id
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ParticipantReply:
+    """An iMIP REPLY to an event the agent organised; `status` uses v3 participant words (yes/no/maybe)."""
+
+    message_id: str
+    thread_id: str
+    attendee: Person
+    status: str
+    received: datetime
+    ical_uid: str = ""
+    candidates: tuple[Interval, ...] = ()
+    busy: tuple[Interval, ...] = ()
+
+    @property
+    def source_id(self) -> str:
+        return self.message_id
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class InboundInvitation:
+    """Someone else's iMIP REQUEST to the agent; the edge says whether it conflicts and offers alternatives."""
+
+    message_id: str
+    thread_id: str
+    organizer: Person
+    interval: Interval
+    event_id: str
+    received: datetime
+    ical_uid: str = ""
+    title: str = ""
+    subject: str = ""
+    conflicts: bool = False
+    alternatives: tuple[Interval, ...] = ()
+
+    @property
+    def source_id(self) -> str:
+        return self.message_id
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class InboundCancel:
+    """An organiser's iMIP CANCEL of an event the agent was invited to."""
+
+    message_id: str
+    thread_id: str
+    organizer: Person
+    received: datetime
+    ical_uid: str = ""
+
+    @property
+    def source_id(self) -> str:
+        return self.message_id
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class InboundCounter:
+    """An iMIP COUNTER (Outlook's "propose new time") on an event the agent organised."""
+
+    message_id: str
+    thread_id: str
+    sender: Person
+    proposed: Interval
+    received: datetime
+    ical_uid: str = ""
+    candidates: tuple[Interval, ...] = ()
+    busy: tuple[Interval, ...] = ()
+
+    @property
+    def source_id(self) -> str:
+        return self.message_id
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class TimerDue:
+    """A timer the conversation scheduled has come due."""
+
+    thread_id: str
+    kind: TimerKind
+    at: datetime
+
+    @property
+    def source_id(self) -> str:
+        return f"timer:{self.kind.value}:{self.at.isoformat()}"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class EventBooked:
+    """The edge reports the id the calendar gave the event it created, so later moves can address it."""
+
+    thread_id: str
+    event_id: str
+    ical_uid: str = ""
+
+    @property
+    def source_id(self) -> str:
+        return f"booked:{self.event_id}"
+
+
+ConversationEvent = (
+    InboundRequest | ParticipantReply | InboundInvitation | InboundCancel | InboundCounter | TimerDue | EventBooked
+)
+
+
+# ── Actions: what `step` asks the edge to do. `key` is stable for the same input (thread, source event,
+# position), so it serves as outbox id and Idempotency-Key and a re-run never sends twice. ──
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class SendReply:
+    type: ClassVar[str] = "send_reply"
+    key: str
+    thread_id: str
+    to: tuple[Person, ...]
+    subject: str
+    body: str
+    cc: tuple[Person, ...] = ()
+    reply_to_message_id: str | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        return {"type": self.type, **_encode(self)}
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class CreateEvent:
+    type: ClassVar[str] = "create_event"
+    key: str
+    thread_id: str
+    title: str
+    interval: Interval
+    participants: tuple[Person, ...]
+    timezone: str
+    location: str | None = None
+    description: str = ""
+    notify_participants: bool = True
+
+    def to_json(self) -> dict[str, Any]:
+        return {"type": self.type, **_encode(self)}
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class UpdateEvent:
+    type: ClassVar[str] = "update_event"
+    key: str
+    thread_id: str
+    event_id: str
+    interval: Interval
+    participants: tuple[Person, ...]
+    timezone: str
+    notify_participants: bool = True
+
+    def to_json(self) -> dict[str, Any]:
+        return {"type": self.type, **_encode(self)}
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class DeleteEvent:
+    type: ClassVar[str] = "delete_event"
+    key: str
+    thread_id: str
+    event_id: str
+    notify_participants: bool = True
+
+    def to_json(self) -> dict[str, Any]:
+        return {"type": self.type, **_encode(self)}
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class SendRsvp:
+    type: ClassVar[str] = "send_rsvp"
+    key: str
+    thread_id: str
+    event_id: str
+    status: str
+
+    def to_json(self) -> dict[str, Any]:
+        return {"type": self.type, **_encode(self)}
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class PlaceHolds:
+    type: ClassVar[str] = "hold"
+    key: str
+    thread_id: str
+    intervals: tuple[Interval, ...]
+    expires: datetime
+
+    def to_json(self) -> dict[str, Any]:
+        return {"type": self.type, **_encode(self)}
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ReleaseHolds:
+    """Release every hold of the thread: holds are always replaced as a set, never one by one."""
+
+    type: ClassVar[str] = "release"
+    key: str
+    thread_id: str
+
+    def to_json(self) -> dict[str, Any]:
+        return {"type": self.type, **_encode(self)}
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class FlagHuman:
+    type: ClassVar[str] = "flag_human"
+    key: str
+    thread_id: str
+    reason: str
+
+    def to_json(self) -> dict[str, Any]:
+        return {"type": self.type, **_encode(self)}
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ScheduleTimer:
+    type: ClassVar[str] = "schedule_timer"
+    key: str
+    thread_id: str
+    kind: TimerKind
+    at: datetime
+
+    def to_json(self) -> dict[str, Any]:
+        return {"type": self.type, **_encode(self)}
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class CancelTimers:
+    type: ClassVar[str] = "cancel_timers"
+    key: str
+    thread_id: str
+
+    def to_json(self) -> dict[str, Any]:
+        return {"type": self.type, **_encode(self)}
+
+
+Action = (
+    SendReply
+    | CreateEvent
+    | UpdateEvent
+    | DeleteEvent
+    | SendRsvp
+    | PlaceHolds
+    | ReleaseHolds
+    | FlagHuman
+    | ScheduleTimer
+    | CancelTimers
+)
+
+ACTION_TYPES: dict[str, type[Any]] = {
+    cls.type: cls
+    for cls in (
+        SendReply,
+        CreateEvent,
+        UpdateEvent,
+        DeleteEvent,
+        SendRsvp,
+        PlaceHolds,
+        ReleaseHolds,
+        FlagHuman,
+        ScheduleTimer,
+        CancelTimers,
+    )
+}
+
+
+def action_from_json(data: dict[str, Any]) -> Action:
+    """Rebuild an action from its outbox payload, so a restart can finish what a crash interrupted."""
+    kind = data.get("type")
+    if kind not in ACTION_TYPES:
+        raise ValueError(f"unknown action type {kind!r}")
+    return _decode(ACTION_TYPES[kind], data)
