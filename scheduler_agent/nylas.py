@@ -301,8 +301,8 @@ def _list_page(body: JSON, path: str) -> tuple[list[JSON], str | None]:
     return data, cursor if isinstance(cursor, str) and cursor else None
 
 
-class _Closing:
-    """Both clients own their httpx.Client when `connect` built it; closing it frees the pool."""
+class _SessionOwner:
+    """What NylasClient and NylasApp share: the session, its request counter and closing its pool."""
 
     session: V3Session
 
@@ -342,7 +342,7 @@ def _changes(**fields: Any) -> JSON:
     return body
 
 
-class NylasClient(_Closing):
+class NylasClient(_SessionOwner):
     """Grant-scoped v3 calls. Lists are lazy iterators; single objects come back as v3 JSON dicts."""
 
     def __init__(
@@ -646,10 +646,12 @@ class Collection:
         self.update_method = update_method
         self.paginated = paginated
 
-    def list(self, *, limit: int = 50, max_items: int | None = None) -> Iterator[JSON]:
+    def list(self, *, limit: int = 50, max_items: int | None = None, **filters: Any) -> Iterator[JSON]:
+        """Every item, lazily; `filters` are passed as query parameters."""
         if self.paginated:
-            return self.session.pages(self.path, {}, limit=limit, max_items=max_items)
-        items, _ = _list_page(self.session.call("GET", self.path, replay_safe=True), self.path)
+            return self.session.pages(self.path, filters, limit=limit, max_items=max_items)
+        body = self.session.call("GET", self.path, params=filters, replay_safe=True)
+        items, _ = _list_page(body, self.path)
         return iter(items[:max_items])
 
     def get(self, item_id: str) -> JSON:
@@ -672,17 +674,9 @@ class GrantCollection(Collection):
     def __init__(self, session: V3Session) -> None:
         super().__init__(session, "/v3/grants", update_method="PATCH")
 
-    def list(  # type: ignore[override]
-        self,
-        *,
-        email: str | None = None,
-        provider: str | None = None,
-        grant_status: str | None = None,
-        limit: int = 10,
-        max_items: int | None = None,
-    ) -> Iterator[JSON]:
-        params = {"email": email, "provider": provider, "grant_status": grant_status}
-        return self.session.offset_pages(self.path, params, limit=limit, max_items=max_items)
+    def list(self, *, limit: int = 10, max_items: int | None = None, **filters: Any) -> Iterator[JSON]:
+        """Grants, lazily; filters such as `email`, `provider`, `grant_status` go to the query."""
+        return self.session.offset_pages(self.path, filters, limit=limit, max_items=max_items)
 
 
 class WebhookCollection(Collection):
@@ -718,7 +712,7 @@ class ListCollection(Collection):
         return self.session.data("DELETE", path, json_body={"items": list(values)}, replay_safe=True)
 
 
-class NylasApp(_Closing):
+class NylasApp(_SessionOwner):
     """Application-level v3 calls (API key, no grant in the path)."""
 
     def __init__(
