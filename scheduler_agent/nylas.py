@@ -28,7 +28,8 @@ from urllib.parse import quote
 
 import httpx
 
-from .errors import ApiError, ApiRejected, ApiUnavailable
+from . import __version__
+from .errors import ApiError, ApiRejected, ApiUnavailable, ConfigError
 from .models import InboundMessage
 from .nylas_models import (
     FreeBusy,
@@ -133,12 +134,24 @@ def error_from_response(response: httpx.Response) -> ApiError:
 def open_http(
     api_uri: str, api_key: str, *, transport: httpx.BaseTransport | None = None, timeout: float
 ) -> httpx.Client:
-    """The httpx.Client both NylasClient and NylasApp expect: base URL and Bearer key preset."""
+    """The httpx.Client both NylasClient and NylasApp expect: base URL and Bearer key preset.
+
+    A malformed URI or a missing key is a configuration mistake, reported before any request is made."""
+    try:
+        url = httpx.URL(api_uri)
+    except httpx.InvalidURL as exc:
+        raise ConfigError(f"v3 API URI {api_uri!r} is not a URL: {exc}") from exc
+    if url.scheme not in ("http", "https") or not url.host:
+        raise ConfigError(f"v3 API URI {api_uri!r} must look like https://host[:port]")
     if not api_key:
-        raise ValueError("a v3 API key is required")
+        raise ConfigError("a v3 API key is required (NYLAS_API_KEY or SCHEDULER_AGENT_API_KEY)")
     return httpx.Client(
         base_url=api_uri.rstrip("/"),
-        headers={"Authorization": f"Bearer {api_key}", "Accept": "application/json"},
+        headers={
+            "Authorization": f"Bearer {api_key}",
+            "Accept": "application/json",
+            "User-Agent": f"scheduler-agent/{__version__}",
+        },
         transport=transport,
         timeout=timeout,
     )
@@ -284,7 +297,7 @@ class V3Session:
             items, _ = _list_page(
                 self.call("GET", path, params={**params, "limit": page_limit, "offset": offset}, replay_safe=True), path
             )
-            yield from items
+            yield from items[:page_limit]
             offset += len(items)
             if len(items) < page_limit:
                 return

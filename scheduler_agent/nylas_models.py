@@ -67,10 +67,15 @@ def attachment_from_json(obj: Any) -> AttachmentInfo | None:
     size = obj.get("size")
     return AttachmentInfo(
         id=obj["id"],
-        filename=obj.get("filename") or "",
-        content_type=obj.get("content_type") or "application/octet-stream",
+        filename=_text(obj.get("filename")),
+        content_type=_text(obj.get("content_type")) or "application/octet-stream",
         size=size if isinstance(size, int) and not isinstance(size, bool) and size >= 0 else 0,
     )
+
+
+def _text(value: Any) -> str:
+    """A string field, or "" when the server sent null or something that is not text."""
+    return value if isinstance(value, str) else ""
 
 
 def _headers_from_json(items: Any) -> tuple[tuple[str, str], ...]:
@@ -79,8 +84,7 @@ def _headers_from_json(items: Any) -> tuple[tuple[str, str], ...]:
     pairs = []
     for item in items:
         if isinstance(item, Mapping) and isinstance(item.get("name"), str):
-            value = item.get("value")
-            pairs.append((item["name"], value if isinstance(value, str) else ""))
+            pairs.append((item["name"], _text(item.get("value"))))
     return tuple(pairs)
 
 
@@ -107,14 +111,14 @@ def message_from_json(obj: Mapping[str, Any]) -> InboundMessage:
     return InboundMessage(
         id=message_id,
         thread_id=thread_id,
-        subject=obj.get("subject") or "",
+        subject=_text(obj.get("subject")),
         sender=senders[0] if senders else None,
         to=people_from_json(obj.get("to")),
         cc=people_from_json(obj.get("cc")),
         reply_to=people_from_json(obj.get("reply_to")),
         date=from_unix(raw_date, f"message {message_id} date"),
-        body=obj.get("body") or "",
-        snippet=obj.get("snippet") or "",
+        body=_text(obj.get("body")),
+        snippet=_text(obj.get("snippet")),
         headers=_headers_from_json(obj.get("headers")),
         attachments=tuple(a for a in map(attachment_from_json, obj.get("attachments") or ()) if a is not None),
         unread=bool(obj.get("unread", True)),

@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 import httpx
 import pytest
 
-from scheduler_agent.errors import ApiRejected, ApiUnavailable
+from scheduler_agent.errors import ApiRejected, ApiUnavailable, ConfigError
 from scheduler_agent.models import AttachmentInfo, Person
 from scheduler_agent.nylas import NylasApp, NylasClient
 from scheduler_agent.nylas_models import (
@@ -113,6 +113,7 @@ def test_list_messages_request_shape(sleeps: list[float]) -> None:
         "limit": "2",
     }
     assert request.headers["authorization"] == f"Bearer {KEY}"
+    assert request.headers["user-agent"].startswith("scheduler-agent/")
     assert client.request_count == 1
 
 
@@ -549,6 +550,12 @@ def test_one_info_line_per_request(sleeps: list[float], caplog: pytest.LogCaptur
     assert "retrying" in debug[0]
 
 
+@pytest.mark.parametrize(("uri", "key"), [("api.us.nylas.com", KEY), ("ftp://x", KEY), ("https://", KEY), (API, "")])
+def test_connect_refuses_unusable_uri_or_key(uri: str, key: str) -> None:
+    with pytest.raises(ConfigError):
+        NylasClient.connect(uri, key, GRANT)
+
+
 # -- the application level ------------------------------------------------------------------------------
 
 
@@ -650,7 +657,10 @@ def test_message_from_json_rejects_malformed(change: dict[str, Any], error: str)
 
 
 def test_message_from_json_tolerates_missing_optional_parts() -> None:
-    message = message_from_json({"id": "m", "thread_id": "t", "created_at": "1772725800", "from": None, "to": "x"})
+    message = message_from_json(
+        {"id": "m", "thread_id": "t", "created_at": "1772725800", "from": None, "to": "x", "subject": 7, "body": None}
+    )
+    assert (message.subject, message.body) == ("", "")
     assert message.sender is None
     assert message.to == ()
     assert message.headers == ()
