@@ -22,6 +22,7 @@ from typing import Any, get_type_hints
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from .errors import ConfigError
+from .slots import rules_from_schedule
 
 ENV_PREFIX = "SCHEDULER_AGENT_"
 DEFAULT_CONFIG_PATH = Path("config") / "agent.toml"
@@ -90,6 +91,33 @@ class ScheduleSettings:
     min_notice_hours: float = 4.0
     horizon_days: int = 30
     proposals: int = 3
+    allowed_durations: tuple[int, ...] = (15, 30, 45, 60)
+    slot_interval_minutes: int = 15
+    round_to_minutes: int = 15
+    horizon_business_days: bool = False
+    max_meetings_per_day: int = 0
+    max_meetings_per_week: int = 0
+    max_meeting_minutes_per_day: int = 0
+    tentative_as_busy: bool = True
+    spread_over_days: bool = True
+    min_fragment_minutes: int = 15
+    out_of_office: tuple[str, ...] = ()
+    overrides: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class PolicySettings:
+    """Who may book and how the agent behaves in a conversation: follow-ups, expiry, limits."""
+
+    allow: tuple[str, ...] = ()
+    block: tuple[str, ...] = ()
+    follow_ups: int = 2
+    follow_up_business_days: int = 2
+    expire_business_days: int = 2
+    max_rounds: int = 4
+    min_confidence: float = 0.5
+    max_agent_replies: int = 8
+    daily_send_limit: int = 200
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -100,6 +128,7 @@ class Settings:
     backend: BackendSettings = field(default_factory=BackendSettings)
     model: ModelSettings = field(default_factory=ModelSettings)
     schedule: ScheduleSettings = field(default_factory=ScheduleSettings)
+    policy: PolicySettings = field(default_factory=PolicySettings)
     source: str = "<defaults>"
 
     @property
@@ -199,6 +228,13 @@ def _coerce(value: Any, hint: Any, key: str) -> Any:
         return {str(k): _str_tuple(v, f"{key}.{k}") for k, v in value.items()}
     if text_hint.startswith("tuple[str"):
         return _str_tuple(value, key)
+    if text_hint.startswith("tuple[int"):
+        if isinstance(value, str):
+            value = _json(value, key) if value.strip().startswith("[") else [v for v in value.split(",") if v.strip()]
+        if not isinstance(value, list | tuple):
+            raise ConfigError(f"{key} must be a list of whole numbers")
+        items = value
+        return tuple(_coerce(v, int, f"{key}[{i}]") for i, v in enumerate(items))
     raise ConfigError(f"{key}: unsupported setting type {hint!r}")
 
 
@@ -271,6 +307,20 @@ def _validate(settings: Settings) -> None:
         raise ConfigError("schedule durations, proposals, horizon and poll interval must be positive")
     if s.buffer_minutes < 0 or s.min_notice_hours < 0:
         raise ConfigError("schedule.buffer_minutes and min_notice_hours cannot be negative")
+    p = settings.policy
+    if min(p.follow_up_business_days, p.expire_business_days, p.max_rounds, p.max_agent_replies) < 1:
+        raise ConfigError("policy day counts, max_rounds and max_agent_replies must be at least 1")
+    if p.follow_ups < 0 or p.daily_send_limit < 0 or not 0.0 <= p.min_confidence <= 1.0:
+        raise ConfigError("policy.follow_ups and daily_send_limit cannot be negative; min_confidence is 0..1")
+    if s.slot_interval_minutes <= 0 or s.round_to_minutes <= 0 or any(d <= 0 for d in s.allowed_durations):
+        raise ConfigError("schedule slot interval, rounding and allowed durations must be positive")
+    caps = (s.max_meetings_per_day, s.max_meetings_per_week, s.max_meeting_minutes_per_day, s.min_fragment_minutes)
+    if min(caps) < 0:
+        raise ConfigError("schedule caps and min_fragment_minutes cannot be negative (0 means no cap)")
+    try:  # the engine owns the meaning of working hours, overrides and out-of-office ranges
+        rules_from_schedule(s, settings.schedule_zone)
+    except ValueError as exc:
+        raise ConfigError(str(exc)) from None
 
 
 def split_hostport(text: str, label: str = "address") -> tuple[str, int]:
