@@ -69,8 +69,15 @@ class Policy(Protocol):
 
     def max_message_bytes(self, grant: JSONDict) -> int | None: ...
 
-    def check_send(self, conn: sqlite3.Connection, grant: JSONDict, recipients: list[str]) -> None:
-        """Raise http.ApiError (403/429) when the daily send limit or an outbound rule forbids it."""
+    def check_send(
+        self, conn: sqlite3.Connection, grant: JSONDict, recipients: list[str], *, reply: bool = False
+    ) -> None:
+        """Raise http.ApiError (403/429) when the daily send limit or an outbound rule forbids it.
+
+        Called once per submitted message inside the mailer's transaction: an approved send is counted
+        against the daily limit there, so a send that later rolls back is not counted. `reply` feeds
+        the `outbound.type` rule condition (a reply has reply_to_message_id or In-Reply-To/References).
+        """
         ...
 
 
@@ -83,7 +90,9 @@ class AllowAll:
     def max_message_bytes(self, grant: JSONDict) -> int | None:
         return None
 
-    def check_send(self, conn: sqlite3.Connection, grant: JSONDict, recipients: list[str]) -> None:
+    def check_send(
+        self, conn: sqlite3.Connection, grant: JSONDict, recipients: list[str], *, reply: bool = False
+    ) -> None:
         return None
 
 
@@ -107,6 +116,10 @@ class ServerContext:
     notifiers: list[Notify] = field(default_factory=list)
     grant_created: list[GrantHook] = field(default_factory=list)
     grant_deleted: list[GrantHook] = field(default_factory=list)
+    # Modules with their own threads register how to stop them; AccountServer.stop calls these.
+    stoppers: list[Callable[[], None]] = field(default_factory=list)
+    # First webhook retry delay (later ones grow 4x); tests shrink it to keep retry tests fast.
+    webhook_backoff_seconds: float = 120.0
 
     def now(self) -> datetime:
         return self.clock.now()

@@ -94,6 +94,8 @@ class AccountServer:
         self._http: _ThreadingWSGIServer | None = None
         self._threads: list[threading.Thread] = []
         self._stoppers: list[Any] = []
+        for stop in self.ctx.stoppers:
+            self.add_stopper(stop)
 
     @property
     def http_address(self) -> tuple[str, int] | None:
