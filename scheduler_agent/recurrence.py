@@ -1,0 +1,285 @@
+"""Recurring series (RFC 5545 RRULE, RDATE, EXDATE) expanded inside a window only.
+
+A daily meeting that started five years ago must not cost five years of iteration every time we look
+at next week, so an unbounded rule is re-anchored: its DTSTART moves forward by whole periods of the rule
+(days, weeks, months, years) to just before the window, which yields exactly the same occurrences there
+because every RRULE part is periodic in its own FREQ x INTERVAL. Parts that dateutil would otherwise take
+implicitly from DTSTART (the weekday of a WEEKLY rule, the day of a MONTHLY one, the day and month of a
+YEARLY one) are written out first so that moving DTSTART does not change them. Rules with COUNT cannot be
+re-anchored (the count runs from the first occurrence), but they are bounded by the count anyway.
+
+Expansion happens in the wall time of the series' zone, as RFC 5545 requires: a 09:00 weekly meeting in
+New York stays at 09:00 local across DST. Local times that do not exist (spring forward) take the offset
+from before the gap, which moves them forward by the gap, like the RFC says.
+
+Overridden occurrences (RECURRENCE-ID) are the caller's business: it adds their original start to the
+exdates and keeps the override as an ordinary event.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, replace
+from datetime import UTC, date, datetime, timedelta, tzinfo
+
+from dateutil.relativedelta import relativedelta
+from dateutil.rrule import DAILY, HOURLY, MINUTELY, MONTHLY, SECONDLY, WEEKLY, YEARLY, rrule, rrulestr
+
+from .tzmap import resolve_tzid
+
+__all__ = ["Series", "make_series", "occurrences", "parse_date_list", "split_recurrence_lines"]
+
+_PERIOD_STEP = {
+    YEARLY: relativedelta(years=1),
+    MONTHLY: relativedelta(months=1),
+    WEEKLY: timedelta(weeks=1),
+    DAILY: timedelta(days=1),
+    HOURLY: timedelta(hours=1),
+    MINUTELY: timedelta(minutes=1),
+    SECONDLY: timedelta(seconds=1),
+}
+_LONGEST_PERIOD_SECONDS = {YEARLY: 366 * 86400, MONTHLY: 31 * 86400}  # never overshoot the window
+_DATE_VALUE = re.compile(r"^(\d{4})(\d{2})(\d{2})(?:T(\d{2})(\d{2})(\d{2})(Z?))?$")
+_MAX_RULE_CHARS = 1000
+
+
+@dataclass(frozen=True, slots=True, eq=False)
+class Series:
+    """One recurring series, ready to expand in any window.
+
+    `start` is the first occurrence (DTSTART) in the series' own zone; `rules` are parsed against its
+    naive wall time. `exdates` hold naive wall times in that zone (for all-day series: midnights).
+    `last_end` is when the last occurrence ends, or None when the series never ends.
+    """
+
+    start: datetime
+    duration: timedelta
+    all_day: bool
+    rules: tuple[rrule, ...]
+    reanchor: tuple[bool, ...]
+    rdates: tuple[datetime, ...]
+    exdates: frozenset[datetime]
+    last_end: datetime | None
+
+    @property
+    def zone(self) -> tzinfo:
+        assert self.start.tzinfo is not None
+        return self.start.tzinfo
+
+
+def make_series(
+    start: datetime,
+    duration: timedelta,
+    *,
+    rrules: Sequence[str] = (),
+    rdates: Iterable[datetime] = (),
+    exdates: Iterable[datetime] = (),
+    all_day: bool = False,
+) -> Series:
+    """Parse the rules once; raises ValueError on a rule dateutil cannot read or that never ends in time."""
+    if start.tzinfo is None:
+        raise ValueError("a series needs a timezone-aware start")
+    zone = start.tzinfo
+    wall = start.replace(tzinfo=None)
+    rules: list[rrule] = []
+    reanchor: list[bool] = []
+    for text in rrules:
+        body = text.strip()
+        if body.upper().startswith("RRULE:"):
+            body = body[6:]
+        if not body or len(body) > _MAX_RULE_CHARS:
+            raise ValueError(f"unreadable RRULE {text[:80]!r}")
+        parts = _rule_parts(body)
+        parts = _wall_until(parts, zone, all_day)
+        bounded = "COUNT" in parts
+        if not bounded:
+            parts = _explicit_anchor(parts, wall)
+        try:
+            rule = rrulestr(";".join(f"{k}={v}" for k, v in parts.items()), dtstart=wall)
+        except (ValueError, TypeError, KeyError, IndexError) as exc:
+            raise ValueError(f"unreadable RRULE {text[:80]!r}: {exc}") from None
+        if not isinstance(rule, rrule):
+            raise ValueError(f"unreadable RRULE {text[:80]!r}")
+        rules.append(rule)
+        reanchor.append(not bounded)
+    rd = tuple(sorted(_as_wall(d, zone) for d in rdates))
+    ex = frozenset(_as_wall(d, zone) for d in exdates)
+    series = Series(
+        start=start,
+        duration=duration,
+        all_day=all_day,
+        rules=tuple(rules),
+        reanchor=tuple(reanchor),
+        rdates=rd,
+        exdates=ex,
+        last_end=None,
+    )
+    return _with_last_end(series)
+
+
+def occurrences(series: Series, lo: datetime, hi: datetime) -> Iterator[tuple[datetime, datetime]]:
+    """Aware (start, end) of every occurrence overlapping [lo, hi), in start order, without duplicates."""
+    zone = series.zone
+    if series.last_end is not None and series.last_end <= lo:
+        return
+    margin = series.duration + timedelta(days=2)
+    wall_lo = lo.astimezone(zone).replace(tzinfo=None) - margin
+    wall_hi = hi.astimezone(zone).replace(tzinfo=None) + timedelta(days=2)
+    starts: set[datetime] = set()
+    first = series.start.replace(tzinfo=None)
+    if wall_lo <= first <= wall_hi:
+        starts.add(first)  # RFC 5545: DTSTART is always the first instance, even if the rule skips it
+    for rule, movable in zip(series.rules, series.reanchor, strict=True):
+        if movable:
+            rule = _moved(rule, wall_lo)
+        starts.update(rule.between(wall_lo, wall_hi, inc=True))
+    starts.update(d for d in series.rdates if wall_lo <= d <= wall_hi)
+    for wall in sorted(starts - series.exdates):
+        begin, end = _span(series, wall)
+        if begin < hi and end > lo:
+            yield begin, end
+
+
+def split_recurrence_lines(lines: Iterable[str], zone: tzinfo) -> tuple[list[str], list[datetime], list[datetime]]:
+    """Nylas `recurrence` lists ("RRULE:...", "EXDATE;TZID=...:...", "RDATE:...") into rules and dates."""
+    rules: list[str] = []
+    rdates: list[datetime] = []
+    exdates: list[datetime] = []
+    for raw in lines:
+        line = raw.strip()
+        name, _, rest = line.partition(":")
+        key, *params = name.split(";")
+        key = key.upper()
+        if key == "RRULE":
+            rules.append(rest)
+        elif key in {"EXDATE", "RDATE"}:
+            tzid = next((p.split("=", 1)[1] for p in params if p.upper().startswith("TZID=")), None)
+            target = exdates if key == "EXDATE" else rdates
+            target.extend(parse_date_list(rest, zone if tzid is None else _named_zone(tzid, zone)))
+        elif line:
+            raise ValueError(f"unknown recurrence line {line[:80]!r}")
+    return rules, rdates, exdates
+
+
+def parse_date_list(text: str, zone: tzinfo) -> list[datetime]:
+    """Comma-separated DATE / DATE-TIME values; a date means midnight in `zone`, `Z` means UTC."""
+    found: list[datetime] = []
+    for value in text.split(","):
+        value = value.strip().split("/", 1)[0]  # RDATE periods: only their start matters here
+        m = _DATE_VALUE.match(value)
+        if not m:
+            raise ValueError(f"unreadable date {value[:40]!r}")
+        y, mo, d, h, mi, s, z = m.groups()
+        naive = datetime(int(y), int(mo), int(d), int(h or 0), int(mi or 0), int(s or 0))
+        found.append(naive.replace(tzinfo=UTC) if z else naive.replace(tzinfo=zone))
+    return found
+
+
+def _named_zone(tzid: str, fallback: tzinfo) -> tzinfo:
+    return resolve_tzid(tzid) or fallback
+
+
+def _rule_parts(body: str) -> dict[str, str]:
+    parts: dict[str, str] = {}
+    for item in body.split(";"):
+        if not item:
+            continue
+        key, sep, value = item.partition("=")
+        if not sep:
+            raise ValueError(f"unreadable RRULE part {item[:40]!r}")
+        parts[key.strip().upper()] = value.strip()
+    if "FREQ" not in parts:
+        raise ValueError("RRULE without FREQ")
+    return parts
+
+
+def _wall_until(parts: dict[str, str], zone: tzinfo, all_day: bool) -> dict[str, str]:
+    """UNTIL in UTC or as a bare date, turned into the series' wall time (dateutil wants naive with naive)."""
+    until = parts.get("UNTIL")
+    if until is None:
+        return parts
+    m = _DATE_VALUE.match(until)
+    if not m:
+        raise ValueError(f"unreadable UNTIL {until[:40]!r}")
+    y, mo, d, h, mi, s, z = m.groups()
+    if h is None:
+        wall = datetime(int(y), int(mo), int(d)) + (timedelta() if all_day else timedelta(days=1, seconds=-1))
+    else:
+        wall = datetime(int(y), int(mo), int(d), int(h), int(mi), int(s))
+        if z:
+            wall = wall.replace(tzinfo=UTC).astimezone(zone).replace(tzinfo=None)
+    return {**parts, "UNTIL": wall.strftime("%Y%m%dT%H%M%S")}
+
+
+def _explicit_anchor(parts: dict[str, str], wall: datetime) -> dict[str, str]:
+    """Write out what dateutil would otherwise take from DTSTART, so moving DTSTART keeps the rule."""
+    freq = parts["FREQ"].upper()
+    if any(k in parts for k in ("BYWEEKNO", "BYYEARDAY", "BYMONTHDAY", "BYDAY", "BYEASTER")):
+        return parts
+    out = dict(parts)
+    if freq == "YEARLY":
+        out.setdefault("BYMONTH", str(wall.month))
+        out["BYMONTHDAY"] = str(wall.day)
+    elif freq == "MONTHLY":
+        out["BYMONTHDAY"] = str(wall.day)
+    elif freq == "WEEKLY":
+        out["BYDAY"] = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")[wall.weekday()]
+    return out
+
+
+def _moved(rule: rrule, wall_lo: datetime) -> rrule:
+    """The same rule with DTSTART moved forward by whole periods to just before `wall_lo`."""
+    dtstart: datetime = rule._dtstart  # dateutil has no public accessors for these
+    freq: int = rule._freq
+    interval: int = rule._interval
+    if wall_lo <= dtstart:
+        return rule
+    gap = (wall_lo - dtstart).total_seconds()
+    step = _PERIOD_STEP[freq]
+    if isinstance(step, timedelta):
+        periods = int(gap // (step.total_seconds() * interval))
+        if periods < 2:
+            return rule
+        return rule.replace(dtstart=dtstart + step * interval * (periods - 1))
+    periods = int(gap // (_LONGEST_PERIOD_SECONDS[freq] * interval)) - 1
+    if periods < 2:
+        return rule
+    # The day part of the rule is explicit (see _explicit_anchor), so a 31st clamped to a 30th is harmless:
+    # dateutil only yields DTSTART itself when it matches the rule.
+    months = interval * periods * (12 if freq == YEARLY else 1)
+    return rule.replace(dtstart=dtstart + relativedelta(months=months))
+
+
+def _as_wall(value: datetime | date, zone: tzinfo) -> datetime:
+    if not isinstance(value, datetime):
+        return datetime(value.year, value.month, value.day)
+    if value.tzinfo is None:
+        return value
+    return value.astimezone(zone).replace(tzinfo=None)
+
+
+def _span(series: Series, wall: datetime) -> tuple[datetime, datetime]:
+    """Aware start and end of the occurrence that starts at `wall`; all-day lengths are counted in days."""
+    zone = series.zone
+    begin = wall.replace(tzinfo=zone)
+    if series.all_day:
+        return begin, (wall + series.duration).replace(tzinfo=zone)
+    utc = begin.astimezone(UTC)
+    return begin, (utc + series.duration).astimezone(zone)
+
+
+def _with_last_end(series: Series) -> Series:
+    """Find when a bounded series ends (COUNT or UNTIL on every rule); endless series keep None."""
+    last: datetime | None = series.start.replace(tzinfo=None)
+    for rule in series.rules:
+        if rule._count is None and rule._until is None:
+            return series
+        final = rule.before(datetime.max - timedelta(days=1)) if rule._until is None else rule._until
+        if final is not None and (last is None or final > last):
+            last = final
+    if series.rdates and (last is None or series.rdates[-1] > last):
+        last = series.rdates[-1]
+    assert last is not None
+    end = _span(series, last)[1]
+    return replace(series, last_end=end)
