@@ -20,14 +20,14 @@ from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 
 from scheduler_agent.clock import Clock, SystemClock
 
-from . import grants
+from . import calendars, events, freebusy, grants
 from .context import ServerContext
 from .db import Database
 from .http import App
 
 log = logging.getLogger(__name__)
 
-MODULES: list[ModuleType] = [grants]
+MODULES: list[ModuleType] = [grants, calendars, events, freebusy]
 API_KEY_ENV = "SCHEDULER_AGENT_API_KEY"
 KEY_FILE = "api_key"
 DB_FILE = "accounts.sqlite3"

@@ -1,0 +1,78 @@
+"""Free/busy for addresses hosted here: the busy blocks of their primary calendars, never the details.
+
+Only time is revealed (design invariant 4). Transparent (`busy: false`) and cancelled events do not
+block time, nor do invitations the account declined; tentative ones do unless `tentative_as_busy` is
+false. Overlapping blocks are merged, so the answer says when someone is busy, not how many meetings
+they have. Addresses we do not host get an `object: "error"` entry and the answer is still 200, as in v3.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from .calendars import primary_calendar
+from .context import JSONDict, ServerContext
+from .event_model import FOREVER
+from .event_store import list_window
+from .http import Request, Response, bad_request, ok
+
+SCHEMA = ""
+MAX_EMAILS = 50
+
+
+def _unix(body: JSONDict, key: str) -> int:
+    value = body.get(key)
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= FOREVER:
+        raise bad_request(f"{key} must be unix seconds")
+    return value
+
+
+def _blocks(items: list[tuple[int, int]]) -> list[JSONDict]:
+    merged: list[list[int]] = []
+    for start, end in sorted(items):
+        if merged and start <= merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], end)
+        else:
+            merged.append([start, end])
+    return [{"object": "time_slot", "status": "busy", "start_time": s, "end_time": e} for s, e in merged]
+
+
+def busy_blocks(ctx: ServerContext, email: str, lo: datetime, hi: datetime, *, tentative_as_busy: bool) -> JSONDict:
+    """One free-busy entry: merged busy blocks of the hosted account `email`, or an error entry."""
+    grant = ctx.db.one("SELECT id, email FROM grants WHERE email = ?", (email,))
+    calendar = primary_calendar(None, ctx, grant["id"]) if grant else None
+    if grant is None or calendar is None:
+        return {"email": email, "object": "error", "error": f"{email} is not an account hosted on this server"}
+    me = str(grant["email"]).casefold()
+    with ctx.db.tx() as conn:
+        listed = list_window(conn, [calendar["id"]], lo, hi, where=" AND busy = 1")
+    busy: list[tuple[int, int]] = []
+    for item in listed:
+        answer = next((p["status"] for p in item.obj["participants"] if p["email"].casefold() == me), None)
+        tentative = item.obj["status"] == "tentative" or answer == "maybe"
+        if answer == "no" or (tentative and not tentative_as_busy):
+            continue
+        busy.append((item.start, item.end))
+    return {"email": email, "object": "free_busy", "time_slots": _blocks(busy)}
+
+
+def install(ctx: ServerContext, router: Any) -> None:
+    """Register `POST /v3/grants/{grant}/calendars/free-busy`."""
+
+    @router.route("POST", "/v3/grants/{grant}/calendars/free-busy")
+    def free_busy(req: Request) -> Response:
+        body = req.json()
+        start, end = _unix(body, "start_time"), _unix(body, "end_time")
+        if end <= start:
+            raise bad_request("end_time must be after start_time")
+        emails = body.get("emails")
+        if not isinstance(emails, list) or not emails or len(emails) > MAX_EMAILS:
+            raise bad_request(f"emails must be a list of 1 to {MAX_EMAILS} addresses")
+        if not all(isinstance(e, str) and e.strip() for e in emails):
+            raise bad_request("every entry of emails must be an address")
+        tentative_as_busy = body.get("tentative_as_busy", True)
+        if not isinstance(tentative_as_busy, bool):
+            raise bad_request("tentative_as_busy must be true or false")
+        lo, hi = datetime.fromtimestamp(start, UTC), datetime.fromtimestamp(end, UTC)
+        return ok([busy_blocks(ctx, e.strip(), lo, hi, tentative_as_busy=tentative_as_busy) for e in emails])
