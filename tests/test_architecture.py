@@ -9,6 +9,7 @@ PKG = Path(__file__).resolve().parent.parent / "scheduler_agent"
 
 # Pure core: no network, disk, environment or clock reads.
 CORE = {"models", "errors", "slots", "recurrence", "tzmap", "itip", "timeparse", "negotiation", "compose", "triage"}
+CORE |= {"timeparse_grammar", "timeparse_lexicon"}
 EDGE_ONLY = {
     "httpx",
     "sqlite3",

@@ -1,0 +1,583 @@
+"""The offline, deterministic understanding of meeting requests: English mail text in, MeetingRequest out.
+
+No key, no network, no clock: everything is resolved against `ctx.now` in the writer's time zone.
+`timeparse_grammar` finds the mentions (dates, times, zones, durations, negations); this module cleans
+the mail, groups mentions into clauses ("Tue or Wed afternoon"), turns clauses into concrete windows,
+matches picks against the proposals already sent, and reads the intent from the wording.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta, timezone, tzinfo
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from .models import Intent, Interval, Medium, MeetingRequest, Person, RequestContext
+from .timeparse_grammar import POSTNEG, Mention, iter_unclaimed_numbers, normalize, scan
+from .timeparse_lexicon import MEDIUM_CUES, MONTHS, SIGN_OFFS, URGENT_RE, WEEKDAYS, ZONE_ABBREVIATIONS
+
+MAX_TEXT_CHARS = 20_000
+MAX_WINDOWS = 120
+MAX_DURATION_MINUTES = 8 * 60
+
+_QUOTE_HEADER = re.compile(
+    r"^\s*(?:on\s.{0,300}\bwrote:|-{2,}\s*(?:original|forwarded) message\s*-{0,}|_{8,}|"
+    r"from:\s.+\s(?:sent|date):\s.+|begin forwarded message:)\s*$",
+    re.IGNORECASE,
+)
+_FROM_LINE = re.compile(r"^\s*from:\s", re.IGNORECASE)
+_SENT_LINE = re.compile(r"^\s*(?:sent|date|to|subject):\s", re.IGNORECASE)
+_TAG = re.compile(r"<[^>]{0,2000}>")
+_EMAIL = re.compile(r"(?<![\w.+-])([\w.+-]+@[\w-]+(?:\.[\w-]+)+)")
+_JOIN_GAP = re.compile(
+    r"^[\s,/&(]*(?:(?:or|and|and/or|either|at|on|in|the|from|around|about|@|any ?time|sometime|maybe|ideally|"
+    r"preferably|say|perhaps|also|is|are|works?|would work|fine|good|for me|ok|okay|early|late|-)[\s,/&)]*)*$"
+)
+_RANGE_GAP = re.compile(r"^\s*(?:-|to|through|thru|till|until|and)\s*$")
+_NEG_GAP = re.compile(r"^[\s,]*(?:(?:it|on|the|a|at|in|for|do|make|any|of)\s+)*$")
+
+_CANCEL = re.compile(
+    r"\b(?:cancel(?:l?ed|l?ing|s)?|call(?:ing)? (?:it|this|the \w+) off|scrap (?:it|the)|"
+    r"no longer (?:need|necessary|required)|"
+    r"won'?t be needed|not needed any ?more|drop the (?:meeting|call))\b"
+)
+_RESCHEDULE = re.compile(
+    r"\b(?:re-?schedul\w*|push(?:ed|ing)? (?:it|this|that|the|our|my|\w+'s)|push(?:ed|ing)? (?:back|out)|"
+    r"move[sd]? (?:it|this|that|the|our|my|\w+'s)|moving (?:it|this|the|our)|postpon\w*|"
+    r"shift(?:ed|ing)? (?:it|the|our)|"
+    r"bump(?:ed)? (?:it|the|our)|rebook\w*|delay (?:it|the|our)|change (?:the|our) (?:time|date|day)|rain ?check)\b"
+)
+_DECLINE = re.compile(
+    r"\b(?:can'?t make it|cannot make it|can'?t attend|cannot attend|won'?t be able to (?:make|attend|join|come)|"
+    r"unable to (?:make|attend|join)|(?:have|need) to decline|declin(?:e|ing)|not interested|no,? thanks|"
+    r"i'?ll (?:have to )?pass|pass on this|not going to make it|regretfully|won'?t make it)\b"
+)
+_COUNTER = re.compile(
+    r"\b(?:none of (?:these|those|them|the \w+)|neither|how about|what about|could we (?:do|try|make it)|"
+    r"can we (?:do|try|make it)|instead|alternatively|any chance (?:we|you) could|other (?:options?|times?|days?)|"
+    r"(?:don'?t|doesn'?t|do not|does not) work(?: for me)?)\b"
+)
+_ACCEPT = re.compile(
+    r"\b(?:works?(?: for me| great| well| fine)?|sounds? (?:good|great|perfect)|perfect|great|let'?s do|"
+    r"book (?:it|that|me)|lock (?:it|that) in|confirm(?:ed)?|see you (?:then|there)|(?:that'?s|is) fine|fine by me|"
+    r"ok(?:ay)?|yes|yep|sure|good for me|i'?ll take)\b"
+)
+_ANY_PICK = re.compile(
+    r"\b(?:any(?: of (?:them|those|these))?|either(?: one)?|all of (?:them|those|these)) (?:works?|is fine|are fine)\b"
+)
+_SCHEDULE = re.compile(
+    r"\b(?:meet(?:ing)?|call|chat|sync|catch[- ]?up|schedule|set up|book|find (?:a )?time|get together|coffee|lunch|"
+    r"demo|interview|intro|talk|connect|hop on|touch base|1:1|one[- ]on[- ]one|availability|available|free|slot)\b"
+)
+_ORDINAL_PICK = re.compile(
+    r"\b(?:the\s)?(?P<o>first|second|third|fourth|fifth|1st|2nd|3rd|4th|5th|last|final|former|latter)\s"
+    r"(?:one|option|slot|time|choice|proposal|suggestion|date|1|works?|is (?:fine|good|great|perfect|best))\b|"
+    r"\b(?:option|slot|choice|number|no\.?|#)\s?(?P<n>\d)\b"
+)
+_ORDINAL_INDEX = {
+    "first": 0, "1st": 0, "second": 1, "2nd": 1, "third": 2, "3rd": 2, "fourth": 3, "4th": 3, "fifth": 4, "5th": 4,
+    "last": -1, "final": -1, "former": 0, "latter": -1,
+}  # fmt: skip
+_INVITE_NAME = re.compile(r"\b(?:include|invite|add|loop in|bring(?: in| along)?|cc)\s+([A-Z][a-z]+(?:\s[A-Z][a-z]+)?)")
+_LOCATION = re.compile(
+    r"\b(?:at|in)\s+((?:the\s)?(?:[Rr]oom|[Cc]onference [Rr]oom|[Ss]uite)\s[\w-]+|(?:the|our) office|"
+    r"(?:the\s)?[A-Z][\w'&-]+(?:\s(?:[A-Z][\w'&-]+|of|de|la))*)"
+)
+_NOT_PLACES = {w.lower() for w in (*WEEKDAYS, *MONTHS, *ZONE_ABBREVIATIONS)} | {
+    "i",
+    "the",
+    "my",
+    "your",
+    "our",
+    "q1",
+    "q2",
+}
+
+
+@dataclass(slots=True)
+class Clause:
+    """Mentions that belong together: the days of "Tue or Wed" with the "afternoon" after them."""
+
+    start: int
+    end: int
+    day_mentions: list[Mention] = field(default_factory=list)
+    tods: list[Mention] = field(default_factory=list)
+    instants: list[Mention] = field(default_factory=list)
+    negated: bool = False
+    last_kind: str = ""
+
+    @property
+    def days(self) -> list[date]:
+        found: list[date] = []
+        for m in self.day_mentions:
+            found.extend(d for d in m.days if d not in found)
+        return found
+
+    @property
+    def weekdays(self) -> set[int]:
+        return {m.weekday for m in self.day_mentions if m.weekday is not None}
+
+
+class RulesExtractor:
+    """The offline extractor behind the same protocol as the LLM one (see understand.Extractor)."""
+
+    name = "rules"
+
+    def extract(self, text: str, ctx: RequestContext) -> MeetingRequest:
+        return parse_request(text, ctx)
+
+
+def clean_body(text: str) -> str:
+    """The writer's own words: no HTML, no quoted earlier mail, no signature."""
+    if re.search(r"<(?:br|p|div|html|body|span|table)\b", text[:5000], re.IGNORECASE):
+        text = re.sub(r"(?i)<(?:br|/p|/div|/tr|/li)\b[^>]{0,200}>", "\n", text)
+        text = re.sub(r"(?is)<(style|script)\b.*?</\1>", "", text)
+        text = html.unescape(_TAG.sub("", text))
+    lines = text[:MAX_TEXT_CHARS].replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    kept: list[str] = []
+    for index, line in enumerate(lines):
+        joined = line + " " + (lines[index + 1] if index + 1 < len(lines) else "")
+        if _QUOTE_HEADER.match(line) or (line.lower().startswith("on ") and _QUOTE_HEADER.match(joined)):
+            break
+        if _FROM_LINE.match(line) and index + 1 < len(lines) and _SENT_LINE.match(lines[index + 1]):
+            break
+        if line.rstrip() in ("--", "-- ", "—"):
+            break
+        if line.lstrip().startswith(">"):
+            continue
+        kept.append(line)
+    for index in range(len(kept) - 1, max(-1, len(kept) - 7), -1):
+        if SIGN_OFFS.match(kept[index].strip()) and index > 0:
+            kept = kept[:index]
+            break
+    return "\n".join(kept).strip()
+
+
+def writer_zone(ctx: RequestContext) -> tzinfo:
+    """The zone the writer means when they state none: their known zone, else their Date header offset."""
+    if ctx.sender_timezone:
+        try:
+            return ZoneInfo(ctx.sender_timezone)
+        except (ZoneInfoNotFoundError, ValueError):
+            pass
+    if ctx.date_offset_minutes is not None and abs(ctx.date_offset_minutes) <= 14 * 60:
+        return timezone(timedelta(minutes=ctx.date_offset_minutes))
+    return ZoneInfo(ctx.home_timezone)
+
+
+def zone_name(zone: tzinfo) -> str:
+    """IANA key when there is one, else "UTC+05:30"."""
+    key = getattr(zone, "key", None)
+    if key:
+        return str(key)
+    offset = zone.utcoffset(None) or timedelta(0)
+    minutes = int(offset.total_seconds() // 60)
+    sign = "-" if minutes < 0 else "+"
+    return f"UTC{sign}{abs(minutes) // 60:02d}:{abs(minutes) % 60:02d}"
+
+
+def _stated_zone(mentions: list[Mention], ctx: RequestContext, notes: list[str]) -> tzinfo | None:
+    for m in mentions:
+        if m.kind != "zone":
+            continue
+        if m.zone == "@writer":
+            return writer_zone(ctx)
+        if m.zone == "@agent":
+            return ZoneInfo(ctx.home_timezone)
+        if m.zone.startswith("offset:"):
+            return timezone(timedelta(minutes=int(m.zone.split(":", 1)[1])))
+        name = m.zone.removeprefix("iana:")
+        try:
+            return ZoneInfo(name)
+        except (ZoneInfoNotFoundError, ValueError):
+            notes.append(f"unknown time zone {name!r}")
+    return None
+
+
+def _build_clauses(text: str, mentions: list[Mention]) -> list[Clause]:
+    items = [m for m in mentions if m.kind in ("days", "tod", "instant")]
+    items = _merge_day_ranges(text, items)
+    negs = [m for m in mentions if m.kind == "neg"]
+    clauses: list[Clause] = []
+    current: Clause | None = None
+    for index, item in enumerate(items):
+        gap = text[current.end : item.start] if current else ""
+        starts_new = (
+            current is None
+            or len(gap) > 40
+            or not _JOIN_GAP.match(gap)
+            or (current.negated and "," in gap)
+            or (item.kind == "days" and current.tods and current.day_mentions and _binds_forward(text, items, index))
+            or (item.kind == "days" and current.tods and current.day_mentions and current.last_kind == "tod")
+            or (item.kind == "tod" and current.tods and current.day_mentions and current.last_kind == "days")
+        )
+        if starts_new:
+            current = Clause(start=item.start, end=item.end)
+            current.negated = any(n.end <= item.start and _NEG_GAP.match(text[n.end : item.start]) for n in negs)
+            clauses.append(current)
+        assert current is not None
+        if item.kind == "days":
+            current.day_mentions.append(item)
+        elif item.kind == "tod":
+            current.tods.append(item)
+        else:
+            current.instants.append(item)
+        current.end = item.end
+        current.last_kind = item.kind
+    for clause in clauses:
+        if not clause.negated and POSTNEG.match(text, clause.end):
+            clause.negated = True
+    return clauses
+
+
+def _binds_forward(text: str, items: list[Mention], index: int) -> bool:
+    """In "2pm Tue or Wed 4pm" the Wednesday goes with the 4pm written right after it, not with the 2pm."""
+    following = items[index + 1] if index + 1 < len(items) else None
+    return (
+        following is not None
+        and following.kind == "tod"
+        and re.fullmatch(r"\s*(?:at|@|,)?\s*", text[items[index].end : following.start]) is not None
+    )
+
+
+def _merge_day_ranges(text: str, items: list[Mention]) -> list[Mention]:
+    """ "Mon-Wed", "from Tuesday to Friday", "between Tue and Thu": one mention covering every day between."""
+    merged: list[Mention] = []
+    for item in items:
+        prev = merged[-1] if merged else None
+        if (
+            prev is not None
+            and prev.kind == item.kind == "days"
+            and len(prev.days) == 1
+            and len(item.days) == 1
+            and _RANGE_GAP.match(text[prev.end : item.start])
+            and (
+                text[prev.end : item.start].strip() != "and"
+                or text[max(0, prev.start - 8) : prev.start].strip() == "between"
+            )
+            and 0 < (item.days[0] - prev.days[0]).days <= 62
+        ):
+            first = prev.days[0]
+            span = tuple(first + timedelta(days=i) for i in range((item.days[0] - first).days + 1))
+            merged[-1] = Mention(prev.start, item.end, "days", days=span, level="range")
+            continue
+        merged.append(item)
+    return merged
+
+
+def _anchor_weekdays(clauses: list[Clause]) -> None:
+    """A bare "Tuesday" said next to "next week" means next week's Tuesday; the week itself is then context."""
+    weeks = [m for c in clauses if not c.negated for m in c.day_mentions if m.level in ("week", "month") and m.days]
+    if not weeks:
+        return
+    anchor = weeks[0]
+    monday = anchor.days[0] - timedelta(days=anchor.days[0].weekday())
+    for clause in clauses:
+        clause.day_mentions = [
+            Mention(m.start, m.end, "days", days=(monday + timedelta(days=m.weekday),), level="day", weekday=m.weekday)
+            if m.weekday is not None and anchor.level == "week"
+            else m
+            for m in clause.day_mentions
+        ]
+        if any(m.level in ("day", "range") for m in clause.day_mentions):
+            clause.day_mentions = [
+                m for m in clause.day_mentions if m.level not in ("week", "month")
+            ] or clause.day_mentions
+    specific = {
+        d for c in clauses if not c.negated for m in c.day_mentions if m.level in ("day", "range") for d in m.days
+    }
+    for clause in clauses:
+        if (
+            specific
+            and not clause.negated
+            and not clause.tods
+            and all(m.level in ("week", "month") for m in clause.day_mentions)
+            and specific & set(clause.days)
+        ):
+            clause.day_mentions = []
+
+
+def _tod_intervals(day: date, tod: Mention, zone: tzinfo, minutes: int) -> Interval | None:
+    start_t = tod.tod_start or time(0)
+    start = datetime.combine(day, start_t, tzinfo=zone)
+    if tod.point:
+        end = start + timedelta(minutes=minutes)
+    elif tod.tod_end is None:
+        end = datetime.combine(day + timedelta(days=1), time(0), tzinfo=zone)
+    else:
+        end = datetime.combine(day, tod.tod_end, tzinfo=zone)
+    if end <= start:
+        return None
+    return Interval(start, end)
+
+
+def _whole_day(day: date, zone: tzinfo) -> Interval:
+    return Interval(
+        datetime.combine(day, time(0), tzinfo=zone), datetime.combine(day + timedelta(days=1), time(0), tzinfo=zone)
+    )
+
+
+def _default_day(tods: list[Mention], now: datetime, zone: tzinfo, minutes: int) -> date:
+    """A time with no day means its next occurrence: today if it is still ahead, else tomorrow."""
+    today = now.date()
+    for tod in tods:
+        window = _tod_intervals(today, tod, zone, minutes)
+        if window and (window.start > now if tod.point else window.end > now):
+            return today
+    return today + timedelta(days=1)
+
+
+def _clause_intervals(clause: Clause, days: list[date], zone: tzinfo, minutes: int) -> list[Interval]:
+    out: list[Interval] = [
+        Interval(m.instant, m.instant + timedelta(minutes=minutes)) for m in clause.instants if m.instant is not None
+    ]
+    for day in days:
+        if not clause.tods:
+            out.append(_whole_day(day, zone))
+            continue
+        for tod in clause.tods:
+            window = _tod_intervals(day, tod, zone, minutes)
+            if window:
+                out.append(window)
+    return out
+
+
+def _subtract(windows: list[Interval], avoid: list[Interval]) -> list[Interval]:
+    result = windows
+    for hole in avoid:
+        next_result: list[Interval] = []
+        for w in result:
+            if not w.overlaps(hole):
+                next_result.append(w)
+                continue
+            if w.start < hole.start:
+                next_result.append(Interval(w.start, hole.start))
+            if hole.end < w.end:
+                next_result.append(Interval(hole.end, w.end))
+        result = next_result
+    return result
+
+
+def _matches(clause: Clause, proposal: Interval, zone: tzinfo) -> bool:
+    local = proposal.start.astimezone(zone)
+    if not clause.day_mentions and not clause.tods:
+        return False
+    if clause.day_mentions and local.date() not in clause.days and local.weekday() not in clause.weekdays:
+        return False
+    for tod in clause.tods:
+        start = tod.tod_start or time(0)
+        if tod.point and local.time().replace(second=0, microsecond=0) == start:
+            return True
+        if not tod.point and start <= local.time() and (tod.tod_end is None or local.time() < tod.tod_end):
+            return True
+    return not clause.tods
+
+
+def _pick(
+    text: str, clauses: list[Clause], ctx: RequestContext, zone: tzinfo, notes: list[str]
+) -> tuple[datetime | None, set[int]]:
+    """The proposal the writer chose, and the clauses that only served to name it."""
+    proposals = ctx.proposals
+    ordinal = _ORDINAL_PICK.search(text)
+    if ordinal:
+        index = _ORDINAL_INDEX[ordinal["o"]] if ordinal["o"] else int(ordinal["n"]) - 1
+        if -len(proposals) <= index < len(proposals):
+            return proposals[index].start, set()
+        notes.append(f"picked option {ordinal.group(0)!r} but only {len(proposals)} were offered")
+        return None, set()
+    used: set[int] = set()
+    candidates: list[Interval] = []
+    for number, clause in enumerate(clauses):
+        if clause.negated:
+            continue
+        hits = [p for p in proposals if _matches(clause, p, zone)]
+        if hits:
+            used.add(number)
+            candidates.extend(p for p in hits if p not in candidates)
+    if len(candidates) == 1:
+        return candidates[0].start, used
+    if len(candidates) > 1:
+        notes.append("the reply matches several proposed times")
+        return None, set()
+    if _ANY_PICK.search(text):
+        return proposals[0].start, set()
+    if not clauses and len(proposals) == 1 and _ACCEPT.search(text) and not _COUNTER.search(text):
+        return proposals[0].start, set()
+    return None, set()
+
+
+def _attendees(body: str, text: str, ctx: RequestContext, notes: list[str]) -> tuple[Person, ...]:
+    exclude = {ctx.agent_email.lower()} | ({ctx.sender.email.lower()} if ctx.sender else set())
+    people: dict[str, Person] = {}
+    for person in ctx.recipients:
+        if person.email.lower() not in exclude:
+            people.setdefault(person.email.lower(), person)
+    for address in _EMAIL.findall(body):
+        address = address.rstrip(".")
+        if address.lower() not in exclude:
+            people.setdefault(address.lower(), Person(email=address))
+    known_names = {p.name.split()[0].lower() for p in (*ctx.recipients, *people.values()) if p.name}
+    known_names |= {p.email.split("@")[0].split(".")[0].lower() for p in people.values()}
+    if ctx.sender and ctx.sender.name:
+        known_names.add(ctx.sender.name.split()[0].lower())
+    for name in _INVITE_NAME.findall(body):
+        if name.split()[0].lower() not in known_names:
+            notes.append(f"{name} should be included but no address was given")
+    return tuple(people.values())
+
+
+def _medium_and_location(body: str, text: str) -> tuple[Medium, str | None]:
+    medium = Medium.UNSPECIFIED
+    for pattern, value in MEDIUM_CUES:
+        if re.search(pattern, text):
+            medium = Medium(value)
+            break
+    location = None
+    for match in _LOCATION.finditer(body):
+        place = match.group(1).strip()
+        words = place.lower().split()
+        if (
+            words
+            and words[-1] not in _NOT_PLACES
+            and words[0] not in _NOT_PLACES
+            and not any(c.isdigit() for c in words[0])
+        ):
+            location = place
+            break
+    if location and medium is Medium.UNSPECIFIED:
+        medium = Medium.IN_PERSON
+    if medium is Medium.VIDEO:
+        location = None
+    return medium, location
+
+
+def _duration(mentions: list[Mention], ctx: RequestContext, notes: list[str]) -> int | None:
+    for m in mentions:
+        if m.kind != "duration":
+            continue
+        if m.minutes < 0:
+            return max(15, min(30, ctx.default_duration_minutes))
+        if m.minutes > MAX_DURATION_MINUTES:
+            notes.append(f"a {m.minutes}-minute meeting is longer than allowed")
+            return None
+        return m.minutes
+    return None
+
+
+def _intent(
+    text: str, ctx: RequestContext, chosen: datetime | None, has_windows: bool, has_avoid: bool, duration: int | None
+) -> tuple[Intent, bool]:
+    """The intent and whether the wording said it outright (which raises confidence)."""
+    cancel, reschedule = _CANCEL.search(text), _RESCHEDULE.search(text)
+    decline, counter = _DECLINE.search(text), _COUNTER.search(text)
+    if reschedule:
+        return Intent.RESCHEDULE, True
+    if cancel:
+        return Intent.CANCEL, True
+    if ctx.proposals:
+        if chosen is not None:
+            return Intent.ACCEPT, True
+        if decline and not (has_windows or counter):
+            return Intent.DECLINE, True
+        if counter or has_windows or has_avoid:
+            return Intent.COUNTER, bool(counter)
+        if decline:
+            return Intent.DECLINE, True
+        return Intent.OTHER, False
+    if decline:
+        return Intent.DECLINE, True
+    if has_windows or duration or _SCHEDULE.search(text):
+        return Intent.SCHEDULE, bool(_SCHEDULE.search(text))
+    return Intent.OTHER, False
+
+
+def parse_request(text: str, ctx: RequestContext) -> MeetingRequest:
+    """Understand one message. Pure: the same text and context always give the same request."""
+    notes: list[str] = []
+    body = clean_body(text or "")
+    norm = normalize(body)
+    zone = writer_zone(ctx)
+    now = ctx.now.astimezone(zone)
+    mentions = scan(norm, today=now.date(), now=now)
+    stated = _stated_zone(mentions, ctx, notes)
+    if stated is not None and stated is not zone:
+        zone = stated
+        if ctx.now.astimezone(zone).date() != now.date():
+            mentions = scan(norm, today=ctx.now.astimezone(zone).date(), now=ctx.now.astimezone(zone))
+        now = ctx.now.astimezone(zone)
+    duration = _duration(mentions, ctx, notes)
+    slot_minutes = duration or ctx.default_duration_minutes
+
+    clauses = _build_clauses(norm, mentions)
+    _anchor_weekdays(clauses)
+    chosen, pick_clauses = _pick(norm, clauses, ctx, zone, notes) if ctx.proposals else (None, set())
+
+    positive = [c for i, c in enumerate(clauses) if not c.negated and i not in pick_clauses]
+    negative = [c for c in clauses if c.negated]
+    day_only = [c for c in positive if c.day_mentions and not c.tods and not c.instants]
+    tod_only = [c for c in positive if c.tods and not c.day_mentions]
+    shared_days = [d for c in day_only for d in c.days] if tod_only else []
+    if tod_only and not shared_days:
+        shared_days = [d for c in negative if c.tods for d in c.days]
+    windows: list[Interval] = []
+    for clause in positive:
+        if clause in day_only and shared_days:
+            continue
+        days = clause.days
+        if not days and clause.tods:
+            days = shared_days or [_default_day(clause.tods, now, zone, slot_minutes)]
+        windows.extend(_clause_intervals(clause, days, zone, slot_minutes))
+    positive_days = sorted({w.start.astimezone(zone).date() for w in windows})
+    avoid: list[Interval] = []
+    for clause in negative:
+        days = clause.days
+        if not days:
+            days = positive_days or [now.date() + timedelta(days=i) for i in range(ctx.horizon_days)]
+        avoid.extend(_clause_intervals(clause, days, zone, slot_minutes))
+    windows = _subtract(windows, avoid)
+    windows = _bound(windows, now, ctx, notes)
+    avoid = [a for a in avoid if a.end > now]
+
+    notes.extend(f"did not understand {n!r}" for n in iter_unclaimed_numbers(norm, mentions) if len(n) <= 12)
+    attendees = _attendees(body, norm, ctx, notes)
+    medium, location = _medium_and_location(body, norm)
+    intent, explicit = _intent(norm, ctx, chosen, bool(windows), bool(avoid), duration)
+    if intent is Intent.OTHER and ctx.proposals and _ACCEPT.search(norm) and chosen is None:
+        notes.append("agreed, but which proposed time is unclear")
+    confidence = 0.35 + (0.25 if explicit else 0.0) + (0.3 if windows or chosen else 0.0) - 0.15 * len(notes)
+    if intent is Intent.OTHER:
+        confidence = min(confidence, 0.3)
+    subject = re.sub(r"^(?:\s*(?:re|fwd?|aw|sv)\s*:\s*)+", "", ctx.subject, flags=re.IGNORECASE).strip()
+    return MeetingRequest(
+        intent=intent,
+        duration_minutes=duration,
+        windows=tuple(sorted(set(windows))[:MAX_WINDOWS]),
+        avoid=tuple(sorted(set(avoid))[:MAX_WINDOWS]),
+        timezone=zone_name(zone),
+        attendees=attendees,
+        title=subject or None,
+        location=location,
+        medium=medium,
+        chosen=chosen,
+        urgent=bool(URGENT_RE.search(norm)),
+        confidence=max(0.05, min(1.0, confidence)),
+        not_understood=tuple(dict.fromkeys(notes)),
+        extractor="rules",
+    )
+
+
+def _bound(windows: list[Interval], now: datetime, ctx: RequestContext, notes: list[str]) -> list[Interval]:
+    """Keep windows between now and the horizon; say so when the writer asked for a time outside them."""
+    horizon = now + timedelta(days=ctx.horizon_days)
+    kept: list[Interval] = []
+    for window in windows:
+        if window.end <= now:
+            notes.append(f"{window.start.date().isoformat()} is in the past")
+            continue
+        if window.start >= horizon:
+            notes.append(f"{window.start.date().isoformat()} is beyond the {ctx.horizon_days}-day horizon")
+            continue
+        kept.append(Interval(max(window.start, now), min(window.end, horizon)))
+    return kept

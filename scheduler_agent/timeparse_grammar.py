@@ -1,0 +1,734 @@
+"""The time grammar of the offline engine: normalized English text in, positioned mentions out.
+
+Each recognizer is a compiled pattern plus a small function; they run in priority order and a later
+one never claims characters an earlier one already took, so "between 2 and 4" is one time range
+rather than two bare numbers. Dates are resolved here against `today` (the writer's local date);
+combining mentions into windows is `timeparse.py`'s job.
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, replace
+from datetime import date, datetime, time, timedelta
+
+from .timeparse_lexicon import (
+    MONTH_RE,
+    MONTHS,
+    NUMBER_WORDS,
+    PART_OF_DAY_RE,
+    PARTS_OF_DAY,
+    WEEKDAY_RE,
+    WEEKDAYS,
+    ZONE_ABBREVIATIONS,
+    ZONE_NEEDS_TIME_WORD,
+)
+
+MAX_RANGE_DAYS = 62
+
+
+@dataclass(frozen=True, slots=True)
+class Mention:
+    """One recognized piece of a message, with its character span in the normalized text.
+
+    kind is one of: days, tod, instant, duration, zone, neg, postneg, ref.
+    For tod, `end` None means "until the end of the day" and `point` marks an exact start time.
+    """
+
+    start: int
+    end: int
+    kind: str
+    days: tuple[date, ...] = ()
+    level: str = "day"
+    weekday: int | None = None
+    tod_start: time | None = None
+    tod_end: time | None = None
+    point: bool = False
+    instant: datetime | None = None
+    minutes: int = 0
+    zone: str = ""
+
+
+def normalize(text: str) -> str:
+    """Lower-case and canonicalize spellings so one pattern covers "3 P.M.", "3pm" and "3 p m"."""
+    t = text.lower()
+    t = re.sub(r"[\u2010-\u2015\u2212]", "-", t)
+    t = t.replace("\u2019", "'").replace("\u00a0", " ")
+    t = re.sub(r"\b([ap])\.?\s?m\b\.?", r"\1m", t)
+    t = re.sub(r"(?<=\d)([ap])\b", r"\1m", t)
+    t = re.sub(r"\bo'?\s?clock\b", "oclock", t)
+    t = re.sub(r"\b(?:a )?couple (?:of )?", "2 ", t)
+    t = re.sub(r"\b(?:a )?few (?=(?:days|weeks|minutes|hours))", "3 ", t)
+    t = re.sub(r"\bforty[- ]five\b", "45", t)
+    words = "|".join(sorted((w for w in NUMBER_WORDS if w != "one" and " " not in w), key=len, reverse=True))
+    t = re.sub(rf"\b({words})\b", lambda m: str(NUMBER_WORDS[m.group(1)]), t)
+    t = re.sub(r"\bone\b(?=[\s-]*(?:hour|hr|day|week|month|minute|min|oclock|am|pm|\d))", "1", t)
+    t = re.sub(r"(?<=\bat )one\b", "1", t)
+    return re.sub(r"[ \t]+", " ", t)
+
+
+# ---- small helpers -------------------------------------------------------------------------------------
+
+
+def _next_weekday(today: date, weekday: int, *, include_today: bool) -> date:
+    ahead = (weekday - today.weekday()) % 7
+    if ahead == 0 and not include_today:
+        ahead = 7
+    return today + timedelta(days=ahead)
+
+
+def _week_start(day: date) -> date:
+    return day - timedelta(days=day.weekday())
+
+
+def _business_days(first: date, last: date, today: date) -> tuple[date, ...]:
+    days = []
+    day = max(first, today)
+    while day <= last:
+        if day.weekday() < 5:
+            days.append(day)
+        day += timedelta(days=1)
+    return tuple(days)
+
+
+def _infer_year(today: date, month: int, day: int, weekday: int | None = None) -> date | None:
+    """The first such date on or after today; with a weekday, the first year where it falls on it."""
+    for year in range(today.year, today.year + 8):
+        try:
+            candidate = date(year, month, day)
+        except ValueError:
+            continue
+        if candidate < today:
+            continue
+        if weekday is None or candidate.weekday() == weekday:
+            return candidate
+        if year > today.year + 7:
+            break
+    return None
+
+
+def _safe_date(year: int, month: int, day: int) -> date | None:
+    try:
+        return date(year, month, day)
+    except ValueError:
+        return None
+
+
+def _full_year(text: str) -> int:
+    year = int(text.lstrip("'"))
+    return year + 2000 if year < 100 else year
+
+
+def clock(hour: int, minute: int, meridiem: str | None, hint: str | None = None) -> time | None:
+    """A spoken hour as a time: "3" means 15:00 in business talk, "8" means 08:00, unless told otherwise."""
+    if minute > 59 or hour > 24:
+        return None
+    if meridiem in ("am", "a"):
+        if hour > 12:
+            return time(hour % 24, minute)
+        return time(0 if hour == 12 else hour, minute)
+    if meridiem in ("pm", "p"):
+        if hour > 12:
+            return time(hour % 24, minute)
+        return time(12 if hour == 12 else hour + 12, minute)
+    if hour >= 13 or hour == 0:
+        return time(hour % 24, minute)
+    if hint in ("pm", "evening", "night", "afternoon"):
+        return time(12 if hour == 12 else hour + 12, minute)
+    if hint == "am":
+        return time(0 if hour == 12 else hour, minute)
+    if hour == 12 or hour <= 6:
+        return time(12 if hour == 12 else hour + 12, minute)
+    return time(hour, minute)
+
+
+# ---- patterns ------------------------------------------------------------------------------------------
+
+_T = (
+    r"(?:(?P<{p}h>\d{{1,2}})(?:[:.h](?P<{p}m>\d{{2}}))?\s?(?P<{p}ap>am|pm)?\b(?:\s?h\b)?"
+    r"|(?P<{p}noon>noon|midday|midnight))"
+)
+T1 = _T.format(p="a")
+T2 = _T.format(p="b")
+HHMM4 = r"(?P<{p}4>[0-2]\d[0-5]\d)"
+
+_POINT_PREFIX = r"(?:at|@|around|about|by|for|say|maybe|ideally|~)"
+_AFTER = (
+    r"(?:after|from|not before|no earlier than|earliest(?: at)?|starting(?: at| from)?|any ?time after|"
+    r"anytime from|beginning at|onwards? from)"
+)
+_BEFORE = r"(?:before|until|till|til|up to|not after|no later than|latest(?: at| by)?|by|ending(?: at| by)?)"
+_POD_HINT = r"(?:\s?(?:in the |this |tomorrow |at )?(?P<pod>morning|afternoon|evening|night|tonight))?"
+
+
+def _tod_hint(text: str, start: int, end: int) -> str | None:
+    """A part of day written next to a bare hour ("8 in the evening", "in the morning at 9") fixes am/pm."""
+    around = text[max(0, start - 30) : end + 25]
+    if re.search(r"evening|tonight|night|afternoon|after work", around):
+        return "pm"
+    if re.search(r"morning|breakfast|\bam\b", around):
+        return "am"
+    return None
+
+
+def _time_from(match: re.Match[str], p: str, hint: str | None, text: str) -> time | None:
+    noon = match.group(f"{p}noon")
+    if noon:
+        return time(0) if noon == "midnight" else time(12)
+    hour = int(match.group(f"{p}h"))
+    minute = int(match.group(f"{p}m") or 0)
+    meridiem = match.group(f"{p}ap")
+    if hint is None:
+        hint = _tod_hint(text, match.start(), match.end())
+    return clock(hour, minute, meridiem, hint)
+
+
+Recognizer = Callable[[re.Match[str], "Scan"], Mention | None]
+
+
+@dataclass(slots=True)
+class Scan:
+    """The state one message's scan shares between recognizers."""
+
+    text: str
+    today: date
+    now: datetime
+
+
+def _m(match: re.Match[str], kind: str, **kw: object) -> Mention:
+    return Mention(match.start(), match.end(), kind, **kw)  # type: ignore[arg-type]
+
+
+# Dates ---------------------------------------------------------------------------------------------------
+
+
+def _iso_date(m: re.Match[str], s: Scan) -> Mention | None:
+    y, a, b = int(m["y"]), int(m["mo"]), int(m["d"])
+    day = _safe_date(y, a, b) or _safe_date(y, b, a)
+    return _m(m, "days", days=(day,)) if day else None
+
+
+def _numeric_date(m: re.Match[str], s: Scan) -> Mention | None:
+    """US month-first for slashes ("3/12" is March 12); day-first for dots ("8.5." is 8 May)."""
+    if (
+        m["sep"] == "."
+        and not m["y"]
+        and re.search(r"(?:at|@|between|around|about|from|until|till|to|and|by)\s?$", s.text[: m.start()])
+    ):
+        return None
+    a, b = int(m["a"]), int(m["b"])
+    year = m["y"]
+    month, day = (b, a) if m["sep"] == "." else (a, b)
+    if month > 12 and day <= 12 and m["sep"] == "/":
+        month, day = day, month
+    if not (1 <= month <= 12 and 1 <= day <= 31):
+        return None
+    if year:
+        found = _safe_date(_full_year(year), month, day)
+    else:
+        found = _infer_year(s.today, month, day)
+    return _m(m, "days", days=(found,)) if found else None
+
+
+def _weekday_of(text: str | None) -> int | None:
+    if not text:
+        return None
+    key = text.strip(" ,.")
+    return WEEKDAYS.get(key, WEEKDAYS.get(key[:-1]) if key.endswith("s") else None)
+
+
+def _month_date(m: _Swap, s: Scan) -> Mention | None:
+    if m["mon_"] and m["mon_"].startswith("may") and not re.search(r"\d(?:st|nd|rd|th)|\bof\b", m.text):
+        return None
+    month = MONTHS[m["mon"].rstrip(".")]  # type: ignore[union-attr]
+    day = int(m["d"])
+    weekday = _weekday_of(m["wd"]) if m["wd"] else _weekday_of(m["wd2"])
+    if m["y"]:
+        found = _safe_date(_full_year(m["y"]), month, day)
+    else:
+        found = _infer_year(s.today, month, day)
+        following = _safe_date(found.year + 1, month, day) if found else None
+        if found and following and weekday is not None and found.weekday() != weekday == following.weekday():
+            found = following
+    return _m(m, "days", days=(found,)) if found else None
+
+
+def _month_date_range(m: re.Match[str], s: Scan) -> Mention | None:
+    month = MONTHS[m["mon"].rstrip(".")]
+    first = (
+        _infer_year(s.today, month, int(m["d1"])) if not m["y"] else _safe_date(_full_year(m["y"]), month, int(m["d1"]))
+    )
+    if first is None:
+        return None
+    last = _safe_date(first.year, month, int(m["d2"]))
+    if last is None or last < first:
+        return None
+    return _m(m, "days", days=tuple(first + timedelta(days=i) for i in range((last - first).days + 1)), level="range")
+
+
+def _ordinal_day(m: _Swap, s: Scan) -> Mention | None:
+    """ "the 15th", "Tuesday the 8th": the next such day of a month, matching the weekday when given."""
+    day = int(m["d"])  # type: ignore[arg-type]
+    weekday = _weekday_of(m["wd"])
+    cursor = date(s.today.year, s.today.month, 1)
+    for _ in range(15):
+        candidate = _safe_date(cursor.year, cursor.month, day)
+        if candidate and candidate >= s.today and (weekday is None or candidate.weekday() == weekday):
+            return _m(m, "days", days=(candidate,))
+        cursor = (cursor + timedelta(days=32)).replace(day=1)
+    return None
+
+
+def _month_only(m: re.Match[str], s: Scan) -> Mention | None:
+    if m["mon"].startswith("may") and not (m["part"] or m["inw"] or m["mod"] or m["y"]):
+        return None
+    month = MONTHS[m["mon"].rstrip(".")]
+    year = _full_year(m["y"]) if m["y"] else (s.today.year if month >= s.today.month else s.today.year + 1)
+    if m["mod"] and not m["y"] and month <= s.today.month:
+        year = s.today.year + 1
+    last = calendar.monthrange(year, month)[1]
+    first_day, last_day = 1, last
+    part = m["part"]
+    if part in ("early", "beginning of", "start of"):
+        last_day = 10
+    elif part in ("mid", "mid-", "middle of"):
+        first_day, last_day = 10, 20
+    elif part in ("late", "end of"):
+        first_day = last - 9
+    days = _business_days(date(year, month, first_day), date(year, month, last_day), s.today)
+    return _m(m, "days", days=days, level="month") if days else None
+
+
+# Relative days -------------------------------------------------------------------------------------------
+
+
+def _relative_day(m: re.Match[str], s: Scan) -> Mention | None:
+    word = m["w"]
+    offsets = {"today": 0, "tomorrow": 1, "tmrw": 1, "tmr": 1, "yesterday": -1}
+    if word.startswith("day after"):
+        offset = 2
+    elif word.startswith("day before"):
+        offset = -2
+    else:
+        offset = offsets[word]
+    return _m(m, "days", days=(s.today + timedelta(days=offset),))
+
+
+def _this_part_of_day(m: re.Match[str], s: Scan) -> Mention | None:
+    """ "this afternoon": today (the part of day itself is recognized separately)."""
+    return Mention(m.start(), m.start("pod"), "days", days=(s.today,))
+
+
+def _weekday(m: re.Match[str], s: Scan) -> Mention | None:
+    weekday = _weekday_of(m["wd"])
+    if weekday is None:
+        return None
+    mod = (m["mod"] or "").strip()
+    tail = (m["tail"] or "").strip()
+    this_week = _week_start(s.today)
+    if mod in ("next", "following", "the following", "on the following") or tail in ("next week", "of next week"):
+        day = this_week + timedelta(days=7 + weekday)
+        if tail == "after next":
+            day += timedelta(days=7)
+    elif tail == "after next":
+        day = this_week + timedelta(days=14 + weekday)
+    elif tail in ("this week", "of this week") or mod == "this":
+        day = this_week + timedelta(days=weekday)
+        if day < s.today:
+            day = _next_weekday(s.today, weekday, include_today=False)
+    elif mod in ("last", "past", "previous"):
+        day = s.today - timedelta(days=((s.today.weekday() - weekday) % 7) or 7)
+    else:
+        day = _next_weekday(s.today, weekday, include_today=False)
+        return _m(m, "days", days=(day,), weekday=weekday if mod in ("", "on") else None)
+    return _m(m, "days", days=(day,))
+
+
+def _week_phrase(m: re.Match[str], s: Scan) -> Mention | None:
+    phrase = m["w"]
+    monday = _week_start(s.today)
+    if "weekend" in phrase:
+        base = monday + timedelta(days=7 if phrase.startswith(("next", "the following")) else 0)
+        sat = base + timedelta(days=5)
+        days = tuple(d for d in (sat, sat + timedelta(days=1)) if d >= s.today)
+        return _m(m, "days", days=days, level="week") if days else None
+    part = m["part"] or ""
+    if phrase == "the week" and not part:
+        return None
+    count = re.search(r"(\d+) weeks?", phrase)
+    shift = 0
+    if "after next" in phrase:
+        shift = 2
+    elif count:
+        shift = int(count.group(1))
+    elif re.search(r"\ba week|next|following|coming", phrase):
+        shift = 1
+    start = monday + timedelta(days=7 * shift)
+    first, last = start, start + timedelta(days=4)
+    if phrase.startswith("later this") or phrase.startswith("later in the"):
+        first = s.today + timedelta(days=1)
+    if part in ("early", "beginning of", "start of", "the beginning of", "the start of"):
+        last = start + timedelta(days=1)
+    elif part in ("mid", "mid-", "middle of", "the middle of"):
+        first, last = start + timedelta(days=1), start + timedelta(days=3)
+    elif part in ("late", "end of", "the end of"):
+        first = start + timedelta(days=3)
+    days = _business_days(first, last, s.today)
+    return _m(m, "days", days=days, level="week") if days else None
+
+
+def _month_phrase(m: re.Match[str], s: Scan) -> Mention | None:
+    phrase = m["w"]
+    year, month = s.today.year, s.today.month
+    if "next" in phrase or "following" in phrase:
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    last = calendar.monthrange(year, month)[1]
+    part = m["part"] or ""
+    if part in ("end of", "the end of") or phrase in ("eom",):
+        day = date(year, month, last)
+        return _m(m, "days", days=(day,)) if day >= s.today else None
+    first_day, last_day = 1, last
+    if part in ("early", "beginning of", "start of", "the beginning of", "the start of"):
+        last_day = 10
+    elif part in ("mid", "mid-", "middle of", "the middle of"):
+        first_day, last_day = 10, 20
+    elif part in ("late",):
+        first_day = last - 9
+    days = _business_days(date(year, month, first_day), date(year, month, last_day), s.today)
+    return _m(m, "days", days=days, level="month") if days else None
+
+
+def _end_of_year(m: re.Match[str], s: Scan) -> Mention | None:
+    return _m(m, "days", days=(date(s.today.year, 12, 31),))
+
+
+def _in_n_days(m: re.Match[str], s: Scan) -> Mention | None:
+    count = m["n"] or m["n2"]
+    n = 1 if count in ("a", "an") else int(count)
+    return _m(m, "days", days=(s.today + timedelta(days=n),))
+
+
+def _in_n_time(m: re.Match[str], s: Scan) -> Mention | None:
+    n = 1.0 if m["n"] in ("a", "an") else float(m["n"])
+    if m["half"]:
+        n = 0.5
+    minutes = n * 60 if m["u"].startswith("h") else n
+    return _m(m, "instant", instant=s.now + timedelta(minutes=minutes))
+
+
+# Times ---------------------------------------------------------------------------------------------------
+
+
+def _time_range(m: re.Match[str], s: Scan) -> Mention | None:
+    hint = _tod_hint(s.text, m.start(), m.end())
+    if m.groupdict().get("a4"):
+        start: time | None = time(int(m["a4"][:2]), int(m["a4"][2:]))
+        end: time | None = time(int(m["b4"][:2]), int(m["b4"][2:]))
+    else:
+        end_ap = m["bap"]
+        if m["aap"] is None and end_ap and m["ah"]:
+            start = clock(int(m["ah"]), int(m["am"] or 0), end_ap, hint)
+            end = _time_from(m, "b", hint, s.text)
+            if start and end and start >= end:
+                start = clock(int(m["ah"]), int(m["am"] or 0), "am" if end_ap in ("pm", "p") else "pm", hint)
+        else:
+            start = _time_from(m, "a", hint, s.text)
+            end = _time_from(m, "b", hint, s.text)
+            if start and end and end <= start and end.hour < 12 and m["bap"] is None:
+                end = time(end.hour + 12, end.minute)
+    if start is None or end is None or end <= start:
+        return None
+    return _m(m, "tod", tod_start=start, tod_end=end)
+
+
+def _after_time(m: re.Match[str], s: Scan) -> Mention | None:
+    start = _time_from(m, "a", None, s.text)
+    return _m(m, "tod", tod_start=start, tod_end=None) if start is not None else None
+
+
+def _before_time(m: re.Match[str], s: Scan) -> Mention | None:
+    end = _time_from(m, "a", None, s.text)
+    if end is None or end == time(0):
+        return None
+    return _m(m, "tod", tod_start=time(0), tod_end=end)
+
+
+def _point_time(m: re.Match[str], s: Scan) -> Mention | None:
+    if not m["prefix"] and not m["aap"] and not m["am"] and not m["anoon"] and not m["ah"].startswith("0"):
+        return None
+    at = _time_from(m, "a", None, s.text)
+    return _m(m, "tod", tod_start=at, tod_end=at, point=True) if at is not None else None
+
+
+def _past_to(m: re.Match[str], s: Scan) -> Mention | None:
+    hour = 12 if m["h"] == "noon" else int(m["h"])
+    minutes = {"half": 30, "quarter": 15}.get(m["n"]) or int(m["n"])
+    hint = "pm" if m["h"] == "noon" else m["ap"]
+    base = clock(hour, 0, m["ap"], hint or _tod_hint(s.text, m.start(), m.end()))
+    if base is None:
+        return None
+    when = datetime.combine(s.today, base) + timedelta(minutes=minutes if m["dir"] in ("past", "after") else -minutes)
+    return _m(m, "tod", tod_start=when.time(), tod_end=when.time(), point=True)
+
+
+def _half_hour_british(m: re.Match[str], s: Scan) -> Mention | None:
+    at = clock(int(m["h"]), 30, None, _tod_hint(s.text, m.start(), m.end()))
+    return _m(m, "tod", tod_start=at, tod_end=at, point=True) if at else None
+
+
+def _part_of_day(m: re.Match[str], s: Scan) -> Mention | None:
+    start, end = PARTS_OF_DAY[m["pod"]]
+    return _m(m, "tod", tod_start=start, tod_end=end)
+
+
+# Durations, zones, negation ------------------------------------------------------------------------------
+
+
+def _duration(m: re.Match[str], s: Scan) -> Mention | None:
+    if m["half"]:
+        minutes = 30.0
+    elif m["hh"]:
+        minutes = 90.0 if m["hh"] == "an hour and a half" else float(m["hh_n"] or 1) * 60 + 30
+    else:
+        n = 1.0 if m["n"] in ("a", "an") else float(m["n"])
+        minutes = n * 60 if m["u"].startswith("h") else n
+        if m["n2"] or m["n2b"]:
+            minutes += float(m["n2"] or m["n2b"])
+    if not 0 < minutes <= 24 * 60:
+        return None
+    return _m(m, "duration", minutes=round(minutes))
+
+
+def _quick(m: re.Match[str], s: Scan) -> Mention | None:
+    return _m(m, "duration", minutes=-1)
+
+
+def _zone(m: re.Match[str], s: Scan) -> Mention | None:
+    name = m["z"]
+    if name in ("my", "mine", "local", "our"):
+        return _m(m, "zone", zone="@writer")
+    if name in ("your", "yours"):
+        return _m(m, "zone", zone="@agent")
+    if name in ZONE_NEEDS_TIME_WORD and not m["tw"]:
+        return None
+    return _m(m, "zone", zone=ZONE_ABBREVIATIONS[name])
+
+
+def _zone_offset(m: re.Match[str], s: Scan) -> Mention | None:
+    hours = int(m["h"])
+    minutes = int(m["m"] or 0)
+    if hours > 14 or minutes > 59:
+        return None
+    total = (hours * 60 + minutes) * (-1 if m["sign"] == "-" else 1)
+    return _m(m, "zone", zone=f"offset:{total}")
+
+
+def _zone_iana(m: re.Match[str], s: Scan) -> Mention | None:
+    parts = [
+        "_".join(w.upper() if len(w) <= 2 else w.capitalize() for w in part.split("_")) for part in m["z"].split("/")
+    ]
+    return _m(m, "zone", zone="iana:" + "/".join(parts))
+
+
+def _neg(m: re.Match[str], s: Scan) -> Mention | None:
+    return _m(m, "neg")
+
+
+def _reference(m: re.Match[str], s: Scan) -> Mention | None:
+    """ "Thursday's call", "our 2pm": the meeting being talked about, not a time the writer is offering."""
+    return _m(m, "ref")
+
+
+_WD = rf"(?P<wd>{WEEKDAY_RE})"
+# What, right after a date or time, says the writer cannot do it ("Monday doesn't work", "Tue is out").
+POSTNEG = re.compile(
+    r"[\s,]*(?:(?:is|are|would be|will be)\s)?"
+    r"(?:(?:doesn'?t|does not|won'?t|will not|don'?t|do not|wouldn'?t|isn'?t|is not|"
+    r"are not|aren'?t|not)\s(?:really\s)?(?:work|suit|good|great|possible|ideal|an option|going to work|available)|"
+    r"(?:out|bad|no good|tough|difficult|booked|full|blocked|taken|impossible|a no)\b|"
+    r"(?:i'?m|i am|we'?re) (?:out|busy|booked|travell?ing|off|away|unavailable))"
+)
+_NOT_A_TIME_AFTER = r"(?!\s?(?:days?|weeks?|months?|people|persons?|min|mins|minutes?|hours?|hrs?|h\b))"
+_NOT_A_DAY_AFTER = (
+    r"(?!\s(?:one|option|slot|choice|time|proposal|suggestion|week|day|meeting|call|round|attempt|floor))"
+)
+_YEAR = r"(?:,?\s(?P<y>(?:19|20)\d{2}|'\d{2}))?"
+_ORD = r"(?:st|nd|rd|th)?"
+_PART = (
+    r"(?:(?P<part>early|beginning of|start of|the beginning of|the start of|mid-?|middle of|the middle of|"
+    r"late|end of|the end of)\s?)?"
+)
+
+RECOGNIZERS: tuple[tuple[re.Pattern[str], Recognizer], ...] = tuple(
+    (re.compile(p), f)
+    for p, f in (
+        # Negation and references first: they only mark positions and claim the cue words.
+        (
+            r"\b(?:(?:any|every|all)(?:\s(?:day|time|other day|weekday|of them|days?))?\s(?:but|except(?: for)?)|"
+            r"but not|except(?: for)?|other than|excluding|apart from|anything but|not on|not|avoid|"
+            r"can'?t do|cannot do|can'?t make|cannot make|can'?t meet|won'?t be (?:able|available)(?: on)?|"
+            r"(?:(?:i'?m|i am|i'?ll be|i will be|we'?re|we are) (?:out|away|off|travell?ing|booked)|"
+            r"busy|unavailable|not available|ooo|out of (?:the )?office)"
+            r"(?: all day)?(?: on)?|no)"
+            r"(?=\s(?!later\b|earlier\b|sooner\b|problem\b|worries\b|rush\b|before\b|after\b|until\b|sure\b|more\b))",
+            _neg,
+        ),
+        (r"(?P<what>\b[a-z]+day|\btomorrow|\btoday)'s\b", _reference),
+        (
+            r"\b(?:our|my|the|today'?s|tomorrow'?s) (?=\d{1,2}(?::\d\d)?\s?(?:am|pm)?\s(?:meeting|call|sync|slot|chat))"
+            r"\d{1,2}(?::\d\d)?\s?(?:am|pm)?",
+            _reference,
+        ),
+        # Zones.
+        (r"\b(?:utc|gmt)\s?(?P<sign>[+-])\s?(?P<h>\d{1,2})(?::?(?P<m>\d{2}))?\b", _zone_offset),
+        (
+            r"\b(?P<z>(?:america|europe|asia|africa|australia|pacific|atlantic|indian)/[a-z_]+(?:/[a-z_]+)?)\b",
+            _zone_iana,
+        ),
+        (r"\b(?P<z>my|mine|your|yours|local|our)\s(?P<tw>time\s?zone|time|tz)\b", _zone),
+        (
+            r"(?<![\w@])(?P<z>"
+            + "|".join(sorted((re.escape(k) for k in ZONE_ABBREVIATIONS), key=len, reverse=True))
+            + r")(?P<tw>\s(?:time\s?zone|time|tz))?\b(?!['@-])",
+            _zone,
+        ),
+        # Relative instants, then durations.
+        (r"\bin (?P<n>\d+(?:\.\d+)?|an?|(?P<half>half an?))\s?(?P<u>hours?|hrs?|minutes?|mins?)\b", _in_n_time),
+        (
+            r"\b(?:(?P<half>half an hour|half hour|1/2 ?(?:h|hr|hour)\b)|"
+            r"(?P<hh>an hour and a half|(?P<hh_n>\d+) (?:and a half|½) hours?)|"
+            r"(?P<n>\d+(?:\.\d+)?|an?)[\s-]?(?P<u>hours?|hrs?|h|minutes?|mins?|m)\b"
+            r"(?:\s?(?:and\s)?(?P<n2>\d{1,2})\s?(?:minutes?|mins?|m)\b|(?P<n2b>\d{2})\b)?)"
+            r"(?!\s?(?:from now|ago|later|before|after|earlier))",
+            _duration,
+        ),
+        (
+            r"\b(?:quick|brief|short)\s(?:call|chat|sync|catch[- ]?up|question|meeting|touch ?base|check[- ]?in|convo)",
+            _quick,
+        ),
+        # Relative instants and days.
+        (r"\b(?:in (?P<n>\d+|an?) days?|(?P<n2>\d+) days? from (?:now|today))\b", _in_n_days),
+        (
+            r"\b(?P<w>(?:the )?day after tomorrow|(?:the )?day before yesterday|today|tomorrow|tmrw|tmr|yesterday)\b",
+            _relative_day,
+        ),
+        (r"\bthis (?P<pod>morning|afternoon|evening)\b", _this_part_of_day),
+        (
+            r"\b(?P<y>\d{4})[-/.](?P<mo>\d{1,2})[-/.](?P<d>\d{1,2})(?:t\d{2}:\d{2}(?::\d{2})?)?\b",
+            _iso_date,
+        ),
+        (
+            rf"(?:{_WD},?\s)?\b(?P<mon>{MONTH_RE})\s?(?P<d1>\d{{1,2}}){_ORD}\s?(?:-|to|through|thru|until|till)\s?(?P<d2>\d{{1,2}}){_ORD}\b{_YEAR}",
+            _month_date_range,
+        ),
+        (
+            rf"(?:{_WD},?\s(?:the\s)?)?\b(?:(?P<mon>{MONTH_RE})\s?(?:the\s)?(?P<d>\d{{1,2}}){_ORD}\b|(?:the\s)?(?P<d_>\d{{1,2}}){_ORD}(?:\sof)?\s?(?P<mon_>{MONTH_RE}))(?!\d)"
+            rf"(?:,?\s(?P<y>(?:19|20)\d{{2}}|'\d{{2}}))?(?:,?\s(?P<wd2>{WEEKDAY_RE}))?",
+            lambda m, s: _month_date(_Swap(m), s),
+        ),
+        (
+            r"(?<![\d/.:])(?P<a>\d{1,2})(?P<sep>[/.])(?P<b>\d{1,2})(?:(?P=sep)(?P<y>\d{4}|\d{2})\b|\.(?=\s|$)|\b)(?![/.:]\d|\s?(?:am|pm|h\b|hours?|uhr))",
+            _numeric_date,
+        ),
+        (
+            rf"(?:{_WD},?\s)?\bthe (?P<d>\d{{1,2}})(?:st|nd|rd|th)\b(?!\s(?:of\s)?{MONTH_RE}){_NOT_A_DAY_AFTER}|"
+            rf"(?P<wd_>{WEEKDAY_RE}),?\s(?:the\s)?(?P<d2>\d{{1,2}})(?:st|nd|rd|th)\b{_NOT_A_DAY_AFTER}",
+            lambda m, s: _ordinal_day(_Swap(m), s),
+        ),
+        (
+            r"\b(?P<mod>this|next|coming|following|the following|on the following|last|past|previous|on)?"
+            rf"\s?{_WD}(?=\W|$)"
+            r"(?:\s(?P<tail>after next|next week|of next week|this week|of this week))?",
+            _weekday,
+        ),
+        (
+            rf"\b{_PART}(?P<w>(?:this|next|the following|following|coming|the) weekend|weekend|"
+            r"(?:the )?week after next|(?:this|next|the following|following|coming) week|"
+            r"later this week|later in the week|the week|in (?:\d+|a) weeks?|(?:\d+|a) weeks? from (?:now|today))\b",
+            _week_phrase,
+        ),
+        (rf"\b{_PART}(?P<w>(?:this|next|the following) month|the month|eom)\b", _month_phrase),
+        (r"\b(?:end of (?:the|this) year|eoy)\b", _end_of_year),
+        (
+            rf"\b{_PART}(?P<inw>in )?(?P<mod>next )?(?P<mon>{MONTH_RE})(?:\s(?P<y>(?:19|20)\d{{2}}))?\b(?!\s?\d)",
+            _month_only,
+        ),
+        # Times of day.
+        (
+            rf"\b(?:between|from)?\s?{HHMM4.format(p='a')}\s?(?:-|to|and|until|till)\s?{HHMM4.format(p='b')}\b",
+            _time_range,
+        ),
+        (rf"\bbetween\s{T1}\sand\s{T2}", _time_range),
+        (rf"\b(?:from\s)?{T1}\s?(?:-|to|until|till|til)\s?{T2}{_NOT_A_TIME_AFTER}", _time_range),
+        (
+            r"\b(?P<n>half|quarter|\d{1,2})\s(?P<dir>past|after|to|before)\s(?P<h>\d{1,2}|noon)\s?(?P<ap>am|pm)?\b",
+            _past_to,
+        ),
+        (rf"\b{_AFTER}\s{T1}", _after_time),
+        (rf"\b{_BEFORE}\s{T1}", _before_time),
+        (
+            rf"(?:(?P<prefix>{_POINT_PREFIX})\s)?\b{T1}(?:ish)?(?!\s?(?:/|-\s?\d|people|person|guests|attendees|days?|weeks?|months?|times|options?|slots?))",
+            _point_time,
+        ),
+        (r"\bhalf (?P<h>\d{1,2})\b", _half_hour_british),
+        (rf"(?:\b(?:in|at|during|over|around) (?:the )?)?\b(?P<pod>{PART_OF_DAY_RE})\b", _part_of_day),
+    )
+)
+
+
+class _Swap:
+    """Lets one handler read the alternative groups of a pattern ("Dec 3" and "3 Dec") under one name."""
+
+    def __init__(self, match: re.Match[str]) -> None:
+        self._m = match
+
+    @property
+    def text(self) -> str:
+        return self._m.group(0)
+
+    def __getitem__(self, key: str) -> str | None:
+        value = self._m.groupdict().get(key)
+        if value is None:
+            value = self._m.groupdict().get(key + "_") or self._m.groupdict().get(key + "2")
+        return value
+
+    def start(self, group: str | int = 0) -> int:
+        return self._m.start(group)
+
+    def end(self, group: str | int = 0) -> int:
+        return self._m.end(group)
+
+    def groupdict(self) -> dict[str, str | None]:
+        return self._m.groupdict()
+
+
+def scan(text: str, *, today: date, now: datetime) -> list[Mention]:
+    """Every mention in `text` (already normalized), sorted by position, spans never overlapping."""
+    state = Scan(text=text, today=today, now=now)
+    taken = bytearray(len(text) + 1)
+    found: list[Mention] = []
+    for pattern, handler in RECOGNIZERS:
+        for match in pattern.finditer(text):
+            if match.end() == match.start() or any(taken[match.start() : match.end()]):
+                continue
+            mention = handler(match, state)
+            if mention is None:
+                continue
+            lead = len(text[mention.start : mention.end]) - len(text[mention.start : mention.end].lstrip())
+            trail = len(text[mention.start : mention.end]) - len(text[mention.start : mention.end].rstrip())
+            if lead or trail:
+                mention = replace(mention, start=mention.start + lead, end=mention.end - trail)
+            found.append(mention)
+            taken[mention.start : mention.end] = b"\x01" * (mention.end - mention.start)
+    found.sort(key=lambda m: m.start)
+    return found
+
+
+def iter_unclaimed_numbers(text: str, mentions: list[Mention]) -> Iterator[str]:
+    """Digits no recognizer used: a hint that something was not understood."""
+    spans = [(m.start, m.end) for m in mentions]
+    for match in re.finditer(r"\b\d[\d:./]*\b", text):
+        if not any(a <= match.start() < b for a, b in spans):
+            yield match.group(0)

@@ -1,0 +1,214 @@
+"""Word tables for the offline English engine: names, numbers, zones, parts of day and intent cues.
+
+Kept apart from the grammar so that adding a synonym never touches the parsing logic, and so the
+tables can be read (and reviewed) as data.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import time
+
+WEEKDAYS: dict[str, int] = {}
+for _index, _names in enumerate(
+    (
+        ("monday", "mon"),
+        ("tuesday", "tue", "tues"),
+        ("wednesday", "wed", "weds"),
+        ("thursday", "thu", "thur", "thurs"),
+        ("friday", "fri"),
+        ("saturday", "sat"),
+        ("sunday", "sun"),
+    )
+):
+    for _name in _names:
+        WEEKDAYS[_name] = _index
+
+# No two-letter forms: "so", "do" and "sa" are ordinary words far more often than weekdays.
+WEEKDAY_RE = (
+    r"(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday"
+    r"|mon|tues|tue|weds|wed|thurs|thur|thu|fri|sat|sun)s?\.?"
+)
+
+MONTHS: dict[str, int] = {}
+for _index, _names in enumerate(
+    (
+        ("january", "jan"),
+        ("february", "feb"),
+        ("march", "mar"),
+        ("april", "apr"),
+        ("may",),
+        ("june", "jun"),
+        ("july", "jul"),
+        ("august", "aug"),
+        ("september", "sept", "sep"),
+        ("october", "oct"),
+        ("november", "nov"),
+        ("december", "dec"),
+    ),
+    start=1,
+):
+    for _name in _names:
+        MONTHS[_name] = _index
+
+MONTH_RE = (
+    r"(?:january|february|march|april|may|june|july|august|september|october|november|december"
+    r"|jan|feb|mar|apr|jun|jul|aug|sept|sep|oct|nov|dec)\.?"
+)
+
+NUMBER_WORDS: dict[str, int] = {
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+    "eleven": 11,
+    "twelve": 12,
+    "fifteen": 15,
+    "twenty": 20,
+    "thirty": 30,
+    "forty": 40,
+    "forty-five": 45,
+    "fortyfive": 45,
+    "forty five": 45,
+    "sixty": 60,
+    "ninety": 90,
+}
+
+ORDINALS: dict[str, int] = {
+    "first": 1,
+    "1st": 1,
+    "second": 2,
+    "2nd": 2,
+    "third": 3,
+    "3rd": 3,
+    "fourth": 4,
+    "4th": 4,
+    "fifth": 5,
+    "5th": 5,
+    "sixth": 6,
+    "6th": 6,
+    "last": -1,
+    "final": -1,
+}
+
+# Parts of the day as [start, end) in the writer's zone; "24:00" is written as None (end of day).
+PARTS_OF_DAY: dict[str, tuple[time, time | None]] = {
+    "early morning": (time(7), time(9)),
+    "first thing": (time(8), time(10)),
+    "late morning": (time(10), time(12)),
+    "mid morning": (time(9, 30), time(11, 30)),
+    "midmorning": (time(9, 30), time(11, 30)),
+    "morning": (time(8), time(12)),
+    "mornings": (time(8), time(12)),
+    "forenoon": (time(8), time(12)),
+    "am": (time(8), time(12)),
+    "lunchtime": (time(11, 30), time(13, 30)),
+    "lunch time": (time(11, 30), time(13, 30)),
+    "lunch": (time(11, 30), time(13, 30)),
+    "midday": (time(11, 30), time(13, 30)),
+    "early afternoon": (time(12), time(14)),
+    "mid afternoon": (time(14), time(16)),
+    "mid-afternoon": (time(14), time(16)),
+    "late afternoon": (time(15), time(17)),
+    "afternoon": (time(12), time(17)),
+    "afternoons": (time(12), time(17)),
+    "pm": (time(12), time(17)),
+    "end of day": (time(16), time(18)),
+    "end of the day": (time(16), time(18)),
+    "eod": (time(16), time(18)),
+    "close of business": (time(16), time(18)),
+    "cob": (time(16), time(18)),
+    "after work": (time(17), time(20)),
+    "early evening": (time(17), time(19)),
+    "late evening": (time(20), time(23)),
+    "evening": (time(17), time(21)),
+    "evenings": (time(17), time(21)),
+    "tonight": (time(17), time(21)),
+    "night": (time(20), time(23)),
+}
+PART_OF_DAY_RE = "|".join(sorted((re.escape(k) for k in PARTS_OF_DAY if k not in {"am", "pm"}), key=len, reverse=True))
+
+# Abbreviations people write in mail, mapped to the IANA zone they mean in practice: "EST" in July
+# still means New York time, so the DST-aware zone is used rather than a fixed offset.
+ZONE_ABBREVIATIONS: dict[str, str] = {
+    "et": "America/New_York",
+    "est": "America/New_York",
+    "edt": "America/New_York",
+    "eastern": "America/New_York",
+    "ct": "America/Chicago",
+    "cst": "America/Chicago",
+    "cdt": "America/Chicago",
+    "central": "America/Chicago",
+    "mt": "America/Denver",
+    "mst": "America/Denver",
+    "mdt": "America/Denver",
+    "mountain": "America/Denver",
+    "pt": "America/Los_Angeles",
+    "pst": "America/Los_Angeles",
+    "pdt": "America/Los_Angeles",
+    "pacific": "America/Los_Angeles",
+    "akst": "America/Anchorage",
+    "hst": "Pacific/Honolulu",
+    "gmt": "UTC",
+    "utc": "UTC",
+    "z": "UTC",
+    "bst": "Europe/London",
+    "uk": "Europe/London",
+    "london": "Europe/London",
+    "wet": "Europe/Lisbon",
+    "cet": "Europe/Paris",
+    "cest": "Europe/Paris",
+    "berlin": "Europe/Berlin",
+    "paris": "Europe/Paris",
+    "eet": "Europe/Athens",
+    "eest": "Europe/Athens",
+    "msk": "Europe/Moscow",
+    "ist": "Asia/Kolkata",
+    "india": "Asia/Kolkata",
+    "sgt": "Asia/Singapore",
+    "hkt": "Asia/Hong_Kong",
+    "jst": "Asia/Tokyo",
+    "tokyo": "Asia/Tokyo",
+    "kst": "Asia/Seoul",
+    "aest": "Australia/Sydney",
+    "aedt": "Australia/Sydney",
+    "sydney": "Australia/Sydney",
+    "nzst": "Pacific/Auckland",
+    "nzdt": "Pacific/Auckland",
+    "new york": "America/New_York",
+    "ny": "America/New_York",
+    "nyc": "America/New_York",
+    "sf": "America/Los_Angeles",
+    "la": "America/Los_Angeles",
+    "chicago": "America/Chicago",
+}
+
+# Words that name a time zone only when followed by "time" (a city name alone is usually a place).
+ZONE_NEEDS_TIME_WORD = frozenset({"eastern", "central", "mountain", "pacific", "uk", "london", "berlin", "paris"})
+ZONE_NEEDS_TIME_WORD |= frozenset({"india", "tokyo", "sydney", "new york", "ny", "nyc", "sf", "la", "chicago"})
+
+MEDIUM_CUES: tuple[tuple[str, str], ...] = (
+    (
+        r"\b(?:zoom|google meet|gmeet|meet link|teams|hangouts?|webex|video(?: call| chat)?|facetime|on camera)\b",
+        "video",
+    ),
+    (r"\b(?:phone|call me|ring me|dial[- ]in|by telephone|my (?:cell|mobile)|give me a call)\b", "phone"),
+    (
+        r"\b(?:in person|in-person|face to face|face-to-face|coffee|lunch|drinks|dinner|come by|stop by|our office)\b",
+        "in_person",
+    ),
+)
+
+URGENT_RE = re.compile(r"\b(?:asap|urgent(?:ly)?|as soon as possible|time[- ]sensitive|right away|at your earliest)\b")
+
+SIGN_OFFS = re.compile(
+    r"^(?:thanks|thank you|thx|cheers|best|best regards|regards|kind regards|warm regards|sincerely|"
+    r"all the best|talk soon|many thanks|br|--|—|sent from my \w+.*)[,.!]?\s*$",
+    re.IGNORECASE,
+)
