@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import UTC, datetime
+from email.message import EmailMessage
 from pathlib import Path
 
 import httpx
 import pytest
 
 from scheduler_agent.account_server.server import AccountServer
+from scheduler_agent.clock import FixedClock
 
 TEST_KEY = "test-key-0123456789"
 
@@ -47,3 +50,30 @@ def grant(api: httpx.Client) -> dict:
     )
     assert r.status_code == 201, r.text
     return r.json()["data"]
+
+
+class RecordingMailer:
+    """A MailSubmitter that keeps what it is handed, for tests of what the server sends rather than how."""
+
+    def __init__(self) -> None:
+        self.sent: list[EmailMessage] = []
+
+    def submit(self, grant: dict, message: EmailMessage, *, thread_id: str | None = None) -> dict:
+        self.sent.append(message)
+        return {"id": f"recorded-{len(self.sent)}", "grant_id": grant["id"], "object": "message"}
+
+
+@pytest.fixture
+def outbox(account_server: AccountServer) -> RecordingMailer:
+    """Replaces the server's mailer with a recorder (end-to-end SMTP tests use the real one)."""
+    mailer = RecordingMailer()
+    account_server.ctx.mailer = mailer
+    return mailer
+
+
+@pytest.fixture
+def clock(account_server: AccountServer) -> FixedClock:
+    """The server's clock, fixed at Monday 2026-03-02 08:00 UTC and movable by the test."""
+    fixed = FixedClock(datetime(2026, 3, 2, 8, 0, tzinfo=UTC))
+    account_server.ctx.clock = fixed
+    return fixed

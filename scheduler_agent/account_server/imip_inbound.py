@@ -66,9 +66,13 @@ class InboundCalendar:
         self.ctx = ctx
 
     def __call__(self, conn: sqlite3.Connection, grant: JSONDict, message_id: str, ics: bytes) -> str:
+        return self.apply(conn, grant, ics, sender=_sender(conn, message_id), message_id=message_id)
+
+    def apply(self, conn: sqlite3.Connection, grant: JSONDict, ics: bytes, *, sender: str, message_id: str) -> str:
+        """Apply one part whose message came From `sender`; the outcome for logs and flags, never an exception."""
         conn.execute("SAVEPOINT calendar_inbound")
         try:
-            outcome = self._apply(conn, grant, message_id, ics)
+            outcome = self._apply(conn, grant, ics, sender.strip().casefold(), message_id)
         except ItipError as exc:
             conn.execute("ROLLBACK TO calendar_inbound")
             outcome = f"error: {exc}"
@@ -80,7 +84,7 @@ class InboundCalendar:
             conn.execute("RELEASE calendar_inbound")
         return outcome
 
-    def _apply(self, conn: sqlite3.Connection, grant: JSONDict, message_id: str, ics: bytes) -> str:
+    def _apply(self, conn: sqlite3.Connection, grant: JSONDict, ics: bytes, sender: str, message_id: str) -> str:
         calendar = primary_calendar(conn, self.ctx, grant["id"])
         if calendar is None:
             return "ignored: the account has no primary calendar"
@@ -93,7 +97,7 @@ class InboundCalendar:
         }.get(message.method)
         if handler is None:
             return f"ignored: METHOD:{message.method} is not acted on"
-        part = _Part(conn, grant, calendar, _sender(conn, message_id), message_id)
+        part = _Part(conn, grant, calendar, sender, message_id)
         ordered = sorted(message.events, key=lambda e: e.recurrence_id is not None)  # masters before overrides
         return "; ".join(handler(part, event) for event in ordered)
 
