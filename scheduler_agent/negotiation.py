@@ -271,7 +271,8 @@ def _on_request(conv: Conversation, ev: InboundRequest, turn: _Turn) -> Conversa
             return replace(conv, state=S.DECLINED)
         return conv
     if conv.state in OPEN_STATES:
-        if intent == Intent.ACCEPT:
+        names_an_offer = req.chosen is not None and any(p.start == req.chosen for p in conv.proposals)
+        if intent == Intent.ACCEPT or (names_an_offer and intent not in (Intent.CANCEL, Intent.DECLINE)):
             return _pick(conv, ev, turn)
         if intent in (Intent.COUNTER, Intent.SCHEDULE, Intent.RESCHEDULE):
             return _counter(conv, ev, turn)
@@ -387,7 +388,7 @@ def _book(conv: Conversation, ev: InboundRequest, turn: _Turn, slot: Interval) -
     out.add(ReleaseHolds)
     _stop_timers(conv, turn)
     _reply(conv, turn, ev, body)
-    return replace(conv, state=S.CONFIRMED, booked=slot, proposals=(), timer=None, reason="")
+    return replace(conv, state=S.CONFIRMED, booked=slot, proposals=(), rounds=0, timer=None, reason="")
 
 
 def _event_title(conv: Conversation, turn: _Turn) -> str:

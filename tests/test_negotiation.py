@@ -28,6 +28,7 @@ from scheduler_agent.models import (
     ParticipantReply,
     Person,
     PlaceHolds,
+    ReleaseHolds,
     ScheduleTimer,
     SendReply,
     TimerDue,
@@ -245,6 +246,13 @@ ROWS = [
         ("release", "cancel_timers", "send_reply"),
     ),
     Row("proposed+thanks", proposed, lambda c: mail(request(Intent.OTHER), "m2"), S.PROPOSED, ()),
+    Row(
+        "proposed+an offered time named without a clear intent",
+        proposed,
+        lambda c: mail(request(Intent.OTHER, chosen=c.proposals[2].start), "m2"),
+        S.CONFIRMED,
+        PICKED,
+    ),
     Row("proposed+follow-up due", proposed, timer_of, S.PROPOSED, ("send_reply", "schedule_timer")),
     Row(
         "proposed+stale timer",
@@ -524,6 +532,11 @@ def test_event_booked_records_the_calendar_ids() -> None:
 def test_conversation_round_trips_through_json() -> None:
     conv = rescheduling()
     assert Conversation.from_json(conv.to_json()) == conv
+    answered = run(
+        confirmed(), ParticipantReply(message_id="r", thread_id="t1", attendee=ANA, status="yes", received=NOW)
+    )[0]
+    assert answered.responses == (("ana@example.com", "yes"),)
+    assert Conversation.from_json(answered.to_json()) == answered
 
 
 def test_actions_round_trip_through_json() -> None:
@@ -615,3 +628,52 @@ def test_recipients_only_ever_come_from_the_thread(attendees: list[str]) -> None
     thread = {ANA.email, BO.email}
     for reply in (a for a in actions if isinstance(a, SendReply)):
         assert {p.email for p in (*reply.to, *reply.cc)} <= thread
+
+
+@settings(max_examples=80, deadline=None)
+@given(
+    threads=st.integers(2, 6),
+    order=st.permutations(range(6)),
+    choice=st.lists(st.integers(0, 5), min_size=6, max_size=6),
+    external=st.lists(st.sampled_from(CANDIDATES), max_size=4),
+)
+def test_racing_conversations_never_double_book(
+    threads: int, order: list[int], choice: list[int], external: list[Interval]
+) -> None:
+    """A minimal edge: candidates skip other threads' holds, busy = calendar + other threads' holds."""
+    holds: dict[str, tuple[Interval, ...]] = {}
+    booked: list[Interval] = []
+    convs: dict[str, Conversation] = {}
+
+    def others(tid: str) -> tuple[Interval, ...]:
+        return tuple(i for t, held in holds.items() if t != tid for i in held)
+
+    for n in range(threads):
+        tid = f"t{n}"
+        free = tuple(c for c in CANDIDATES if not any(c.overlaps(h) for h in others(tid)))
+        event = replace(mail(request()), thread_id=tid, candidates=free, busy=tuple(booked))
+        convs[tid], actions = step(None, event, now=NOW, settings=POLICY)
+        holds[tid] = next((a.intervals for a in actions if isinstance(a, PlaceHolds)), ())
+    booked.extend(external)  # meetings booked on the calendar directly meanwhile
+    for n in (i for i in order if i < threads):
+        tid = f"t{n}"
+        conv = convs[tid]
+        if not conv.proposals:
+            continue
+        pick = conv.proposals[choice[n] % len(conv.proposals)]
+        event = replace(
+            mail(request(Intent.ACCEPT, chosen=pick.start), "m2"),
+            thread_id=tid,
+            candidates=CANDIDATES,
+            busy=(*booked, *others(tid)),
+        )
+        convs[tid], actions = step(conv, event, now=NOW, settings=POLICY)
+        for action in actions:
+            if isinstance(action, ReleaseHolds):
+                holds[tid] = ()
+            if isinstance(action, CreateEvent):
+                assert not any(action.interval.overlaps(b) for b in booked)
+                booked.append(action.interval)
+            if isinstance(action, PlaceHolds):
+                assert not any(i.overlaps(b) for i in action.intervals for b in (*booked, *others(tid)))
+                holds[tid] = action.intervals
