@@ -43,6 +43,9 @@ class InboundCalendarHandler(Protocol):
     """Applies an inbound iMIP part (REQUEST/REPLY/CANCEL/COUNTER) to the grant's calendar.
 
     Returns a short outcome string for logs; must never raise for bad ICS (it flags instead).
+    Outcomes starting with "error:" mean the part was unusable (bad ICS): the mail side keeps the
+    message and flags it with the outcome in its metadata as `ics_error`. "ignored:" means the part
+    was readable but refused (stale, spoofed, unknown event); anything else was applied.
     """
 
     def __call__(self, conn: sqlite3.Connection, grant: JSONDict, message_id: str, ics: bytes) -> str: ...
