@@ -40,6 +40,8 @@ from .models import (
     InboundRequest,
     Intent,
     Interval,
+    Medium,
+    MeetingRequest,
     ParticipantReply,
     PendingTimer,
     Person,
@@ -238,27 +240,14 @@ def _on_request(conv: Conversation, ev: InboundRequest, turn: _Turn) -> Conversa
     )
     if conv.state == S.NEEDS_HUMAN:
         return conv
-    if conv.invitation:
-        return _flag(conv, turn, "mail in a thread about someone else's invitation")
-    if req.confidence < turn.policy.min_confidence:
-        return _flag(conv, turn, f"low confidence ({req.confidence:.2f}) understanding the {req.intent.value} request")
-    outsiders = [
-        a.email for a in req.attendees if a.email and a.email.lower() not in {p.email.lower() for p in participants}
-    ]
-    outsiders = [e for e in outsiders if e.lower() != turn.policy.agent_email.lower()]
-    if outsiders:
-        return _flag(
-            conv,
-            turn,
-            f"asked to include {', '.join(outsiders)}, who {'is' if len(outsiders) == 1 else 'are'} not on the thread",
-        )
+    unsafe = _unsafe(conv, req, turn)
+    if unsafe:
+        return _flag(conv, turn, unsafe)
     unknown_names = [
         a.name for a in req.attendees if not a.email and a.name and not _named_on_thread(a.name, participants)
     ]
     if unknown_names:
         return _ask(conv, ev, turn, compose.ask_email_for(unknown_names))
-    if req.windows and req.avoid and all(any(a.contains(w) for a in req.avoid) for w in req.windows):
-        return _flag(conv, turn, "the request asks for times it also rules out")
     conv = _apply_details(conv, ev, turn)
 
     intent = req.intent
@@ -294,6 +283,23 @@ def _on_request(conv: Conversation, ev: InboundRequest, turn: _Turn) -> Conversa
     return conv
 
 
+def _unsafe(conv: Conversation, req: MeetingRequest, turn: _Turn) -> str | None:
+    """Why acting on this request could do harm, if it could: then a person decides instead."""
+    if conv.invitation:
+        return "mail in a thread about someone else's invitation"
+    if req.confidence < turn.policy.min_confidence:
+        return f"low confidence ({req.confidence:.2f}) understanding the {req.intent.value} request"
+    on_thread = {p.email.lower() for p in conv.participants} | {turn.policy.agent_email.lower()}
+    outsiders = [a.email for a in req.attendees if a.email and a.email.lower() not in on_thread]
+    if outsiders:
+        return (
+            f"asked to include {', '.join(outsiders)}, who {'is' if len(outsiders) == 1 else 'are'} not on the thread"
+        )
+    if req.windows and req.avoid and all(any(a.contains(w) for a in req.avoid) for w in req.windows):
+        return "the request asks for times it also rules out"
+    return None
+
+
 def _valid_zone(name: str | None) -> str | None:
     return name if compose.zone_or_none(name) else None
 
@@ -311,7 +317,7 @@ def _apply_details(conv: Conversation, ev: InboundRequest, turn: _Turn) -> Conve
         duration_minutes=req.duration_minutes or conv.duration_minutes or turn.policy.default_duration_minutes,
         title=compose.one_line(req.title, 120) if req.title else conv.title,
         location=compose.one_line(req.location, 200) if req.location else conv.location,
-        medium=req.medium if req.medium.value != "unspecified" else conv.medium,
+        medium=req.medium if req.medium != Medium.UNSPECIFIED else conv.medium,
     )
 
 
