@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from email.message import EmailMessage
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
 
 import httpx
 import pytest
@@ -77,3 +80,66 @@ def clock(account_server: AccountServer) -> FixedClock:
     fixed = FixedClock(datetime(2026, 3, 2, 8, 0, tzinfo=UTC))
     account_server.ctx.clock = fixed
     return fixed
+
+
+class WebhookReceiver:
+    """A real HTTP endpoint on loopback: answers v3 challenges and records deliveries.
+
+    `statuses` scripts the answers to POSTs (then 200 forever); `retry_after` is sent with 429s.
+    """
+
+    def __init__(self) -> None:
+        self.deliveries: list[tuple[dict[str, str], bytes]] = []
+        self.challenges: list[str] = []
+        self.statuses: list[int] = []
+        self.retry_after: str | None = None
+        self.echo_challenge = True
+        self.arrived = threading.Condition()
+        receiver = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_GET(self) -> None:
+                challenge = parse_qs(urlsplit(self.path).query).get("challenge", [""])[0]
+                receiver.challenges.append(challenge)
+                body = (challenge if receiver.echo_challenge else "nope").encode()
+                self.send_response(200)
+                self.send_header("Content-Type", "text/plain")
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            def do_POST(self) -> None:
+                body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
+                status = receiver.statuses.pop(0) if receiver.statuses else 200
+                self.send_response(status)
+                if status == 429 and receiver.retry_after:
+                    self.send_header("Retry-After", receiver.retry_after)
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+                with receiver.arrived:
+                    receiver.deliveries.append(({k.lower(): v for k, v in self.headers.items()}, body))
+                    receiver.arrived.notify_all()
+
+            def log_message(self, format: str, *args: object) -> None:
+                return None
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/hooks"
+        threading.Thread(target=self.server.serve_forever, args=(0.05,), daemon=True).start()
+
+    def wait_for(self, count: int, timeout: float = 10.0) -> list[tuple[dict[str, str], bytes]]:
+        """Block until `count` POSTs have arrived; returns them all."""
+        with self.arrived:
+            self.arrived.wait_for(lambda: len(self.deliveries) >= count, timeout)
+        return list(self.deliveries)
+
+    def close(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+@pytest.fixture
+def webhook_receiver() -> Iterator[WebhookReceiver]:
+    receiver = WebhookReceiver()
+    yield receiver
+    receiver.close()
