@@ -322,7 +322,8 @@ class Conversation:
 
 # ── Events: what `negotiation.step` consumes. The edge computes `candidates` (ranked free slots for
 # this request from the slots engine, already excluding other conversations' holds) and `busy` (the
-# calendar's busy time now, excluding this conversation's own holds and booked event) before calling. ──
+# calendar's busy time now plus other conversations' holds, but not this conversation's own holds or
+# booked event) before calling. ──
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -345,6 +346,34 @@ class InboundRequest:
     @property
     def source_id(self) -> str:
         return self.message_id
+
+    @classmethod
+    def from_message(
+        cls,
+        message: InboundMessage,
+        request: MeetingRequest,
+        *,
+        candidates: tuple[Interval, ...] = (),
+        busy: tuple[Interval, ...] = (),
+        sender_timezone: str | None = None,
+    ) -> InboundRequest:
+        """The event for a triaged mail: addresses come from its headers only, never from the request."""
+        if message.sender is None:
+            raise ValueError(f"message {message.id} has no sender")
+        return cls(
+            message_id=message.id,
+            thread_id=message.thread_id,
+            sender=message.sender,
+            received=message.date,
+            request=request,
+            subject=message.subject,
+            to=message.to,
+            cc=message.cc,
+            reply_to=message.reply_to,
+            sender_timezone=sender_timezone,
+            candidates=candidates,
+            busy=busy,
+        )
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

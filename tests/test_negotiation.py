@@ -21,6 +21,7 @@ from scheduler_agent.models import (
     InboundCancel,
     InboundCounter,
     InboundInvitation,
+    InboundMessage,
     InboundRequest,
     Intent,
     Interval,
@@ -522,6 +523,25 @@ def test_invitation_decline_offers_alternatives_to_the_organiser() -> None:
     assert reply.to == (BO,)  # type: ignore[union-attr]
     assert reply.body.count("\n  ") == POLICY.proposals  # type: ignore[union-attr]
     assert "Quarterly review" in reply.body  # type: ignore[union-attr]
+
+
+def test_request_event_from_an_inbound_message_keeps_header_addresses() -> None:
+    message = InboundMessage(
+        id="m7",
+        thread_id="t7",
+        subject="Lunch?",
+        sender=ANA,
+        to=(AGENT,),
+        cc=(BO,),
+        reply_to=(Person("ana.private@example.com"),),
+        date=NOW,
+    )
+    event = InboundRequest.from_message(message, request(), candidates=CANDIDATES, sender_timezone="Asia/Tokyo")
+    assert (event.message_id, event.thread_id, event.received) == ("m7", "t7", NOW)
+    assert (event.to, event.cc, event.reply_to) == (message.to, message.cc, message.reply_to)
+    assert event.sender_timezone == "Asia/Tokyo"
+    with pytest.raises(ValueError, match="no sender"):
+        InboundRequest.from_message(replace(message, sender=None), request())
 
 
 def test_event_booked_records_the_calendar_ids() -> None:
