@@ -143,3 +143,58 @@ def webhook_receiver() -> Iterator[WebhookReceiver]:
     receiver = WebhookReceiver()
     yield receiver
     receiver.close()
+
+
+class SmtpCapture:
+    """A loopback SMTP server that accepts everything: a stand-in smarthost or remote MX for tests.
+
+    `.messages` are the received `EmailMessage`s, `.envelopes` the (mail_from, rcpt_tos) pairs;
+    `refuse` scripts SMTP answers to DATA (e.g. "451 4.3.0 try later"), then it accepts again.
+    """
+
+    def __init__(self) -> None:
+        from email import message_from_bytes
+        from email import policy as email_policy
+
+        from scheduler_agent.account_server.smtp_in import serve_smtp
+
+        self.messages: list[EmailMessage] = []
+        self.envelopes: list[tuple[str, list[str]]] = []
+        self.refuse: list[str] = []
+        self.arrived = threading.Condition()
+        capture = self
+
+        class Handler:
+            async def handle_DATA(self, server: object, session: object, envelope: object) -> str:
+                if capture.refuse:
+                    return capture.refuse.pop(0)
+                raw = envelope.original_content or b""  # type: ignore[attr-defined]
+                with capture.arrived:
+                    capture.messages.append(message_from_bytes(raw, policy=email_policy.default))  # type: ignore[arg-type]
+                    capture.envelopes.append((envelope.mail_from, list(envelope.rcpt_tos)))  # type: ignore[attr-defined]
+                    capture.arrived.notify_all()
+                return "250 2.0.0 captured"
+
+        self._running = serve_smtp(Handler(), "127.0.0.1", 0, hostname="capture.test", data_size_limit=50 * 2**20)
+        self.host, self.port = self._running.host, self._running.port
+
+    @property
+    def address(self) -> str:
+        return f"{self.host}:{self.port}"
+
+    def wait_for(self, count: int, timeout: float = 10.0) -> list[EmailMessage]:
+        """Block until `count` messages have arrived; fails the test if they do not."""
+        with self.arrived:
+            if not self.arrived.wait_for(lambda: len(self.messages) >= count, timeout):
+                raise AssertionError(f"expected {count} message(s) at the capture server, got {len(self.messages)}")
+        return list(self.messages)
+
+    def close(self) -> None:
+        self._running.stop()
+
+
+@pytest.fixture
+def smtp_capture() -> Iterator[SmtpCapture]:
+    capture = SmtpCapture()
+    yield capture
+    capture.close()

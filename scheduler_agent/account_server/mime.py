@@ -131,16 +131,26 @@ def make_snippet(body: str, is_html: bool) -> str:
     return text[:SNIPPET_CHARS]
 
 
+def clean(text: str) -> str:
+    """Undo surrogate escapes: raw 8-bit header bytes are read as UTF-8 (what senders mean), else replaced."""
+    try:
+        text.encode("utf-8")
+        return text
+    except UnicodeEncodeError:
+        return text.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+
+
 def _addresses(msg: Message, name: str, problems: list[str]) -> list[dict[str, str]]:
     try:
         header = msg.get(name)
         if header is None:
             return []
-        return [{"name": a.display_name, "email": a.addr_spec} for a in getattr(header, "addresses", ()) if a.addr_spec]
+        addresses = getattr(header, "addresses", ())
+        return [{"name": clean(a.display_name), "email": clean(a.addr_spec)} for a in addresses if a.addr_spec]
     except Exception as exc:
         problems.append(f"{name} header unreadable ({type(exc).__name__}); parsed leniently")
         raw = [str(v) for v in msg.get_all(name, [])] if hasattr(msg, "get_all") else []
-        return [{"name": n, "email": e} for n, e in getaddresses(raw) if e]
+        return [{"name": clean(n), "email": clean(e)} for n, e in getaddresses(raw) if e]
 
 
 def _header_text(msg: Message, name: str, problems: list[str]) -> str | None:
@@ -149,14 +159,14 @@ def _header_text(msg: Message, name: str, problems: list[str]) -> str | None:
     except Exception as exc:
         problems.append(f"{name} header unreadable ({type(exc).__name__})")
         return None
-    return None if value is None else str(value)
+    return None if value is None else clean(str(value))
 
 
 def _decoded_text(part: Message, problems: list[str]) -> str:
     try:
         content = part.get_content()  # type: ignore[attr-defined]
         if isinstance(content, str):
-            return content.replace("\r\n", "\n")
+            return clean(content).replace("\r\n", "\n")
     except Exception as exc:
         problems.append(f"{part.get_content_type()} part not decodable ({type(exc).__name__}); read as UTF-8")
     payload = part.get_payload(decode=True)
@@ -185,6 +195,14 @@ def _walk(msg: Message, out: list[Message]) -> None:
 
 def parse(raw: bytes) -> ParsedMail:
     """Read one RFC 5322 message; never raises (problems are collected instead)."""
+    try:
+        return _parse(raw)
+    except Exception as exc:  # the last guard: a parser bug must not cost us the message
+        body = raw.decode("utf-8", "replace")
+        return ParsedMail(body=body, snippet=make_snippet(body, False), problems=[f"parser failed: {exc!r}"])
+
+
+def _parse(raw: bytes) -> ParsedMail:
     mail = ParsedMail()
     problems = mail.problems
     try:
@@ -195,10 +213,10 @@ def parse(raw: bytes) -> ParsedMail:
         mail.snippet = make_snippet(mail.body, False)
         return mail
     try:
-        mail.headers = [(k, str(v)) for k, v in msg.items()]
+        mail.headers = [(clean(k), clean(str(v))) for k, v in msg.items()]
     except Exception as exc:
         problems.append(f"headers unreadable ({type(exc).__name__})")
-        mail.headers = [(k, str(v)) for k, v in msg.raw_items()]  # type: ignore[attr-defined]
+        mail.headers = [(clean(k), clean(str(v))) for k, v in msg.raw_items()]  # type: ignore[attr-defined]
     mail.subject = _header_text(msg, "subject", problems) or ""
     mail.from_ = _addresses(msg, "from", problems)
     mail.to = _addresses(msg, "to", problems)
@@ -238,6 +256,7 @@ def _read_parts(msg: Message, mail: ParsedMail) -> None:
         try:
             disposition = part.get_content_disposition()
             filename = part.get_filename()
+            filename = clean(filename) if filename else None
         except Exception as exc:
             mail.problems.append(f"part {index} headers unreadable ({type(exc).__name__})")
             disposition, filename = None, None
