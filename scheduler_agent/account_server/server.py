@@ -20,14 +20,14 @@ from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 
 from scheduler_agent.clock import Clock, SystemClock
 
-from . import calendars, events, freebusy, grants
+from . import calendars, events, freebusy, grants, mail, smtp_in
 from .context import ServerContext
 from .db import Database
 from .http import App
 
 log = logging.getLogger(__name__)
 
-MODULES: list[ModuleType] = [grants, calendars, events, freebusy]
+MODULES: list[ModuleType] = [grants, mail, calendars, events, freebusy]
 API_KEY_ENV = "SCHEDULER_AGENT_API_KEY"
 KEY_FILE = "api_key"
 DB_FILE = "accounts.sqlite3"
@@ -114,6 +114,14 @@ class AccountServer:
         assert address is not None
         log.info("account server HTTP API on http://%s:%d", *address)
         return address
+
+    def start_smtp(self, host: str = "127.0.0.1", port: int = 2525) -> tuple[str, int]:
+        """Listen for inbound SMTP (port 0 picks a free port) and start the outbox worker; returns the address."""
+        listener = smtp_in.start_listener(self.ctx, host, port)
+        self.add_stopper(listener.stop)
+        if isinstance(self.ctx.mailer, mail.Delivery):
+            self.add_stopper(self.ctx.mailer.start())
+        return listener.host, listener.port
 
     def add_stopper(self, stop: Any) -> None:
         """Feature modules with their own threads (SMTP, delivery, webhooks) register how to stop them."""
