@@ -149,6 +149,14 @@ def slot_taken(voice: Voice, taken: Interval, slots: Sequence[Interval]) -> str:
     )
 
 
+def slot_passed(voice: Voice, passed: Interval, slots: Sequence[Interval]) -> str:
+    """The picked time is already in the past (a late answer)."""
+    when = format_slot(passed, reader_zone=voice.reader_zone, agent_zone=voice.agent_zone)
+    return _letter(
+        voice, f"{when} has already passed. Here are some new times:\n\n{_numbered(voice, slots)}", _PICK_ONE
+    )
+
+
 def counter_busy(voice: Voice, proposed: Interval, slots: Sequence[Interval]) -> str:
     """Someone proposed a new time (iMIP COUNTER) that is busy or outside bookable hours."""
     when = format_slot(proposed, reader_zone=voice.reader_zone, agent_zone=voice.agent_zone)
@@ -217,6 +225,9 @@ def question(voice: Voice, text: str) -> str:
 
 
 ASK_WHICH_OPTION = "Which of the times I offered works best for you? Just reply with its number."
+ASK_AFTER_OPTIONS_PASSED = (
+    "The times I offered have passed. If you'd still like to meet, reply with a day or range that suits you."
+)
 ASK_NEW_WINDOW = "I couldn't find a free time that fits. Could you suggest another day or a wider range of times?"
 
 

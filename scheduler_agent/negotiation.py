@@ -362,9 +362,11 @@ def _pick(conv: Conversation, ev: InboundRequest, turn: _Turn) -> Conversation:
 
 def _book(conv: Conversation, ev: InboundRequest, turn: _Turn, slot: Interval) -> Conversation:
     """Re-check the slot against the calendar as it is now, then create or move the event."""
-    if any(slot.overlaps(b) for b in ev.busy):
+    passed = slot.start <= turn.now
+    if passed or any(slot.overlaps(b) for b in ev.busy):
         exclude = (slot, *((conv.booked,) if conv.booked else ()))
-        return _propose(conv, ev, turn, exclude=exclude, kind="taken", reply_to=ev, taken=slot)
+        kind = "passed" if passed else "taken"
+        return _propose(conv, ev, turn, exclude=exclude, kind=kind, reply_to=ev, taken=slot)
     if conv.booked is not None and not conv.event_id:
         return _flag(conv, turn, "cannot move the meeting: its calendar event id is not known yet")
     out = turn.out
@@ -466,7 +468,8 @@ def _propose(
     reader = (reply_to.reply_to[0] if reply_to.reply_to else reply_to.sender) if reply_to else conv.requester
     voice = _voice(conv, turn, reader)
     reader_zone = compose.zone_or_none(conv.requester_timezone) or turn.zone
-    slots = choose_proposals(ev.candidates, busy=ev.busy, exclude=exclude, count=policy.proposals, zone=reader_zone)
+    future = (c for c in ev.candidates if c.start > turn.now)
+    slots = choose_proposals(future, busy=ev.busy, exclude=exclude, count=policy.proposals, zone=reader_zone)
     out = turn.out
     if conv.proposals:
         out.add(ReleaseHolds)
@@ -480,6 +483,8 @@ def _propose(
     title, minutes = conv.title, conv.duration_minutes
     if kind == "taken" and taken is not None:
         body = compose.slot_taken(voice, taken, slots)
+    elif kind == "passed" and taken is not None:
+        body = compose.slot_passed(voice, taken, slots)
     elif kind == "reschedule":
         body = compose.reschedule_offer(voice, conv.booked, slots)
     elif kind == "reopen" and decliner is not None:
@@ -648,14 +653,19 @@ def _on_counter(conv: Conversation, ev: InboundCounter, turn: _Turn) -> Conversa
 
 
 def _on_timer(conv: Conversation, ev: TimerDue, turn: _Turn) -> Conversation:
-    """Follow up after silence, then give up: holds released, a booked meeting left as it was."""
+    """Follow up after silence, then give up: holds released, a booked meeting left as it was.
+
+    Offers that have passed meanwhile are dropped from the nudge (and its numbering); when none are
+    left the round ends at once with an invitation to ask again.
+    """
     if conv.timer is None or conv.timer.kind != ev.kind or conv.timer.at != ev.at or conv.state not in OPEN_STATES:
         return conv
     policy = turn.policy
     zone = turn.zone
-    if ev.kind == TimerKind.FOLLOW_UP:
-        voice = _voice(conv, turn, conv.requester)
-        _reply(conv, turn, None, compose.follow_up(voice, conv.proposals))
+    voice = _voice(conv, turn, conv.requester)
+    remaining = tuple(p for p in conv.proposals if p.start > turn.now)
+    if ev.kind == TimerKind.FOLLOW_UP and remaining:
+        _reply(conv, turn, None, compose.follow_up(voice, remaining))
         sent = conv.follow_ups_sent + 1
         if sent < policy.follow_ups:
             nxt = PendingTimer(
@@ -664,12 +674,14 @@ def _on_timer(conv: Conversation, ev: TimerDue, turn: _Turn) -> Conversation:
         else:
             nxt = PendingTimer(kind=TimerKind.EXPIRE, at=add_business_days(ev.at, policy.expire_business_days, zone))
         turn.out.add(ScheduleTimer, kind=nxt.kind, at=nxt.at)
-        return replace(conv, follow_ups_sent=sent, timer=nxt)
+        return replace(conv, proposals=remaining, follow_ups_sent=sent, timer=nxt)
+    if ev.kind == TimerKind.FOLLOW_UP:
+        _reply(conv, turn, None, compose.question(voice, compose.ASK_AFTER_OPTIONS_PASSED))
     turn.out.add(ReleaseHolds)
     _stop_timers(conv, turn)
     if conv.booked is not None:
         return replace(conv, state=S.CONFIRMED, proposals=(), timer=None)
-    return replace(conv, state=S.EXPIRED, timer=None)
+    return replace(conv, state=S.EXPIRED, proposals=remaining, timer=None)
 
 
 def _on_booked(conv: Conversation, ev: EventBooked, turn: _Turn) -> Conversation:

@@ -27,6 +27,7 @@ from scheduler_agent.models import (
     Interval,
     MeetingRequest,
     ParticipantReply,
+    PendingTimer,
     Person,
     PlaceHolds,
     ReleaseHolds,
@@ -56,6 +57,8 @@ def slot(day: int, hour: int, minute: int = 0, minutes: int = 30, zone: ZoneInfo
 
 # Ranked candidates: working-hours half hours Tue 10 Mar .. Fri 13 Mar, best first (the engine's order).
 CANDIDATES = tuple(slot(d, h, m) for d in (10, 11, 12, 13) for h in (9, 10, 14, 15) for m in (0, 30))
+# Options far enough out that they are still ahead when the follow-ups and the expiry come due.
+LATER = tuple(slot(d, h) for d in (23, 24, 25, 26) for h in (9, 14))
 
 
 def request(intent: Intent = Intent.SCHEDULE, **kw: object) -> MeetingRequest:
@@ -108,7 +111,7 @@ def rescheduling() -> Conversation:
 
 
 def expired() -> Conversation:
-    conv = proposed()
+    conv = run(None, mail(request(), candidates=LATER))[0]
     while conv.state == S.PROPOSED:
         assert conv.timer is not None
         conv = run(conv, TimerDue(thread_id="t1", kind=conv.timer.kind, at=conv.timer.at), conv.timer.at)[0]
@@ -505,14 +508,42 @@ def test_taken_slot_apologises_and_never_reoffers_it() -> None:
 
 
 def test_silence_follows_up_twice_then_expires() -> None:
-    conv = proposed()
-    sent = 0
+    conv = run(None, mail(request(), candidates=LATER))[0]
+    nudges = []
     while conv.state == S.PROPOSED:
         conv, actions = run(conv, timer_of(conv), conv.timer.at)  # type: ignore[union-attr]
-        sent += sum(isinstance(a, SendReply) for a in actions)
+        nudges += [a.body for a in actions if isinstance(a, SendReply)]
     assert conv.state == S.EXPIRED
-    assert sent == POLICY.follow_ups
+    assert len(nudges) == POLICY.follow_ups
+    assert all("still open" in body and body.count("\n  ") == POLICY.proposals for body in nudges)
     assert [h.after for h in conv.history] == [S.PROPOSED, S.EXPIRED]
+
+
+def test_follow_up_drops_offers_that_have_passed() -> None:
+    conv = proposed()  # Tue 10, Wed 11 and Thu 12 March
+    conv, actions = run(conv, timer_of(conv), conv.timer.at)  # type: ignore[union-attr]  # Wed 11, 10:00
+    nudge = next(a for a in actions if isinstance(a, SendReply))
+    assert conv.proposals == (slot(12, 9),)
+    assert "  1. Thu 12 Mar, 9:00–9:30 am" in nudge.body
+    assert "  2." not in nudge.body
+
+
+def test_follow_up_with_every_offer_passed_ends_the_round() -> None:
+    conv = proposed()
+    late = TimerDue(thread_id="t1", kind=TimerKind.FOLLOW_UP, at=datetime(2026, 3, 20, 10, tzinfo=NY))
+    conv, actions = run(replace(conv, timer=PendingTimer(kind=late.kind, at=late.at)), late, late.at)
+    assert conv.state == S.EXPIRED
+    assert [a.type for a in actions] == ["send_reply", "release", "cancel_timers"]
+    assert "have passed" in actions[0].body  # type: ignore[union-attr]
+
+
+def test_picking_a_time_that_has_passed_offers_new_ones() -> None:
+    conv = proposed()
+    late = datetime(2026, 3, 10, 12, tzinfo=NY)
+    after, actions = run(conv, mail(request(Intent.ACCEPT, chosen=conv.proposals[0].start), "m2", when=late), late)
+    assert after.state == S.PROPOSED
+    assert all(p.start > late for p in after.proposals)
+    assert "has already passed" in next(a for a in actions if isinstance(a, SendReply)).body
 
 
 def test_invitation_decline_offers_alternatives_to_the_organiser() -> None:
