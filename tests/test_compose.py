@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
-from zoneinfo import ZoneInfo
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo, available_timezones
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from scheduler_agent import compose
 from scheduler_agent.compose import Voice, format_slot, reply_subject
@@ -144,3 +146,25 @@ def test_untrusted_names_and_titles_stay_on_one_bounded_line() -> None:
     assert text.startswith("Hi Mallory,\n\nYou're booked: “" + "x" * 79 + "…”")
     assert "\nP.S." not in text
     assert compose.one_line("a\x00b\tc\n d", 10) == "a b c d"
+
+
+ZONES = sorted(
+    z for z in available_timezones() if "/" in z and not z.startswith(("Etc/", "SystemV/", "posix/", "right/"))
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    reader=st.sampled_from(ZONES),
+    agent=st.sampled_from(ZONES),
+    start=st.datetimes(min_value=datetime(2020, 1, 1), max_value=datetime(2035, 12, 31), timezones=st.just(UTC)),
+    minutes=st.integers(5, 240),
+)
+def test_any_zone_pair_names_the_readers_wall_clock(reader: str, agent: str, start: datetime, minutes: int) -> None:
+    line = format_slot(Interval(start, start + timedelta(minutes=minutes)), reader_zone=reader, agent_zone=agent)
+    local = start.astimezone(ZoneInfo(reader))
+    hour = local.hour % 12 or 12
+    assert line.startswith(f"{('Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun')[local.weekday()]} {local.day} ")
+    assert f", {hour}:{local.minute:02d}" in line
+    assert f"({reader})" in line
+    assert ("—" in line) == (local.utcoffset() != start.astimezone(ZoneInfo(agent)).utcoffset())
