@@ -440,3 +440,44 @@ def test_window_defaults_follow_the_server_clock(
     assert [e["title"] for e in listing(api, grant)] == ["soon"]
     clock.advance(timedelta(days=30))
     assert listing(api, grant) == []
+
+
+def test_availability_collective_and_round_robin_with_open_hours_and_buffers(
+    api: httpx.Client, grant: dict, outbox: RecordingMailer, clock: FixedClock
+) -> None:
+    kim = api.post("/v3/connect/custom", json={"provider": "nylas", "settings": {"email": "kim@example.com"}}).json()
+    for owner, hour in ((grant, 10), (kim["data"], 13)):
+        body = {"title": "busy", "when": {"start_time": ts(2026, 3, 3, hour), "end_time": ts(2026, 3, 3, hour + 1)}}
+        assert create(api, owner, body).status_code == 200
+    hours = [{"days": [2], "timezone": "Europe/London", "start": "9:00", "end": "17:00"}]  # Tuesdays
+
+    def ask(method: str, **rules: object) -> list[tuple[int, list[str]]]:
+        body = {
+            "start_time": ts(2026, 3, 3),
+            "end_time": ts(2026, 3, 4),
+            "duration_minutes": 60,
+            "interval_minutes": 60,
+            "participants": [{"email": "agent@example.com"}, {"email": "kim@example.com"}],
+            "availability_rules": {"availability_method": method, "default_open_hours": hours, **rules},
+        }
+        r = api.post("/v3/calendars/availability", json=body)
+        assert r.status_code == 200, r.text
+        slots = r.json()["data"]["time_slots"] or []
+        return [(datetime.fromtimestamp(s["start_time"], UTC).hour, s["emails"]) for s in slots]
+
+    both = ["agent@example.com", "kim@example.com"]
+    assert ask("collective") == [(9, both), (11, both), (12, both), (14, both), (15, both), (16, both)]
+    assert [h for h, _ in ask("collective", buffer={"before": 15})] == [9, 12, 15, 16]
+    round_robin = dict(ask("max-availability"))
+    assert round_robin[10] == ["kim@example.com"]
+    assert round_robin[13] == ["agent@example.com"]
+    r = api.post(
+        "/v3/calendars/availability",
+        json={
+            "start_time": ts(2026, 3, 3),
+            "end_time": ts(2026, 3, 4),
+            "duration_minutes": 30,
+            "participants": [{"email": "x@y.org"}],
+        },
+    )
+    assert r.status_code == 400

@@ -8,6 +8,7 @@ they have. Addresses we do not host get an `object: "error"` entry and the answe
 
 from __future__ import annotations
 
+import sqlite3
 from datetime import UTC, datetime
 from typing import Any
 
@@ -21,32 +22,41 @@ SCHEMA = ""
 MAX_EMAILS = 50
 
 
-def _unix(body: JSONDict, key: str) -> int:
+def unix_field(body: JSONDict, key: str) -> int:
     value = body.get(key)
     if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= FOREVER:
         raise bad_request(f"{key} must be unix seconds")
     return value
 
 
-def _blocks(items: list[tuple[int, int]]) -> list[JSONDict]:
-    merged: list[list[int]] = []
-    for start, end in sorted(items):
-        if merged and start <= merged[-1][1]:
-            merged[-1][1] = max(merged[-1][1], end)
+def merged(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Overlapping or touching spans joined, in start order."""
+    out: list[list[int]] = []
+    for start, end in sorted(spans):
+        if out and start <= out[-1][1]:
+            out[-1][1] = max(out[-1][1], end)
         else:
-            merged.append([start, end])
-    return [{"object": "time_slot", "status": "busy", "start_time": s, "end_time": e} for s, e in merged]
+            out.append([start, end])
+    return [(s, e) for s, e in out]
 
 
-def busy_blocks(ctx: ServerContext, email: str, lo: datetime, hi: datetime, *, tentative_as_busy: bool) -> JSONDict:
-    """One free-busy entry: merged busy blocks of the hosted account `email`, or an error entry."""
-    grant = ctx.db.one("SELECT id, email FROM grants WHERE email = ?", (email,))
-    calendar = primary_calendar(None, ctx, grant["id"]) if grant else None
-    if grant is None or calendar is None:
-        return {"email": email, "object": "error", "error": f"{email} is not an account hosted on this server"}
+def _blocks(spans: list[tuple[int, int]]) -> list[JSONDict]:
+    return [{"object": "time_slot", "status": "busy", "start_time": s, "end_time": e} for s, e in merged(spans)]
+
+
+def busy_spans(
+    ctx: ServerContext,
+    grant: sqlite3.Row,
+    calendar_ids: list[str],
+    lo: datetime,
+    hi: datetime,
+    *,
+    tentative_as_busy: bool,
+) -> list[tuple[int, int]]:
+    """(start, end) unix seconds of every event that makes the account busy in [lo, hi), unmerged."""
     me = str(grant["email"]).casefold()
     with ctx.db.tx() as conn:
-        listed = list_window(conn, [calendar["id"]], lo, hi, where=" AND busy = 1")
+        listed = list_window(conn, calendar_ids, lo, hi, where=" AND busy = 1")
     busy: list[tuple[int, int]] = []
     for item in listed:
         answer = next((p["status"] for p in item.obj["participants"] if p["email"].casefold() == me), None)
@@ -54,7 +64,26 @@ def busy_blocks(ctx: ServerContext, email: str, lo: datetime, hi: datetime, *, t
         if answer == "no" or (tentative and not tentative_as_busy):
             continue
         busy.append((item.start, item.end))
-    return {"email": email, "object": "free_busy", "time_slots": _blocks(busy)}
+    return busy
+
+
+def hosted(ctx: ServerContext, email: str) -> tuple[sqlite3.Row, sqlite3.Row] | None:
+    """(grant, primary calendar) of an address this server hosts, else None."""
+    grant = ctx.db.one("SELECT id, email FROM grants WHERE email = ?", (email,))
+    calendar = primary_calendar(None, ctx, grant["id"]) if grant else None
+    if grant is None or calendar is None:
+        return None
+    return grant, calendar
+
+
+def busy_blocks(ctx: ServerContext, email: str, lo: datetime, hi: datetime, *, tentative_as_busy: bool) -> JSONDict:
+    """One free-busy entry: merged busy blocks of the hosted account `email`, or an error entry."""
+    found = hosted(ctx, email)
+    if found is None:
+        return {"email": email, "object": "error", "error": f"{email} is not an account hosted on this server"}
+    grant, calendar = found
+    spans = busy_spans(ctx, grant, [calendar["id"]], lo, hi, tentative_as_busy=tentative_as_busy)
+    return {"email": email, "object": "free_busy", "time_slots": _blocks(spans)}
 
 
 def install(ctx: ServerContext, router: Any) -> None:
@@ -63,7 +92,7 @@ def install(ctx: ServerContext, router: Any) -> None:
     @router.route("POST", "/v3/grants/{grant}/calendars/free-busy")
     def free_busy(req: Request) -> Response:
         body = req.json()
-        start, end = _unix(body, "start_time"), _unix(body, "end_time")
+        start, end = unix_field(body, "start_time"), unix_field(body, "end_time")
         if end <= start:
             raise bad_request("end_time must be after start_time")
         emails = body.get("emails")
