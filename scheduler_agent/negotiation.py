@@ -58,6 +58,8 @@ from .models import (
 )
 
 S = ConversationState
+# Writes the mail that carries a round of options, given who reads it and the options chosen.
+Wording = Callable[[compose.Voice, Sequence[Interval]], str]
 OPEN_STATES = frozenset({S.PROPOSED, S.RESCHEDULING})
 FRESH_STATES = frozenset({S.NEW, S.CANCELLED, S.EXPIRED, S.DECLINED})
 
@@ -267,7 +269,7 @@ def _on_request(conv: Conversation, ev: InboundRequest, turn: _Turn) -> Conversa
             return _counter(conv, ev, turn)
         if intent == Intent.DECLINE:
             exclude = (*conv.proposals, *((conv.booked,) if conv.booked else ()))
-            return _propose(conv, ev, turn, exclude=exclude, kind="again", reply_to=ev)
+            return _propose(conv, ev, turn, exclude=exclude, wording=_other_times(conv), reply_to=ev)
         if intent == Intent.CANCEL:
             return _cancel(conv, ev, turn)
         return conv
@@ -335,9 +337,14 @@ def _counter(conv: Conversation, ev: InboundRequest, turn: _Turn) -> Conversatio
         match = [c for c in ev.candidates if c.start == chosen]
         if match:
             return _book(conv, ev, turn, match[0])
+    if conv.state == S.CONFIRMED:
+        wording = _new_times_for_booked(conv)
+    elif conv.state in OPEN_STATES:
+        wording = _other_times(conv)
+    else:
+        wording = _first_times(conv)
     exclude = (conv.booked,) if conv.booked else ()
-    kind = {S.CONFIRMED: "reschedule", S.PROPOSED: "again", S.RESCHEDULING: "again"}.get(conv.state, "first")
-    return _propose(conv, ev, turn, exclude=exclude, kind=kind, reply_to=ev)
+    return _propose(conv, ev, turn, exclude=exclude, wording=wording, reply_to=ev)
 
 
 def _pick(conv: Conversation, ev: InboundRequest, turn: _Turn) -> Conversation:
@@ -365,8 +372,10 @@ def _book(conv: Conversation, ev: InboundRequest, turn: _Turn, slot: Interval) -
     passed = slot.start <= turn.now
     if passed or any(slot.overlaps(b) for b in ev.busy):
         exclude = (slot, *((conv.booked,) if conv.booked else ()))
-        kind = "passed" if passed else "taken"
-        return _propose(conv, ev, turn, exclude=exclude, kind=kind, reply_to=ev, taken=slot)
+        explain = compose.slot_passed if passed else compose.slot_taken
+        return _propose(
+            conv, ev, turn, exclude=exclude, wording=lambda voice, slots: explain(voice, slot, slots), reply_to=ev
+        )
     if conv.booked is not None and not conv.event_id:
         return _flag(conv, turn, "cannot move the meeting: its calendar event id is not known yet")
     out = turn.out
@@ -455,11 +464,8 @@ def _propose(
     turn: _Turn,
     *,
     exclude: Sequence[Interval],
-    kind: str,
+    wording: Wording,
     reply_to: InboundRequest | None,
-    taken: Interval | None = None,
-    decliner: Person | None = None,
-    countered: Interval | None = None,
 ) -> Conversation:
     """Offer a new round of options, replacing any held ones; with none free, ask for another window."""
     policy = turn.policy
@@ -480,22 +486,7 @@ def _propose(
         return replace(conv, state=state, proposals=(), timer=None)
     first, expires = _timeline(turn.now, policy)
     out.add(PlaceHolds, intervals=slots, expires=expires)
-    title, minutes = conv.title, conv.duration_minutes
-    if kind == "taken" and taken is not None:
-        body = compose.slot_taken(voice, taken, slots)
-    elif kind == "passed" and taken is not None:
-        body = compose.slot_passed(voice, taken, slots)
-    elif kind == "reschedule":
-        body = compose.reschedule_offer(voice, conv.booked, slots)
-    elif kind == "reopen" and decliner is not None:
-        body = compose.guest_declined(voice, decliner, slots)
-    elif kind == "counter" and countered is not None:
-        body = compose.counter_busy(voice, countered, slots)
-    elif kind == "again":
-        body = compose.new_options(voice, slots, title=title, duration_minutes=minutes)
-    else:
-        body = compose.proposals(voice, slots, title=title, duration_minutes=minutes)
-    _reply(conv, turn, reply_to, body)
+    _reply(conv, turn, reply_to, wording(voice, slots))
     out.add(ScheduleTimer, kind=first.kind, at=first.at)
     return replace(
         conv,
@@ -505,6 +496,22 @@ def _propose(
         follow_ups_sent=0,
         timer=first,
     )
+
+
+def _first_times(conv: Conversation) -> Wording:
+    return lambda voice, slots: compose.proposals(
+        voice, slots, title=conv.title, duration_minutes=conv.duration_minutes
+    )
+
+
+def _other_times(conv: Conversation) -> Wording:
+    return lambda voice, slots: compose.new_options(
+        voice, slots, title=conv.title, duration_minutes=conv.duration_minutes
+    )
+
+
+def _new_times_for_booked(conv: Conversation) -> Wording:
+    return lambda voice, slots: compose.reschedule_offer(voice, conv.booked, slots)
 
 
 def _timeline(start: datetime, policy: NegotiationPolicy) -> tuple[PendingTimer, datetime]:
@@ -567,9 +574,8 @@ def _on_reply(conv: Conversation, ev: ParticipantReply, turn: _Turn) -> Conversa
         ev,
         turn,
         exclude=(conv.booked,) if conv.booked else (),
-        kind="reopen",
+        wording=lambda voice, slots: compose.guest_declined(voice, ev.attendee, slots),
         reply_to=None,
-        decliner=ev.attendee,
     )
 
 
@@ -646,7 +652,14 @@ def _on_counter(conv: Conversation, ev: InboundCounter, turn: _Turn) -> Conversa
         )
         return replace(conv, state=S.CONFIRMED, booked=ev.proposed, proposals=(), timer=None)
     exclude = (ev.proposed, conv.booked)
-    return _propose(conv, ev, turn, exclude=exclude, kind="counter", reply_to=None, countered=ev.proposed)
+    return _propose(
+        conv,
+        ev,
+        turn,
+        exclude=exclude,
+        wording=lambda voice, slots: compose.counter_busy(voice, ev.proposed, slots),
+        reply_to=None,
+    )
 
 
 # ── timers and edge feedback ────────────────────────────────────────────────────────────────────
