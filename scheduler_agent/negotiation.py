@@ -58,6 +58,8 @@ from .models import (
 )
 
 S = ConversationState
+# iTIP PARTSTAT words, as an iMIP REPLY carries them, in the v3 participant vocabulary.
+_V3_STATUS = {"ACCEPTED": "yes", "DECLINED": "no", "TENTATIVE": "maybe", "NEEDS-ACTION": "noreply"}
 # Writes the mail that carries a round of options, given who reads it and the options chosen.
 Wording = Callable[[compose.Voice, Sequence[Interval]], str]
 OPEN_STATES = frozenset({S.PROPOSED, S.RESCHEDULING})
@@ -562,9 +564,10 @@ def _reply(conv: Conversation, turn: _Turn, ev: InboundRequest | None, body: str
 def _on_reply(conv: Conversation, ev: ParticipantReply, turn: _Turn) -> Conversation:
     """Record an attendee's answer; a "no" from the only guest reopens the negotiation."""
     email = ev.attendee.email.lower()
-    responses = (*((e, s) for e, s in conv.responses if e != email), (email, ev.status))
+    status = _V3_STATUS.get(ev.status.strip().upper(), ev.status.strip().lower())
+    responses = (*((e, s) for e, s in conv.responses if e != email), (email, status))
     conv = replace(conv, responses=responses, last_activity=turn.now)
-    if conv.state != S.CONFIRMED or conv.invitation or ev.status != "no":
+    if conv.state != S.CONFIRMED or conv.invitation or status != "no":
         return conv
     guests = [p.email.lower() for p in conv.participants]
     if guests != [email]:

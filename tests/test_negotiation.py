@@ -331,6 +331,15 @@ ROWS = [
         PROPOSE,
     ),
     Row(
+        "confirmed+only guest declines in iTIP words",
+        confirmed,
+        lambda c: ParticipantReply(
+            message_id="r1", thread_id="t1", attendee=ANA, status="DECLINED", received=NOW, candidates=CANDIDATES
+        ),
+        S.RESCHEDULING,
+        PROPOSE,
+    ),
+    Row(
         "confirmed+guest accepts",
         confirmed,
         lambda c: ParticipantReply(message_id="r1", thread_id="t1", attendee=ANA, status="yes", received=NOW),
@@ -584,7 +593,7 @@ def test_conversation_round_trips_through_json() -> None:
     conv = rescheduling()
     assert Conversation.from_json(conv.to_json()) == conv
     answered = run(
-        confirmed(), ParticipantReply(message_id="r", thread_id="t1", attendee=ANA, status="yes", received=NOW)
+        confirmed(), ParticipantReply(message_id="r", thread_id="t1", attendee=ANA, status="ACCEPTED", received=NOW)
     )[0]
     assert answered.responses == (("ana@example.com", "yes"),)
     assert Conversation.from_json(answered.to_json()) == answered
