@@ -378,7 +378,7 @@ class InboundRequest:
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class ParticipantReply:
-    """An iMIP REPLY to an event the agent organised; `status` uses v3 participant words (yes/no/maybe)."""
+    """An iMIP REPLY to an event the agent organised; `status` in v3 words (yes/no/maybe) or iTIP PARTSTAT."""
 
     message_id: str
     thread_id: str
