@@ -6,7 +6,8 @@
     │   ├── ApiUnavailable   429 / 5xx / timeout / connection: try again on the next tick
     │   └── ApiRejected      4xx: this request will never succeed as sent
     ├── ExtractionError      the LLM's output could not be validated into a MeetingRequest
-    └── NoAvailability       no slot satisfies the rules and the request
+    ├── NoAvailability       no slot satisfies the rules and the request
+    └── StaleConversation    another process changed the conversation meanwhile: handle the message again
 
 Core modules raise only ExtractionError/NoAvailability/ValueError; the edges translate transport
 and HTTP failures into ApiError so the loop can tell "retry later" from "give up on this one".
@@ -63,3 +64,7 @@ class ExtractionError(AgentError):
 
 class NoAvailability(AgentError):
     """No slot satisfies the rules and the request's constraints."""
+
+
+class StaleConversation(AgentError):
+    """The stored conversation is no longer the one a step started from; the step was not saved."""

@@ -22,7 +22,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from .errors import ConfigError
+from .errors import ConfigError, StaleConversation
 from .models import (
     Action,
     CancelTimers,
@@ -459,6 +459,7 @@ class AgentStore:
         conversation: Conversation,
         actions: Sequence[Action],
         *,
+        before: Conversation | None,
         now: datetime,
         message_id: str | None = None,
         timer: TimerDue | None = None,
@@ -469,10 +470,15 @@ class AgentStore:
         Local actions (holds, timers, human flags) are applied in order; external ones are queued in
         the outbox under their keys. The inbound message is marked done (or the fired timer removed)
         in the same transaction, so either the whole step is durable or it will be handled again.
+        `before` is the conversation the step started from: if the stored one differs (a cron run and
+        the daemon handled two mails of one thread at once), nothing is saved and StaleConversation
+        is raised, so the caller releases its claim and the message is handled again on fresh state.
         Returns the outbox keys newly queued.
         """
         queued: list[str] = []
         with self.transaction():
+            if self.get_conversation(conversation.thread_id) != before:
+                raise StaleConversation(f"conversation {conversation.thread_id} changed while a step was running")
             self.put_conversation(conversation)
             for action in actions:
                 if isinstance(action, PlaceHolds):

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from scheduler_agent.errors import ConfigError
+from scheduler_agent.errors import ConfigError, StaleConversation
 from scheduler_agent.models import (
     ConversationState,
     InboundRequest,
@@ -137,9 +137,9 @@ def test_commit_step_persists_a_whole_step_and_survives_reopen(tmp_path: Path) -
     with AgentStore(path) as store:
         assert store.claim("m1", now=NOW)
         conv, actions = step(None, mail(request()), now=NOW, settings=POLICY)
-        queued = store.commit_step(conv, actions, now=NOW, message_id="m1", audit={"triage": "scheduling"})
+        queued = store.commit_step(conv, actions, before=None, now=NOW, message_id="m1", audit={"triage": "scheduling"})
         assert queued == [a.key for a in actions if isinstance(a, SendReply)]
-        assert store.commit_step(conv, actions, now=NOW, message_id="m1") == []  # a rerun queues nothing new
+        assert store.commit_step(conv, actions, before=conv, now=NOW, message_id="m1") == []  # rerun: nothing new
     with AgentStore(path) as store:
         assert store.schema_version == SCHEMA_VERSION
         assert store.is_done("m1")
@@ -159,7 +159,7 @@ def test_a_failed_step_leaves_nothing_behind(store: AgentStore) -> None:
     conv, actions = step(None, mail(request()), now=NOW, settings=POLICY)
     broken = [*actions, "not an action"]
     with pytest.raises(AttributeError):
-        store.commit_step(conv, broken, now=NOW, message_id="m1")  # type: ignore[list-item]
+        store.commit_step(conv, broken, before=None, now=NOW, message_id="m1")  # type: ignore[list-item]
     assert store.get_conversation("t1") is None
     assert store.pending() == []
     assert store.holds(now=NOW) == []
@@ -179,7 +179,7 @@ def test_status_summarises_state(store: AgentStore) -> None:
     flagged, actions = step(
         None, mail(MeetingRequest(intent=Intent.SCHEDULE, confidence=0.1)), now=NOW, settings=POLICY
     )
-    store.commit_step(flagged, actions, now=NOW, message_id="m1")
+    store.commit_step(flagged, actions, before=None, now=NOW, message_id="m1")
     store.record_error("poll", "503 from the API", now=NOW)
     status = store.status(now=NOW)
     assert status["conversations"] == {"needs_human": 1}
@@ -242,10 +242,26 @@ def test_person_with_unicode_survives_storage(store: AgentStore) -> None:
 
 def test_timer_step_is_committed_with_its_timer(store: AgentStore) -> None:
     conv, actions = step(None, mail(request()), now=NOW, settings=POLICY)
-    store.commit_step(conv, actions, now=NOW, message_id="m1")
+    store.commit_step(conv, actions, before=None, now=NOW, message_id="m1")
     assert conv.timer is not None
     fired = TimerDue(thread_id="t1", kind=conv.timer.kind, at=conv.timer.at)
     later, more = step(conv, fired, now=conv.timer.at, settings=POLICY)
-    store.commit_step(later, more, now=conv.timer.at, timer=fired)
+    store.commit_step(later, more, before=conv, now=conv.timer.at, timer=fired)
     due = store.due_timers(now=conv.timer.at + timedelta(days=30))
     assert [(t.kind, t.at) for t in due] == [(later.timer.kind, later.timer.at)]  # type: ignore[union-attr]
+
+
+def test_a_step_from_stale_state_is_refused_whole(store: AgentStore) -> None:
+    conv, actions = step(None, mail(request()), now=NOW, settings=POLICY)
+    store.commit_step(conv, actions, before=None, now=NOW, message_id="m1")
+    # Two workers both started from `conv` and handled different mails of the thread.
+    first, first_actions = step(conv, replace(mail(request(Intent.CANCEL)), message_id="m2"), now=NOW, settings=POLICY)
+    second, second_actions = step(
+        conv, replace(mail(request(Intent.DECLINE)), message_id="m3"), now=NOW, settings=POLICY
+    )
+    store.commit_step(first, first_actions, before=conv, now=NOW, message_id="m2")
+    with pytest.raises(StaleConversation):
+        store.commit_step(second, second_actions, before=conv, now=NOW, message_id="m3")
+    assert store.get_conversation("t1") == first
+    assert not store.is_done("m3")
+    assert {i.key for i in store.pending()} == {a.key for a in (*actions, *first_actions) if a.type == "send_reply"}
