@@ -191,12 +191,21 @@ def follow_up(voice: Voice, slots: Sequence[Interval]) -> str:
     )
 
 
-def confirmation(voice: Voice, slot: Interval, *, title: str, duration_minutes: int, guests: Sequence[Person]) -> str:
+def confirmation(
+    voice: Voice,
+    slot: Interval,
+    *,
+    title: str,
+    duration_minutes: int,
+    guests: Sequence[Person],
+    location: str | None = None,
+) -> str:
     """The meeting is booked; the invitation itself travels as iMIP."""
     when = format_slot(slot, reader_zone=voice.reader_zone, agent_zone=voice.agent_zone)
+    where = f" Where: {one_line(location, 200)}." if location and location.strip() else ""
     names = ", ".join(one_line(p.name, 60) or p.email for p in guests)
     sent = f" A calendar invitation is on its way to {names}." if names else ""
-    return _letter(voice, f"You're booked: {_what(title, duration_minutes)} on {when}.{sent}")
+    return _letter(voice, f"You're booked: {_what(title, duration_minutes)} on {when}.{where}{sent}")
 
 
 def moved(voice: Voice, slot: Interval, *, title: str, duration_minutes: int) -> str:

@@ -402,7 +402,12 @@ def _book(conv: Conversation, ev: InboundRequest, turn: _Turn, slot: Interval) -
             description=f"Scheduled by {compose.one_line(turn.policy.agent_name, 80)}.",
         )
         body = compose.confirmation(
-            voice, slot, title=conv.title, duration_minutes=conv.duration_minutes, guests=conv.participants
+            voice,
+            slot,
+            title=conv.title,
+            duration_minutes=conv.duration_minutes,
+            guests=conv.participants,
+            location=conv.location,
         )
     out.add(ReleaseHolds)
     _stop_timers(conv, turn)

@@ -85,6 +85,15 @@ def test_golden_confirmation() -> None:
     )
 
 
+def test_confirmation_names_the_place() -> None:
+    voice = Voice(agent_name="A", agent_zone="America/New_York")
+    text = compose.confirmation(
+        voice, at(NY, 3, 10, 14), title="", duration_minutes=30, guests=[], location="Café Rio,\n2nd floor"
+    )
+    assert "You're booked: a 30-minute meeting on Tue 10 Mar, 2:00–2:30 pm (America/New_York). " in text
+    assert "Where: Café Rio, 2nd floor." in text
+
+
 @pytest.mark.parametrize(
     ("subject", "expected"),
     [
