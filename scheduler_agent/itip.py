@@ -12,7 +12,7 @@ same event always yields the same bytes (golden-file tests rely on it).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from typing import Any
@@ -47,6 +47,13 @@ MAX_EVENTS = 500
 # RFC 5546 lets these methods omit DTSTART: the UID (and RECURRENCE-ID) alone name the event.
 _TIMELESS_METHODS = frozenset({"REPLY", "CANCEL", "REFRESH", "DECLINECOUNTER"})
 _REPLY_PARTSTATS = frozenset({"ACCEPTED", "DECLINED", "TENTATIVE", "DELEGATED"})
+_MAX_LINE_WARNINGS = 5
+_MAX_ZONE_PARTS = 40
+_MIN_ZONE_YEAR = 1601  # Outlook's epoch; earlier starts only make dateutil replay more centuries
+_MAX_ZONE_RDATES = 400
+_ZONE_RULE_PARTS = frozenset(
+    {"FREQ", "INTERVAL", "BYMONTH", "BYDAY", "BYMONTHDAY", "BYSETPOS", "UNTIL", "COUNT", "WKST"}
+)
 # What icalendar (or a hostile VTIMEZONE fed to it) can throw while reading; all of it becomes ItipError.
 _PARSER_ERRORS = (ValueError, TypeError, KeyError, IndexError, AttributeError, OverflowError, RecursionError)
 
@@ -151,8 +158,10 @@ class _Zones:
             str(c.get("TZID", "")): c for c in calendar.subcomponents if c.name == "VTIMEZONE" and c.get("TZID")
         }
         self._cache: dict[str, tuple[tzinfo, str | None]] = {}
-        wr = calendar.get("X-WR-TIMEZONE")
-        self.calendar_zone = resolve_tzid(str(wr)) if wr else None
+        wr = _text(calendar.get("X-WR-TIMEZONE")).strip()
+        self.calendar_zone = resolve_tzid(wr) if wr else None
+        if wr and self.calendar_zone is None:
+            warnings.append(f"unknown X-WR-TIMEZONE {wr!r}; floating times read in {default}")
 
     def lookup(self, tzid: str) -> tuple[tzinfo, str | None]:
         """The tzinfo to localize with and the IANA name to report (None when the zone is not an IANA one)."""
@@ -165,7 +174,7 @@ class _Zones:
         if zone is not None:
             return zone, None if zone.key in ("UTC", "Etc/UTC") else zone.key
         component = self._vtimezones.get(tzid)
-        if component is not None:
+        if component is not None and _plain_vtimezone(component):
             try:
                 custom = tzp.create_timezone(component)
                 self.warnings.append(f"TZID {tzid!r} is not a known zone; used the VTIMEZONE in the message")
@@ -174,6 +183,35 @@ class _Zones:
                 pass
         self.warnings.append(f"unknown TZID {tzid!r}; times read in {self.default}")
         return self.default, None
+
+
+def _plain_vtimezone(component: Component) -> bool:
+    """Whether a VTIMEZONE has the shape real zones have: a few yearly rules or dates.
+
+    dateutil evaluates VTIMEZONE rules lazily from their DTSTART on every offset lookup, so a hostile
+    "FREQ=SECONDLY" from 1601 would hang the reader; anything unusual is ignored instead.
+    """
+    parts = component.subcomponents
+    if not parts or len(parts) > _MAX_ZONE_PARTS:
+        return False
+    for part in parts:
+        start = part.get("DTSTART")
+        if part.name not in ("STANDARD", "DAYLIGHT") or not isinstance(start, vDDDTypes):
+            return False
+        if not isinstance(start.dt, date) or start.dt.year < _MIN_ZONE_YEAR:  # rules are replayed from here
+            return False
+        rules = _all(part.get("RRULE"))
+        rdates = sum(len(getattr(r, "dts", ())) for r in _all(part.get("RDATE")))
+        if len(rules) > 1 or rdates > _MAX_ZONE_RDATES:
+            return False
+        for rule in rules:
+            if not isinstance(rule, vRecur) or [str(f).upper() for f in rule.get("FREQ", [])] != ["YEARLY"]:
+                return False
+            if set(rule) - _ZONE_RULE_PARTS or len(rule.get("BYMONTH", ())) > 1 or len(rule.get("BYDAY", ())) > 1:
+                return False
+            if len(rule.get("BYMONTHDAY", ())) > 7:  # old-style "BYMONTHDAY=8,9,…,14;BYDAY=SU"
+                return False
+    return True
 
 
 def parse_itip(data: bytes | str, *, default_tz: str = "UTC") -> ItipMessage:
@@ -207,7 +245,7 @@ def _decode(data: bytes | str) -> str:
         try:
             text = data.decode("utf-8")
         except UnicodeDecodeError:
-            text = data.decode("latin-1")  # RFC 5545 says UTF-8; old Outlook sends Windows-1252: keep the bytes
+            text = data.decode("cp1252", errors="replace")  # RFC 5545 says UTF-8; old Outlook sends Windows-1252
     else:
         text = data
     text = text.lstrip("\ufeff")
@@ -233,7 +271,7 @@ def _read_calendar(text: str) -> Component:
     return calendars[0]
 
 
-def _short(exc: BaseException) -> str:
+def _short(exc: object) -> str:
     message = " ".join(str(exc).split()) or type(exc).__name__
     return message if len(message) <= 200 else message[:197] + "..."
 
@@ -242,6 +280,8 @@ def _event(component: Component, method: str, zones: _Zones) -> ItipEvent:
     uid = _text(component.get("UID")).strip()
     if not uid:
         raise ItipError("VEVENT without UID")
+    for _, error in component.errors[:_MAX_LINE_WARNINGS]:
+        zones.warnings.append(f"VEVENT {uid!r}: skipped a broken line ({_short(error)})")
     dtstamp = _when(component, "DTSTAMP", zones)
     recurrence_id = _when(component, "RECURRENCE-ID", zones)
     start_prop = _first(component.get("DTSTART"))
@@ -513,7 +553,7 @@ def build_counter(
     if event.time_known:
         vevent.add("X-MS-OLK-ORIGINALSTART", vDDDTypes(_ical_time(event, event.start)), encode=False)
         vevent.add("X-MS-OLK-ORIGINALEND", vDDDTypes(_ical_time(event, event.end)), encode=False)
-    return _serialize("COUNTER", prodid, vevent, event)
+    return _serialize("COUNTER", prodid, vevent, event, also=(start, end))
 
 
 def build_decline_counter(
@@ -629,7 +669,7 @@ def _ical_time(event: ItipEvent, value: datetime) -> date | datetime:
     return value.astimezone(zone) if zone is not None else value.astimezone(UTC)
 
 
-def _event_instants(event: ItipEvent) -> Iterable[datetime]:
+def _event_instants(event: ItipEvent) -> Iterator[datetime]:
     yield event.start
     yield event.end
     yield from event.rdate
@@ -638,7 +678,7 @@ def _event_instants(event: ItipEvent) -> Iterable[datetime]:
         yield event.recurrence_id
 
 
-def _serialize(method: str, prodid: str, vevent: Event, event: ItipEvent) -> str:
+def _serialize(method: str, prodid: str, vevent: Event, event: ItipEvent, also: tuple[datetime, ...] = ()) -> str:
     calendar = Calendar()
     calendar.add("PRODID", prodid)
     calendar.add("VERSION", "2.0")
@@ -647,8 +687,8 @@ def _serialize(method: str, prodid: str, vevent: Event, event: ItipEvent) -> str
     calendar.add_component(vevent)
     zone = _event_zone(event)
     if zone is not None:
-        # A window derived from the event alone keeps the bytes stable; ten years covers open-ended series.
-        years = [v.astimezone(zone).year for v in _event_instants(event)]
+        # A window derived from the message alone keeps the bytes stable; ten years covers open-ended series.
+        years = [v.astimezone(zone).year for v in (*_event_instants(event), *also)]
         horizon = 11 if event.rrule or event.rdate else 2
         calendar.add_missing_timezones(first_date=date(min(years), 1, 1), last_date=date(max(years) + horizon, 1, 1))
     return calendar.to_ical().decode("utf-8")

@@ -322,13 +322,26 @@ def test_cancel_without_status_is_cancelled_and_odd_fields_are_tolerated() -> No
     assert event.attendees == ()
     assert event.comment == "first\nsecond"
     assert event.transparent
-    assert "without an address" in message.warnings[0]
+    assert any("without an address" in w for w in message.warnings)
 
 
-def test_latin1_bytes_and_bom_are_read() -> None:
-    text = "\ufeff" + calendar_text(*vevent("DTSTART:20260310T150000Z", "SUMMARY:Café"))
-    assert parse_itip(text.encode("utf-8")).events[0].summary == "Café"
-    assert parse_itip(text.lstrip("\ufeff").encode("latin-1")).events[0].summary == "Café"
+def test_windows_1252_bytes_and_bom_are_read() -> None:
+    text = "\ufeff" + calendar_text(*vevent("DTSTART:20260310T150000Z", "SUMMARY:“Café”"))
+    assert parse_itip(text.encode("utf-8")).events[0].summary == "“Café”"
+    assert parse_itip(text.lstrip("\ufeff").encode("cp1252")).events[0].summary == "“Café”"
+
+
+def test_broken_lines_and_unknown_calendar_zone_become_warnings() -> None:
+    text = calendar_text(
+        "X-WR-TIMEZONE:Atlantis/Capital",
+        *vevent("DTSTART:20260310T090000", "this line is garbage", 'ATTENDEE;CN="x:mailto:a@example.com'),
+    )
+    message = parse_itip(text, default_tz="Europe/Berlin")
+    assert message.events[0].start == datetime(2026, 3, 10, 9, tzinfo=BERLIN)
+    assert message.events[0].floating
+    assert message.events[0].attendees == ()
+    assert "X-WR-TIMEZONE 'Atlantis/Capital'" in message.warnings[0]
+    assert sum("skipped a broken line" in w for w in message.warnings) == 2
 
 
 # --- refusing broken and hostile input -----------------------------------------------------------------------
