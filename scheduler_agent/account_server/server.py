@@ -20,14 +20,41 @@ from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 
 from scheduler_agent.clock import Clock, SystemClock
 
-from . import calendars, events, freebusy, grants, mail, smtp_in
+from . import (
+    admin,
+    availability,
+    calendars,
+    events,
+    freebusy,
+    grants,
+    lists,
+    mail,
+    policies,
+    rules,
+    smtp_in,
+    webhooks,
+    workspaces,
+)
 from .context import ServerContext
 from .db import Database
 from .http import App
 
 log = logging.getLogger(__name__)
 
-MODULES: list[ModuleType] = [grants, mail, calendars, events, freebusy]
+MODULES: list[ModuleType] = [
+    grants,
+    mail,
+    calendars,
+    events,
+    freebusy,
+    availability,
+    lists,
+    rules,
+    policies,
+    workspaces,
+    admin,
+    webhooks,
+]
 API_KEY_ENV = "SCHEDULER_AGENT_API_KEY"
 KEY_FILE = "api_key"
 DB_FILE = "accounts.sqlite3"

@@ -135,8 +135,9 @@ def install(ctx: ServerContext, router: Router) -> None:
 
     ctx.grant_created.append(place_new_grant)
 
-    def load(workspace_id: str) -> sqlite3.Row:
-        row = ctx.db.one("SELECT * FROM workspaces WHERE id = ?", (workspace_id,))
+    def load(ref: str) -> sqlite3.Row:
+        """A workspace by id or, as the SDK documents for manual-assign, by its domain."""
+        row = ctx.db.one("SELECT * FROM workspaces WHERE id = ? OR (domain != '' AND domain = ?)", (ref, ref.lower()))
         if row is None:
             raise not_found("workspace")
         return row
