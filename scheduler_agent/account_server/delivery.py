@@ -142,8 +142,7 @@ class Delivery:
                     " created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     (new_id(), grant["id"], message_id, grant["email"], json.dumps(remote), wire, now, now, now),
                 )
-            row = conn.execute("SELECT * FROM mail_messages WHERE id = ?", (message_id,)).fetchone()
-        sent = mail_store.messages_json(ctx, [row])[0]
+        sent = mail_store.get_message(ctx.db, message_id)
         ctx.notify(grant["id"], "message.created", sent)
         for target in local:
             receive(ctx, target, wire, envelope_from=grant["email"])

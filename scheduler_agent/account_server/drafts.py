@@ -12,8 +12,8 @@ from typing import Any
 
 from . import mail_store
 from .context import JSONDict, ServerContext
-from .http import Request, Response, deleted, ok, ok_list, page_window, paged
-from .messages import message_conditions, message_row, render, send_message
+from .http import Request, Response, deleted, ok
+from .messages import list_response, message_row, render, send_message
 from .mime import Outgoing, ParsedMail, Part, make_snippet
 from .outgoing import metadata_from, outgoing_from, read_body
 
@@ -85,12 +85,7 @@ def install(ctx: ServerContext, router: Any) -> None:
 
     @router.route("GET", "/v3/grants/{grant}/drafts")
     def list_drafts(req: Request) -> Response:
-        limit, offset = page_window(req.query)
-        where, params = message_conditions(ctx, req.query, req.grant_id)
-        sql = "SELECT * FROM mail_messages m WHERE m.grant_id = ? AND m.is_draft = 1"
-        sql += "".join(f" AND {w}" for w in where) + " ORDER BY m.date DESC, m.rowid DESC LIMIT ? OFFSET ?"
-        rows, cursor = paged(ctx.db.query(sql, [req.grant_id, *params, limit + 1, offset]), limit, offset)
-        return ok_list(render(ctx, rows, req.query), cursor)
+        return list_response(ctx, req, draft=True)
 
     @router.route("GET", "/v3/grants/{grant}/drafts/{id}")
     def get_draft(req: Request) -> Response:

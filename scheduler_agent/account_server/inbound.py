@@ -73,8 +73,7 @@ def receive(
         if ctx.calendar_inbound is not None:
             for ics in mail.calendar_parts:
                 _hand_to_calendar(ctx, conn, grant, message_id, ics)
-        row = conn.execute("SELECT * FROM mail_messages WHERE id = ?", (message_id,)).fetchone()
-    stored = mail_store.messages_json(ctx, [row])[0]
+    stored = mail_store.get_message(ctx.db, message_id)
     ctx.notify(grant["id"], "message.created", stored)
     return stored
 
