@@ -35,6 +35,7 @@ _JOIN_GAP = re.compile(
     r"^[\s,/&(]*(?:(?:or|and|and/or|either|at|on|in|the|from|around|about|@|any ?time|sometime|maybe|ideally|"
     r"preferably|say|perhaps|also|is|are|works?|would work|fine|good|for me|ok|okay|early|late|-)[\s,/&)]*)*$"
 )
+_LIST_GAP = re.compile(r"^\s*(?:-|to|through|thru|till|until|and|or|,|/|&)\s*$")
 _RANGE_GAP = re.compile(r"^\s*(?:-|to|through|thru|till|until|and)\s*$")
 _NEG_GAP = re.compile(r"^[\s,]*(?:(?:it|on|the|a|at|in|for|do|make|any|of)\s+)*$")
 
@@ -74,7 +75,7 @@ _SCHEDULE = re.compile(
 _ORDINAL_PICK = re.compile(
     r"\b(?:the\s)?(?P<o>first|second|third|fourth|fifth|1st|2nd|3rd|4th|5th|last|final|former|latter)\s"
     r"(?:one|option|slot|time|choice|proposal|suggestion|date|1|works?|is (?:fine|good|great|perfect|best))\b|"
-    r"\b(?:option|slot|choice|number|no\.?|#)\s?(?P<n>\d)\b"
+    r"(?:\b(?:option|slot|choice|number|no\.?)|#)\s?(?P<n>\d)\b"
 )
 _ORDINAL_INDEX = {
     "first": 0, "1st": 0, "second": 1, "2nd": 1, "third": 2, "3rd": 2, "fourth": 3, "4th": 3, "fifth": 4, "5th": 4,
@@ -211,7 +212,13 @@ def _build_clauses(text: str, mentions: list[Mention]) -> list[Clause]:
             or (current.negated and "," in gap)
             or (item.kind == "days" and current.tods and current.day_mentions and _binds_forward(text, items, index))
             or (item.kind == "days" and current.tods and current.day_mentions and current.last_kind == "tod")
-            or (item.kind == "tod" and current.tods and current.day_mentions and current.last_kind == "days")
+            or (
+                item.kind == "tod"
+                and current.tods
+                and current.day_mentions
+                and current.last_kind == "days"
+                and not any(t.point and _within(t, item) for t in current.tods)
+            )
         )
         if starts_new:
             current = Clause(start=item.start, end=item.end)
@@ -229,7 +236,16 @@ def _build_clauses(text: str, mentions: list[Mention]) -> list[Clause]:
     for clause in clauses:
         if not clause.negated and POSTNEG.match(text, clause.end):
             clause.negated = True
+        points = [t for t in clause.tods if t.point]
+        if points:
+            clause.tods = [t for t in clause.tods if t.point or not any(_within(p, t) for p in points)]
     return clauses
+
+
+def _within(point: Mention, span: Mention) -> bool:
+    """Whether an exact time falls inside a part of day ("tomorrow afternoon at 5": the 5 is what counts)."""
+    at = point.tod_start or time(0)
+    return not span.point and (span.tod_start or time(0)) <= at and (span.tod_end is None or at <= span.tod_end)
 
 
 def _binds_forward(text: str, items: list[Mention], index: int) -> bool:
@@ -247,6 +263,10 @@ def _merge_day_ranges(text: str, items: list[Mention]) -> list[Mention]:
     merged: list[Mention] = []
     for item in items:
         prev = merged[-1] if merged else None
+        listed = prev is not None and _LIST_GAP.match(text[prev.end : item.start])
+        if listed and item.weekday is not None and prev.days and item.days and item.days[0] < prev.days[0]:
+            later = item.days[0] + timedelta(days=7 * (1 + (prev.days[0] - item.days[0]).days // 7))
+            item = Mention(item.start, item.end, "days", days=(later,), weekday=item.weekday)
         if (
             prev is not None
             and prev.kind == item.kind == "days"
@@ -438,12 +458,7 @@ def _medium_and_location(body: str, text: str) -> tuple[Medium, str | None]:
     for match in _LOCATION.finditer(body):
         place = match.group(1).strip()
         words = place.lower().split()
-        if (
-            words
-            and words[-1] not in _NOT_PLACES
-            and words[0] not in _NOT_PLACES
-            and not any(c.isdigit() for c in words[0])
-        ):
+        if words[-1] == "office" or (words[-1] not in _NOT_PLACES and words[0] not in _NOT_PLACES):
             location = place
             break
     if location and medium is Medium.UNSPECIFIED:
@@ -540,7 +555,8 @@ def parse_request(text: str, ctx: RequestContext) -> MeetingRequest:
     windows = _bound(windows, now, ctx, notes)
     avoid = [a for a in avoid if a.end > now]
 
-    notes.extend(f"did not understand {n!r}" for n in iter_unclaimed_numbers(norm, mentions) if len(n) <= 12)
+    claimed = [(m.start, m.end) for m in mentions] + [o.span() for o in _ORDINAL_PICK.finditer(norm)]
+    notes.extend(f"did not understand {n!r}" for n in iter_unclaimed_numbers(norm, claimed))
     attendees = _attendees(body, norm, ctx, notes)
     medium, location = _medium_and_location(body, norm)
     intent, explicit = _intent(norm, ctx, chosen, bool(windows), bool(avoid), duration)

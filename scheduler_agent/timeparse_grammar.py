@@ -58,7 +58,11 @@ def normalize(text: str) -> str:
     t = t.replace("\u2019", "'").replace("\u00a0", " ")
     t = re.sub(r"\b([ap])\.?\s?m\b\.?", r"\1m", t)
     t = re.sub(r"(?<=\d)([ap])\b", r"\1m", t)
-    t = re.sub(r"\bo'?\s?clock\b", "oclock", t)
+    t = re.sub(r"(?<=\d)(?:ish)?\s(?:in the |at )?([ap]m)\b", r" \1", t)
+    t = re.sub(r"\b(\d{1,2})\s([0-5]\d)\s?([ap]m)\b", r"\1:\2\3", t)
+    t = re.sub(r"\b(\d{1,2})([0-5]\d)\s?([ap]m)\b", r"\1:\2\3", t)
+    t = re.sub(r"\ba quarter of an hour\b", "15 minutes", t)
+    t = re.sub(r"\b(\d{1,2})\s?o'?\s?clock\b", r"\1:00", t)
     t = re.sub(r"\b(?:a )?couple (?:of )?", "2 ", t)
     t = re.sub(r"\b(?:a )?few (?=(?:days|weeks|minutes|hours))", "3 ", t)
     t = re.sub(r"\bforty[- ]five\b", "45", t)
@@ -156,11 +160,11 @@ HHMM4 = r"(?P<{p}4>[0-2]\d[0-5]\d)"
 
 _POINT_PREFIX = r"(?:at|@|around|about|by|for|say|maybe|ideally|~)"
 _AFTER = (
-    r"(?:after|from|not before|no earlier than|earliest(?: at)?|starting(?: at| from)?|any ?time after|"
+    r"(?:after|from|since|not before|no earlier than|earliest(?: at)?|starting(?: at| from)?|any ?time after|"
     r"anytime from|beginning at|onwards? from)"
 )
 _BEFORE = r"(?:before|until|till|til|up to|not after|no later than|latest(?: at| by)?|by|ending(?: at| by)?)"
-_POD_HINT = r"(?:\s?(?:in the |this |tomorrow |at )?(?P<pod>morning|afternoon|evening|night|tonight))?"
+_DAYPART_AFTER = re.compile(r"\s*(?:tonight|this (?:evening|morning|afternoon)|in the (?:evening|morning|afternoon))")
 
 
 def _tod_hint(text: str, start: int, end: int) -> str | None:
@@ -305,7 +309,7 @@ def _month_only(m: re.Match[str], s: Scan) -> Mention | None:
 
 
 def _relative_day(m: re.Match[str], s: Scan) -> Mention | None:
-    word = m["w"]
+    word = m["w"].removeprefix("the ")
     offsets = {"today": 0, "tomorrow": 1, "tmrw": 1, "tmr": 1, "yesterday": -1}
     if word.startswith("day after"):
         offset = 2
@@ -333,7 +337,7 @@ def _weekday(m: re.Match[str], s: Scan) -> Mention | None:
         if tail == "after next":
             day += timedelta(days=7)
     elif tail == "after next":
-        day = this_week + timedelta(days=14 + weekday)
+        day = _next_weekday(s.today, weekday, include_today=False) + timedelta(days=7)
     elif tail in ("this week", "of this week") or mod == "this":
         day = this_week + timedelta(days=weekday)
         if day < s.today:
@@ -358,6 +362,8 @@ def _week_phrase(m: re.Match[str], s: Scan) -> Mention | None:
     if phrase == "the week" and not part:
         return None
     count = re.search(r"(\d+) weeks?", phrase)
+    if "from" in phrase:
+        return _m(m, "days", days=(s.today + timedelta(days=7 * (int(count.group(1)) if count else 1)),))
     shift = 0
     if "after next" in phrase:
         shift = 2
@@ -411,9 +417,7 @@ def _in_n_days(m: re.Match[str], s: Scan) -> Mention | None:
 
 
 def _in_n_time(m: re.Match[str], s: Scan) -> Mention | None:
-    n = 1.0 if m["n"] in ("a", "an") else float(m["n"])
-    if m["half"]:
-        n = 0.5
+    n = 0.5 if m["half"] else 1.0 if m["n"] in ("a", "an") else float(m["n"])
     minutes = n * 60 if m["u"].startswith("h") else n
     return _m(m, "instant", instant=s.now + timedelta(minutes=minutes))
 
@@ -456,9 +460,16 @@ def _before_time(m: re.Match[str], s: Scan) -> Mention | None:
 
 
 def _point_time(m: re.Match[str], s: Scan) -> Mention | None:
-    if not m["prefix"] and not m["aap"] and not m["am"] and not m["anoon"] and not m["ah"].startswith("0"):
+    explicit = m["prefix"] or m["aap"] or m["am"] or m["anoon"] or m["ah"].startswith("0")
+    if not explicit and not _DAYPART_AFTER.match(s.text, m.end()):
         return None
     at = _time_from(m, "a", None, s.text)
+    return _m(m, "tod", tod_start=at, tod_end=at, point=True) if at is not None else None
+
+
+def _hhmm_point(m: re.Match[str], s: Scan) -> Mention | None:
+    """ "at 1030", "around 730 in the evening": four or three digits after a word that announces a time."""
+    at = clock(int(m["h"]), int(m["mi"]), m["ap"], _tod_hint(s.text, m.start(), m.end()))
     return _m(m, "tod", tod_start=at, tod_end=at, point=True) if at is not None else None
 
 
@@ -547,6 +558,7 @@ POSTNEG = re.compile(
     r"[\s,]*(?:(?:is|are|would be|will be)\s)?"
     r"(?:(?:doesn'?t|does not|won'?t|will not|don'?t|do not|wouldn'?t|isn'?t|is not|"
     r"are not|aren'?t|not)\s(?:really\s)?(?:work|suit|good|great|possible|ideal|an option|going to work|available)|"
+    r"(?:(?:fully|completely|totally|all) )?"
     r"(?:out|bad|no good|tough|difficult|booked|full|blocked|taken|impossible|a no)\b|"
     r"(?:i'?m|i am|we'?re) (?:out|busy|booked|travell?ing|off|away|unavailable))"
 )
@@ -566,7 +578,8 @@ RECOGNIZERS: tuple[tuple[re.Pattern[str], Recognizer], ...] = tuple(
     for p, f in (
         # Negation and references first: they only mark positions and claim the cue words.
         (
-            r"\b(?:(?:any|every|all)(?:\s(?:day|time|other day|weekday|of them|days?))?\s(?:but|except(?: for)?)|"
+            r"\b(?:(?:any|every|all)(?:\s(?:day|time|other day|weekday|of them|days?))?(?:\s[a-z]+){0,3}?"
+            r"\s(?:but|except(?: for)?)|"
             r"but not|except(?: for)?|other than|excluding|apart from|anything but|not on|not|avoid|"
             r"can'?t do|cannot do|can'?t make|cannot make|can'?t meet|won'?t be (?:able|available)(?: on)?|"
             r"(?:(?:i'?m|i am|i'?ll be|i will be|we'?re|we are) (?:out|away|off|travell?ing|booked)|"
@@ -577,7 +590,8 @@ RECOGNIZERS: tuple[tuple[re.Pattern[str], Recognizer], ...] = tuple(
         ),
         (r"(?P<what>\b[a-z]+day|\btomorrow|\btoday)'s\b", _reference),
         (
-            r"\b(?:our|my|the|today'?s|tomorrow'?s) (?=\d{1,2}(?::\d\d)?\s?(?:am|pm)?\s(?:meeting|call|sync|slot|chat))"
+            r"\b(?:our|my|the|today'?s|tomorrow'?s) "
+            r"(?=\d{1,2}(?::\d\d)?\s?(?:am|pm)?\s(?:meeting|call|sync|slot|chat|to\b))"
             r"\d{1,2}(?::\d\d)?\s?(?:am|pm)?",
             _reference,
         ),
@@ -595,23 +609,29 @@ RECOGNIZERS: tuple[tuple[re.Pattern[str], Recognizer], ...] = tuple(
             _zone,
         ),
         # Relative instants, then durations.
-        (r"\bin (?P<n>\d+(?:\.\d+)?|an?|(?P<half>half an?))\s?(?P<u>hours?|hrs?|minutes?|mins?)\b", _in_n_time),
+        (
+            r"\bin (?:about |around |roughly |approximately )?(?P<n>\d+(?:\.\d+)?|an?|(?P<half>half an?))\s?"
+            r"(?P<u>hours?|hrs?|h|minutes?|mins?)\b",
+            _in_n_time,
+        ),
         (
             r"\b(?:(?P<half>half an hour|half hour|1/2 ?(?:h|hr|hour)\b)|"
             r"(?P<hh>an hour and a half|(?P<hh_n>\d+) (?:and a half|½) hours?)|"
-            r"(?P<n>\d+(?:\.\d+)?|an?)[\s-]?(?P<u>hours?|hrs?|h|minutes?|mins?|m)\b"
+            r"(?P<n>\d+(?:\.\d+)?|an?(?=\s))[\s-]?(?P<u>hours?|hrs?|h|minutes?|mins?|m)\b"
             r"(?:\s?(?:and\s)?(?P<n2>\d{1,2})\s?(?:minutes?|mins?|m)\b|(?P<n2b>\d{2})\b)?)"
             r"(?!\s?(?:from now|ago|later|before|after|earlier))",
             _duration,
         ),
         (
-            r"\b(?:quick|brief|short)\s(?:call|chat|sync|catch[- ]?up|question|meeting|touch ?base|check[- ]?in|convo)",
+            r"\b(?:quick|brief|short)\s(?:(?:phone|video|zoom|intro|teams)\s)?"
+            r"(?:call|chat|sync|catch[- ]?up|question|meeting|touch ?base|check[- ]?in|convo)",
             _quick,
         ),
         # Relative instants and days.
         (r"\b(?:in (?P<n>\d+|an?) days?|(?P<n2>\d+) days? from (?:now|today))\b", _in_n_days),
         (
-            r"\b(?P<w>(?:the )?day after tomorrow|(?:the )?day before yesterday|today|tomorrow|tmrw|tmr|yesterday)\b",
+            r"(?<!from )\b(?P<w>(?:the )?day after tomorrow|(?:the )?day before yesterday|"
+            r"today|tomorrow|tmrw|tmr|yesterday)\b",
             _relative_day,
         ),
         (r"\bthis (?P<pod>morning|afternoon|evening)\b", _this_part_of_day),
@@ -673,6 +693,10 @@ RECOGNIZERS: tuple[tuple[re.Pattern[str], Recognizer], ...] = tuple(
             _point_time,
         ),
         (r"\bhalf (?P<h>\d{1,2})\b", _half_hour_british),
+        (
+            rf"\b(?:{_POINT_PREFIX}|approximately)\s(?P<h>[01]?\d|2[0-3])(?P<mi>[0-5]\d)\s?(?P<ap>am|pm)?\b",
+            _hhmm_point,
+        ),
         (rf"(?:\b(?:in|at|during|over|around) (?:the )?)?\b(?P<pod>{PART_OF_DAY_RE})\b", _part_of_day),
     )
 )
@@ -726,9 +750,11 @@ def scan(text: str, *, today: date, now: datetime) -> list[Mention]:
     return found
 
 
-def iter_unclaimed_numbers(text: str, mentions: list[Mention]) -> Iterator[str]:
-    """Digits no recognizer used: a hint that something was not understood."""
-    spans = [(m.start, m.end) for m in mentions]
-    for match in re.finditer(r"\b\d[\d:./]*\b", text):
+def iter_unclaimed_numbers(text: str, spans: list[tuple[int, int]]) -> Iterator[str]:
+    """Short, time-like numbers no recognizer used ("at 25", "3 30"): a hint that something was missed.
+
+    Phone numbers, addresses and long figures are not time-like and are left alone.
+    """
+    for match in re.finditer(r"(?<![\w@.:/#-])\d{1,2}(?:[:/.]\d{1,2})?(?![\w@:/-]|\.\d|\s?%)", text):
         if not any(a <= match.start() < b for a, b in spans):
             yield match.group(0)

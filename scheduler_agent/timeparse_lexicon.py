@@ -113,6 +113,7 @@ PARTS_OF_DAY: dict[str, tuple[time, time | None]] = {
     "lunch": (time(11, 30), time(13, 30)),
     "midday": (time(11, 30), time(13, 30)),
     "early afternoon": (time(12), time(14)),
+    "after lunch": (time(13), time(17)),
     "mid afternoon": (time(14), time(16)),
     "mid-afternoon": (time(14), time(16)),
     "late afternoon": (time(15), time(17)),
