@@ -13,10 +13,11 @@ import sqlite3
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from functools import lru_cache
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from scheduler_agent.recurrence import occurrences
+from scheduler_agent.recurrence import Series, occurrences
 from scheduler_agent.tzmap import resolve_tzid
 
 from .context import JSONDict
@@ -70,7 +71,19 @@ class Occurrence:
 
 
 def load_when(row: sqlite3.Row) -> When:
-    return parse_when(json.loads(row["when_json"]), resolve_tzid(row["tz"]) or ZoneInfo("UTC"))
+    return _when(row["when_json"], row["tz"])
+
+
+@lru_cache(maxsize=4096)
+def _when(when_json: str, tz: str) -> When:
+    return parse_when(json.loads(when_json), resolve_tzid(tz) or ZoneInfo("UTC"))
+
+
+@lru_cache(maxsize=1024)
+def _series(when_json: str, tz: str, recurrence: str, overridden: tuple[int, ...]) -> Series:
+    """Parsed series are immutable and costly to build, so every listing of an unchanged master shares one."""
+    starts = tuple(datetime.fromtimestamp(t, UTC) for t in overridden)
+    return series_of(json.loads(recurrence), _when(when_json, tz), starts)
 
 
 def _decoded(row: sqlite3.Row, key: str) -> Any:
@@ -117,9 +130,15 @@ def event_json(row: sqlite3.Row) -> JSONDict:
     }
 
 
-def occurrence_json(occ: Occurrence) -> JSONDict:
-    """An expanded occurrence: the master's fields at another time, pointing back at its master."""
-    master = event_json(occ.master)
+def occurrence_json(occ: Occurrence, masters: dict[str, JSONDict] | None = None) -> JSONDict:
+    """An expanded occurrence: the master's fields at another time, pointing back at its master.
+
+    `masters` memoises the masters' objects across the occurrences of one listing.
+    """
+    memo = {} if masters is None else masters
+    master = memo.get(occ.master["id"])
+    if master is None:
+        master = memo[occ.master["id"]] = event_json(occ.master)
     when = load_when(occ.master)
     original = occ.start
     return {
@@ -177,17 +196,22 @@ def update(conn: sqlite3.Connection, event_id: str, values: JSONDict) -> sqlite3
     return conn.execute("SELECT * FROM events WHERE id = ?", (event_id,)).fetchone()
 
 
-def overridden_starts(conn: sqlite3.Connection, master_id: str) -> tuple[datetime, ...]:
+def _overridden(conn: sqlite3.Connection, master_id: str) -> tuple[int, ...]:
     rows = conn.execute(
-        "SELECT original_start FROM events WHERE master_event_id = ? AND original_start IS NOT NULL", (master_id,)
+        "SELECT original_start FROM events WHERE master_event_id = ? AND original_start IS NOT NULL"
+        " ORDER BY original_start",
+        (master_id,),
     ).fetchall()
-    return tuple(datetime.fromtimestamp(r["original_start"], UTC) for r in rows)
+    return tuple(r["original_start"] for r in rows)
+
+
+def overridden_starts(conn: sqlite3.Connection, master_id: str) -> tuple[datetime, ...]:
+    return tuple(datetime.fromtimestamp(t, UTC) for t in _overridden(conn, master_id))
 
 
 def expand(conn: sqlite3.Connection, master: sqlite3.Row, lo: datetime, hi: datetime) -> Iterator[Occurrence]:
     """Occurrences of a master overlapping [lo, hi) that have no override row."""
-    when = load_when(master)
-    series = series_of(json.loads(master["recurrence"]), when, overridden_starts(conn, master["id"]))
+    series = _series(master["when_json"], master["tz"], master["recurrence"], _overridden(conn, master["id"]))
     for start, end in occurrences(series, lo, hi):
         yield Occurrence(master, start, end)
 
@@ -244,12 +268,19 @@ def materialize(conn: sqlite3.Connection, occ: Occurrence, values: JSONDict, now
 
 @dataclass(frozen=True, slots=True)
 class Listed:
-    """One entry of a window listing: its sort key and its wire object."""
+    """One entry of a window listing; its wire object is built only when asked (listings are paged)."""
 
     start: int
     end: int
-    id: str
-    obj: JSONDict
+    row: sqlite3.Row
+    occurrence: Occurrence | None = None
+
+    @property
+    def master_event_id(self) -> str | None:
+        return self.row["id"] if self.occurrence is not None else self.row["master_event_id"]
+
+    def obj(self, masters: dict[str, JSONDict] | None = None) -> JSONDict:
+        return occurrence_json(self.occurrence, masters) if self.occurrence is not None else event_json(self.row)
 
 
 def list_window(
@@ -274,10 +305,8 @@ def list_window(
     for row in rows:
         if expand_recurring and row["recurrence"] is not None:
             for occ in expand(conn, row, lo, hi):
-                out.append(
-                    Listed(int(occ.start.timestamp()), int(occ.end.timestamp()), row["id"], occurrence_json(occ))
-                )
+                out.append(Listed(int(occ.start.timestamp()), int(occ.end.timestamp()), row, occ))
         else:
-            out.append(Listed(row["start_ts"], row["end_ts"], row["id"], event_json(row)))
-    out.sort(key=lambda item: (item.start, item.id))
+            out.append(Listed(row["start_ts"], row["end_ts"], row))
+    out.sort(key=lambda item: (item.start, item.row["id"]))
     return out

@@ -154,9 +154,10 @@ def install(ctx: ServerContext, router: Any) -> None:
                 show_cancelled=bool(req.query.bool("show_cancelled", False)),
             )
         master = req.query.str("master_event_id")
-        objects = [i.obj for i in items if not master or i.obj["master_event_id"] == master]
-        page, cursor = paged(objects[offset : offset + limit + 1], limit, offset)
-        return ok_list([selected(req.query, e) for e in page], cursor)
+        wanted = [i for i in items if not master or i.master_event_id == master]
+        page, cursor = paged(wanted[offset : offset + limit + 1], limit, offset)
+        masters: dict[str, JSONDict] = {}
+        return ok_list([selected(req.query, i.obj(masters)) for i in page], cursor)
 
     @router.route("GET", "/v3/grants/{grant}/events/{event}")
     def get_event(req: Request) -> Response:

@@ -8,6 +8,7 @@ they have. Addresses we do not host get an `object: "error"` entry and the answe
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from datetime import UTC, datetime
 from typing import Any
@@ -57,13 +58,17 @@ def busy_spans(
     me = str(grant["email"]).casefold()
     with ctx.db.tx() as conn:
         listed = list_window(conn, calendar_ids, lo, hi, where=" AND busy = 1")
+    blocking: dict[str, bool] = {}  # per stored row: its occurrences share participants and status
     busy: list[tuple[int, int]] = []
     for item in listed:
-        answer = next((p["status"] for p in item.obj["participants"] if p["email"].casefold() == me), None)
-        tentative = item.obj["status"] == "tentative" or answer == "maybe"
-        if answer == "no" or (tentative and not tentative_as_busy):
-            continue
-        busy.append((item.start, item.end))
+        row = item.row
+        if row["id"] not in blocking:
+            answers = json.loads(row["participants"])
+            answer = next((p["status"] for p in answers if p["email"].casefold() == me), None)
+            tentative = row["status"] == "tentative" or answer == "maybe"
+            blocking[row["id"]] = answer != "no" and (tentative_as_busy or not tentative)
+        if blocking[row["id"]]:
+            busy.append((item.start, item.end))
     return busy
 
 
