@@ -9,12 +9,18 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+import time
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 import pytest
 from conftest import TEST_KEY, WebhookReceiver
 
+from scheduler_agent.account_server.server import AccountServer
+
 nylas = pytest.importorskip("nylas")
 NylasApiError = nylas.models.errors.NylasApiError
+T = TypeVar("T")
 
 
 @pytest.fixture
@@ -144,3 +150,117 @@ def test_workspaces_through_the_sdk(client: object, grant_id: str) -> None:
     with pytest.raises(NylasApiError) as info:
         workspaces.find(made.workspace_id)
     assert info.value.status_code == 404
+
+
+def wait_until(probe: Callable[[], T], timeout: float = 10.0) -> T:
+    deadline = time.monotonic() + timeout
+    while not (value := probe()):
+        if time.monotonic() > deadline:
+            raise AssertionError("condition not reached in time")
+        time.sleep(0.02)
+    return value
+
+
+def test_two_agent_accounts_meet_through_the_sdk(
+    client: object, account_server: AccountServer, webhook_receiver: WebhookReceiver
+) -> None:
+    """Mail, threads, attachments, folders, calendars, events, RSVP, free-busy, rules, limits and webhooks
+    together: the joints between the areas, as one SDK user would drive them."""
+    sdk: Any = client
+    account_server.ctx.webhook_backoff_seconds = 0.05
+    hook = sdk.webhooks.create(
+        {"trigger_types": ["message.created", "event.created", "event.updated"], "webhook_url": webhook_receiver.url}
+    ).data
+    agent = sdk.auth.custom_authentication({"provider": "nylas", "settings": {"email": "agent@example.com"}}).data.id
+    dana = sdk.auth.custom_authentication({"provider": "nylas", "settings": {"email": "dana@example.com"}}).data.id
+
+    # Mail between two hosted accounts, with an attachment, and a reply that threads on both sides.
+    sent = sdk.messages.send(
+        agent,
+        {
+            "to": [{"email": "dana@example.com", "name": "Dana"}],
+            "subject": "Planning",
+            "body": "<p>Tuesday?</p>",
+            "attachments": [{"filename": "agenda.txt", "content_type": "text/plain", "content": "YWdlbmRh", "size": 6}],
+        },
+    ).data
+    (received,) = sdk.messages.list(dana, query_params={"in": "inbox", "subject": "Planning"}).data
+    assert received.unread is True
+    attachment = received.attachments[0]
+    assert sdk.attachments.find(dana, attachment.id, {"message_id": received.id}).data.filename == "agenda.txt"
+    assert sdk.attachments.download_bytes(dana, attachment.id, {"message_id": received.id}) == b"agenda"
+    reply = sdk.messages.send(
+        dana,
+        {
+            "to": [{"email": "agent@example.com"}],
+            "subject": "Re: Planning",
+            "body": "Yes",
+            "reply_to_message_id": received.id,
+        },
+    ).data
+    assert reply.thread_id == received.thread_id
+    thread = sdk.threads.find(agent, sent.thread_id).data
+    assert len(thread.message_ids) == 2
+    assert thread.latest_draft_or_message.subject == "Re: Planning"
+    folder = sdk.folders.create(agent, {"name": "Planning"}).data
+    filed = sdk.messages.update(agent, thread.message_ids[-1], {"folders": [folder.id], "unread": False}).data
+    assert (filed.folders, filed.unread) == ([folder.id], False)
+
+    # An invitation from one hosted account to the other, answered with send-rsvp.
+    start = (int(time.time()) // 3600 + 48) * 3600
+    event = sdk.events.create(
+        agent,
+        request_body={
+            "title": "Planning",
+            "when": {"start_time": start, "end_time": start + 1800},
+            "participants": [{"email": "dana@example.com", "name": "Dana"}],
+        },
+        query_params={"calendar_id": "primary", "notify_participants": True},
+    ).data
+    window = {"calendar_id": "primary", "start": start - 3600, "end": start + 3600}
+    (invite,) = wait_until(lambda: sdk.events.list(dana, query_params=window).data)
+    assert invite.title == "Planning"
+    assert sdk.events.send_rsvp(dana, invite.id, {"status": "yes"}, {"calendar_id": "primary"}).request_id
+
+    def agent_sees_yes() -> bool:
+        found = sdk.events.find(agent, event.id, query_params={"calendar_id": "primary"}).data
+        return found.participants[0].status == "yes"
+
+    wait_until(agent_sees_yes)
+    busy = sdk.calendars.get_free_busy(
+        agent, {"start_time": start - 3600, "end_time": start + 3600, "emails": ["agent@example.com"]}
+    ).data
+    assert [(s.start_time, s.end_time) for s in busy[0].time_slots] == [(start, start + 1800)]
+
+    # Rules and limits made through the SDK govern the same mail path.
+    spam = sdk.lists.create({"name": "spam", "type": "address"}).data
+    sdk.lists.add_items(spam.id, {"items": ["dana@example.com"]})
+    block = sdk.rules.create(
+        {
+            "name": "block dana",
+            "match": {"conditions": [{"field": "from.address", "operator": "in_list", "value": [spam.id]}]},
+            "actions": [{"type": "block"}],
+        }
+    ).data
+    # Dana has sent two messages today (the reply and the iMIP REPLY); the third is her last.
+    quota = sdk.policies.create({"name": "quota", "limits": {"limit_count_daily_message_per_grant": 3}}).data
+    default = next(w for w in sdk.workspaces.list().data if w.default)
+    sdk.workspaces.update(default.workspace_id, {"rule_ids": [block.id], "policy_id": quota.id})
+    sdk.messages.send(dana, {"to": [{"email": "agent@example.com"}], "subject": "Blocked", "body": "x"})
+    assert sdk.messages.list(agent, query_params={"subject": "Blocked"}).data == []
+    evaluations = sdk.rules.list_evaluations(agent).data
+    assert evaluations[0].matched_rule_ids == [block.id]
+    assert evaluations[0].applied_actions.blocked is True
+    with pytest.raises(NylasApiError) as info:
+        sdk.messages.send(dana, {"to": [{"email": "agent@example.com"}], "subject": "Over quota", "body": "x"})
+    assert info.value.status_code == 429
+    assert info.value.type == "rate_limit_error"
+
+    # Webhooks saw all of it, signed.
+    def types_seen() -> set[str]:
+        return {json.loads(body)["type"] for _, body in webhook_receiver.deliveries}
+
+    wait_until(lambda: {"message.created", "event.created", "event.updated"} <= types_seen())
+    for headers, body in list(webhook_receiver.deliveries):
+        expected = hmac.new(hook.webhook_secret.encode(), body, hashlib.sha256).hexdigest()
+        assert headers["x-nylas-signature"] == expected
