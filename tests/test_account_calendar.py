@@ -150,10 +150,11 @@ def test_update_sends_request_with_higher_sequence_and_cancels_removed_guests(
     outbox.sent.clear()
     r = api.put(
         f"/v3/grants/{grant['id']}/events/{event['id']}",
-        params={"calendar_id": "primary", "notify_participants": "False"},
+        params={"calendar_id": "primary"},
         json={"metadata": {"key1": "booked"}},
     )
     assert r.json()["data"]["metadata"] == {"key1": "booked"}
+    assert r.json()["data"]["sequence"] == 1
     assert outbox.sent == []
 
 
@@ -481,3 +482,31 @@ def test_availability_collective_and_round_robin_with_open_hours_and_buffers(
         },
     )
     assert r.status_code == 400
+
+
+def test_send_rsvp_with_the_official_sdk_between_two_hosted_accounts(http_server: str, clock: FixedClock) -> None:
+    nylas = pytest.importorskip("nylas")
+    client = nylas.Client(api_key=TEST_KEY, api_uri=http_server, timeout=10)
+    accounts = [
+        client.auth.custom_authentication({"provider": "nylas", "name": name, "settings": {"email": email}}).data.id
+        for name, email in (("Kim", "kim@example.com"), ("Agent", "agent2@example.com"))
+    ]
+    organizer, invitee = accounts
+    created = client.events.create(
+        organizer,
+        request_body={
+            "title": "Pairing",
+            "when": {"start_time": ts(2026, 3, 5, 10), "end_time": ts(2026, 3, 5, 11)},
+            "participants": [{"email": "agent2@example.com"}],
+        },
+        query_params={"calendar_id": "primary"},
+    ).data
+    window = {"calendar_id": "primary", "start": ts(2026, 3, 5), "end": ts(2026, 3, 6)}
+    [invited] = client.events.list(invitee, query_params=window).data
+    assert invited.read_only is True
+    response = client.events.send_rsvp(
+        invitee, invited.id, request_body={"status": "yes"}, query_params={"calendar_id": "primary"}
+    )
+    assert response.request_id
+    back = client.events.find(organizer, created.id, query_params={"calendar_id": "primary"}).data
+    assert [(p.email, p.status) for p in back.participants] == [("agent2@example.com", "yes")]

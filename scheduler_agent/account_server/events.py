@@ -234,10 +234,12 @@ def install(ctx: ServerContext, router: Any) -> None:
                 values["extra"] = {**json.loads(row["extra"]), **fields["extra"]}
             if "when" in body or "recurrence" in body:
                 values.update(recurrence=recurrence, **timing(when, recurrence, overridden_starts(conn, row["id"])))
-            if not row["read_only"]:
+            # Metadata is the client's own bookkeeping: guests neither see it nor get mail about it.
+            changed = not row["read_only"] and bool(set(body) - {"metadata"})
+            if changed:
                 values["sequence"] = row["sequence"] + 1
             row = update(conn, row["id"], values)
-            if notify and organizer and not row["read_only"] and row["status"] != "cancelled":
+            if notify and changed and organizer and row["status"] != "cancelled":
                 imip.send_request(ctx, grant, row, update=True)
                 kept = {p["email"].casefold() for p in json.loads(row["participants"])}
                 removed = [p for p in old_participants if p["email"].casefold() not in kept]
