@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import smtplib
+import sqlite3
 import time
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
@@ -378,3 +379,61 @@ def test_permanent_smarthost_refusal_marks_the_entry_failed_but_keeps_it(
         [entry] = api.get(f"/v3/grants/{grant['id']}/outbox").json()["data"]
         assert entry["status"] == "failed"
         assert "554" in entry["last_error"]
+
+
+INVITE = (
+    b"BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//test//EN\r\nMETHOD:REQUEST\r\nBEGIN:VEVENT\r\n"
+    b"UID:abc-123@example.org\r\nDTSTAMP:20260302T080000Z\r\nDTSTART:20260303T140000Z\r\n"
+    b"DTEND:20260303T143000Z\r\nSUMMARY:Sync\r\nORGANIZER:mailto:dana@example.org\r\n"
+    b"ATTENDEE;PARTSTAT=NEEDS-ACTION:mailto:agent@example.com\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n"
+)
+
+
+def invitation() -> bytes:
+    msg = EmailMessage()
+    msg["From"] = "dana@example.org"
+    msg["To"] = AGENT
+    msg["Subject"] = "Invitation: Sync"
+    msg.set_content("You are invited.")
+    msg.add_alternative(INVITE, maintype="text", subtype="calendar", params={"method": "REQUEST"})
+    return msg.as_bytes()
+
+
+def test_calendar_parts_go_to_the_calendar_and_the_message_stays(
+    account_server: AccountServer, api: httpx.Client, grant: dict
+) -> None:
+    calls: list[tuple[str, str, bytes]] = []
+
+    def calendar(conn: sqlite3.Connection, target: JSONDict, message_id: str, ics: bytes) -> str:
+        calls.append((target["id"], message_id, ics))
+        return "event created"
+
+    account_server.ctx.calendar_inbound = calendar
+    send_raw(account_server.start_smtp("127.0.0.1", 0), invitation(), [AGENT], sender="dana@example.org")
+    [message] = inbox(api, grant)
+    assert calls == [(grant["id"], message["id"], INVITE)]
+    [ics] = message["attachments"]
+    assert ics["content_type"] == "text/calendar"
+    assert ics["filename"] == "invite.ics"
+    assert message["body"].strip() == "You are invited."
+
+
+def test_a_failing_calendar_handler_loses_neither_the_message_nor_its_own_rollback(
+    account_server: AccountServer, api: httpx.Client, grant: dict
+) -> None:
+    def broken(conn: sqlite3.Connection, target: JSONDict, message_id: str, ics: bytes) -> str:
+        conn.execute("UPDATE mail_messages SET subject = 'clobbered' WHERE id = ?", (message_id,))
+        raise ValueError("bad ICS")
+
+    account_server.ctx.calendar_inbound = broken
+    send_raw(account_server.start_smtp("127.0.0.1", 0), invitation(), [AGENT], sender="dana@example.org")
+    [message] = inbox(api, grant)
+    assert message["subject"] == "Invitation: Sync"
+
+
+def test_oversized_header_section_gets_552(api: httpx.Client, grant: dict, smtp: tuple[str, int]) -> None:
+    headers = b"".join(b"X-Filler-%d: %s\r\n" % (i, b"y" * 900) for i in range(400))
+    with pytest.raises(smtplib.SMTPDataError) as info:
+        send_raw(smtp, headers + b"Subject: fat\r\n\r\nbody\r\n", [AGENT])
+    assert info.value.smtp_code == 552
+    assert inbox(api, grant) == []
