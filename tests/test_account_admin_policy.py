@@ -216,3 +216,15 @@ def test_outbound_block_rule_refuses_the_send(api: httpx.Client, grant: dict) ->
     assert evaluation["evaluation_input"]["recipient_domains"] == ["elsewhere.example"]
     assert evaluation["evaluation_input"]["outbound_type"] == "compose"
     assert evaluation["applied_actions"] == {}
+
+
+def test_rule_evaluations_are_kept_for_a_month(
+    api: httpx.Client, account_server: AccountServer, grant: dict, clock: FixedClock
+) -> None:
+    attach(api, rules=[rule(api, [{"field": "from.tld", "operator": "is", "value": "zip"}], [{"type": "trash"}])])
+    account_server.ctx.policy.inbound(grant, "old@x.zip")
+    clock.advance(timedelta(days=31))
+    account_server.ctx.policy.inbound(grant, "new@x.zip")
+    kept = api.get(f"/v3/grants/{grant['id']}/rule-evaluations").json()["data"]
+    assert [e["evaluation_input"]["from_address"] for e in kept] == ["new@x.zip"]
+    assert kept[0]["applied_actions"] == {"trashed": True}

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import gzip
 import hashlib
 import hmac
 import json
 import sqlite3
 import time
+from datetime import UTC, datetime, timedelta
+from email.utils import format_datetime
 from pathlib import Path
 
 import httpx
@@ -14,6 +17,7 @@ import pytest
 from conftest import TEST_KEY, WebhookReceiver
 
 from scheduler_agent.account_server.server import AccountServer
+from scheduler_agent.account_server.webhook_delivery import retry_after_seconds, status_after_failure
 
 FAST = 0.05
 
@@ -266,3 +270,43 @@ def test_mock_payload_test_event_and_ip_addresses(api: httpx.Client, webhook_rec
     ips = api.get("/v3/webhooks/ip-addresses").json()["data"]
     assert ips["ip_addresses"]
     assert isinstance(ips["updated_at"], int)
+
+
+def test_compressed_delivery_signs_the_gzip_bytes(
+    api: httpx.Client, grant: dict, webhook_receiver: WebhookReceiver
+) -> None:
+    r = api.post(
+        "/v3/webhooks",
+        json={"trigger_types": ["grant.updated"], "webhook_url": webhook_receiver.url, "compressed_delivery": True},
+    )
+    hook = r.json()["data"]
+    assert hook["compressed_delivery"] is True
+    rename(api, grant, "Zipped")
+    headers, body = webhook_receiver.wait_for(1)[0]
+    assert headers["content-encoding"] == "gzip"
+    assert signature_ok(hook["webhook_secret"], headers, body)
+    assert json.loads(gzip.decompress(body))["data"]["object"]["name"] == "Zipped"
+
+
+def test_retry_after_values() -> None:
+    assert retry_after_seconds("7") == 7
+    assert retry_after_seconds("999999") == 3600  # bounded
+    assert retry_after_seconds(None) is None
+    assert retry_after_seconds("soon") is None
+    later = format_datetime(datetime.now(UTC) + timedelta(seconds=30), usegmt=True)
+    assert 25 <= (retry_after_seconds(later) or 0) <= 30
+    assert retry_after_seconds(format_datetime(datetime(2001, 1, 1, tzinfo=UTC), usegmt=True)) == 0
+
+
+@pytest.mark.parametrize(
+    ("status", "failures", "seconds", "expected"),
+    [
+        ("active", 1, 0, "active"),
+        ("active", 2, 0, "failing"),
+        ("failing", 9, 3600, "failing"),
+        ("failing", 9, 72 * 3600, "failed"),
+        ("pause", 9, 72 * 3600, "pause"),
+    ],
+)
+def test_status_after_repeated_failures(status: str, failures: int, seconds: int, expected: str) -> None:
+    assert status_after_failure(status, failures, seconds) == expected

@@ -63,6 +63,8 @@ OPERATORS = ("is", "is_not", "contains", "in_list")
 OUTBOUND_TYPES = ("compose", "reply")
 ACTIONS = ("block", "mark_as_spam", "assign_to_folder", "mark_as_read", "mark_as_starred", "archive", "trash")
 MAX_CONDITIONS = 50
+# Evaluations are an audit trail, not a mail archive: keep a month of them per grant.
+EVALUATION_RETENTION_SECONDS = 30 * 24 * 3600
 
 
 # ---------------------------------------------------------------------------------------------- evaluation
@@ -155,7 +157,7 @@ class Evaluation:
     message_id: str | None = None
 
 
-def record_evaluation(conn: sqlite3.Connection, evaluation: Evaluation, now: int) -> str:
+def record_evaluation(conn: sqlite3.Connection, evaluation: Evaluation, now: int) -> None:
     """Store one evaluation in the v3 shape (only true `applied_actions` fields are kept)."""
     facts, verdict = evaluation.facts, evaluation.verdict
     stage_input: JSONDict = {
@@ -182,12 +184,11 @@ def record_evaluation(conn: sqlite3.Connection, evaluation: Evaluation, now: int
     }
     if evaluation.folder_ids:
         applied["folder_ids"] = evaluation.folder_ids
-    evaluation_id = new_uuid()
     conn.execute(
         "INSERT INTO rule_evaluations (id, grant_id, message_id, evaluated_at, stage, input, applied, matched)"
         " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
         (
-            evaluation_id,
+            new_uuid(),
             evaluation.grant_id,
             evaluation.message_id,
             now,
@@ -197,7 +198,10 @@ def record_evaluation(conn: sqlite3.Connection, evaluation: Evaluation, now: int
             dumps(list(verdict.matched_rule_ids)),
         ),
     )
-    return evaluation_id
+    conn.execute(
+        "DELETE FROM rule_evaluations WHERE grant_id = ? AND evaluated_at < ?",
+        (evaluation.grant_id, now - EVALUATION_RETENTION_SECONDS),
+    )
 
 
 def rule_from_row(row: sqlite3.Row) -> JSONDict:

@@ -135,25 +135,24 @@ class WebhookDispatcher:
             self._wake()
 
     def enqueue(self, grant_id: str | None, trigger: str, obj: JSONDict) -> int:
-        """Write the delivery rows; returns how many destinations will be called."""
+        """Write the delivery rows; returns how many destinations will be called.
+
+        The subscription check is a plain read, so mail and calendar writes pay nothing extra while no
+        destination wants their trigger; the insert re-checks each destination still exists.
+        """
+        rows = self._ctx.db.query("SELECT id, trigger_types FROM webhooks WHERE status IN (?, ?)", ACTIVE_STATUSES)
+        hooks = [row["id"] for row in rows if trigger in loads(row["trigger_types"], [])]
+        if not hooks:
+            return 0
+        notification = envelope(
+            self._ids, trigger, grant_id, obj, now=self._ctx.timestamp(), notification_id=new_uuid()
+        )
+        text, now = dumps(notification), time.time()
         with self._ctx.db.tx() as conn:
-            hooks = [
-                row["id"]
-                for row in conn.execute(
-                    "SELECT id, trigger_types FROM webhooks WHERE status IN (?, ?)", ACTIVE_STATUSES
-                ).fetchall()
-                if trigger in loads(row["trigger_types"], [])
-            ]
-            if not hooks:
-                return 0
-            notification = envelope(
-                self._ids, trigger, grant_id, obj, now=self._ctx.timestamp(), notification_id=new_uuid()
-            )
-            text, now = dumps(notification), time.time()
             conn.executemany(
                 "INSERT INTO webhook_deliveries (webhook_id, envelope, next_attempt_at, created_at)"
-                " VALUES (?, ?, ?, ?)",
-                [(hook_id, text, now, now) for hook_id in hooks],
+                " SELECT id, ?, ?, ? FROM webhooks WHERE id = ?",
+                [(text, now, now, hook_id) for hook_id in hooks],
             )
         return len(hooks)
 
@@ -263,7 +262,7 @@ class WebhookDispatcher:
             ).fetchone()
             if hook is None:
                 return
-            new_status = _status_after_failure(hook["status"], hook["failures"], stamp - hook["status_updated_at"])
+            new_status = status_after_failure(hook["status"], hook["failures"], stamp - hook["status_updated_at"])
             if new_status != hook["status"]:
                 log.warning("webhook %s is now %s", delivery["webhook_id"], new_status)
                 conn.execute(
@@ -272,7 +271,8 @@ class WebhookDispatcher:
                 )
 
 
-def _status_after_failure(status: str, failures: int, seconds_in_status: float) -> str:
+def status_after_failure(status: str, failures: int, seconds_in_status: float) -> str:
+    """A destination's status after a delivery gave up: failing after repeated failures, failed 72 h on."""
     if status == "active" and failures >= FAILING_AFTER:
         return "failing"
     if status == "failing" and seconds_in_status >= FAILED_AFTER_SECONDS:
