@@ -385,23 +385,31 @@ def _recur_text(value: Any) -> str:
     return str(value).strip()
 
 
+def _wall(value: datetime, zone: tzinfo) -> datetime:
+    """A local wall time made aware; one that falls in a spring-forward gap moves forward by the gap.
+
+    RFC 5545 reads a nonexistent local time with the offset from before the gap (02:30 -> 03:30 EDT);
+    normalising through UTC also keeps the value from being a "gap" datetime that Python compares oddly.
+    """
+    return value.replace(tzinfo=zone).astimezone(UTC).astimezone(zone)
+
+
 def _localize(value: date | datetime, tzid: str | None, zones: _Zones) -> tuple[datetime, str | None, bool, bool]:
     """(aware instant, IANA zone or None, all_day, floating) for one DATE or DATE-TIME value."""
     if not isinstance(value, datetime):
-        return datetime.combine(value, time(0), tzinfo=zones.default), None, True, False
+        return _wall(datetime.combine(value, time(0)), zones.default), None, True, False
     if value.tzinfo is not None:  # "Z" suffix; a TZID next to it is meaningless
         if zones.calendar_zone is not None:
             return value.astimezone(zones.calendar_zone), zones.calendar_zone.key, False, False
         return value.astimezone(UTC), None, False, False
     if tzid:
         zone, name = zones.lookup(tzid)
-        aware = value.replace(tzinfo=zone)
         if name is None and zone is not zones.default:  # UTC or a message-defined zone: keep only the instant
-            aware = aware.astimezone(UTC)
-        return aware, name, False, False
+            return value.replace(tzinfo=zone).astimezone(UTC), None, False, False
+        return _wall(value, zone), name, False, False
     if zones.calendar_zone is not None:  # Google's X-WR-TIMEZONE names the zone of floating times
-        return value.replace(tzinfo=zones.calendar_zone), zones.calendar_zone.key, False, False
-    return value.replace(tzinfo=zones.default), None, False, True
+        return _wall(value, zones.calendar_zone), zones.calendar_zone.key, False, False
+    return _wall(value, zones.default), None, False, True
 
 
 def _instant(prop: Any, zones: _Zones, what: str) -> tuple[datetime, str | None, bool, bool]:

@@ -286,6 +286,21 @@ def test_end_defaults(lines: list[str], start: datetime, end: datetime) -> None:
     assert event.end == end
 
 
+@pytest.mark.parametrize(
+    ("local", "expected"),
+    [
+        ("20260308T023000", utc(2026, 3, 8, 7, 30)),  # in the spring-forward gap: the offset before it (RFC 5545)
+        ("20261101T013000", utc(2026, 11, 1, 5, 30)),  # in the autumn fold: the first occurrence (EDT)
+    ],
+)
+def test_dst_gap_and_fold_follow_rfc_5545(local: str, expected: datetime) -> None:
+    event = parse_itip(calendar_text(*vevent(f"DTSTART;TZID=Eastern Standard Time:{local}"))).events[0]
+    # Compare in UTC: Python never calls a fold-time datetime equal to one in another zone (PEP 495).
+    assert event.start.astimezone(UTC) == expected
+    assert event.start.tzinfo == NEW_YORK
+    assert event.start == event.start.astimezone(UTC).astimezone(NEW_YORK)  # a real wall time, not a gap one
+
+
 def test_end_before_start_is_clamped_with_a_warning() -> None:
     message = parse_itip(calendar_text(*vevent("DTSTART:20260310T150000Z", "DTEND:20260310T140000Z")))
     assert message.events[0].end == message.events[0].start
