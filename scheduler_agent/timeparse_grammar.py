@@ -547,6 +547,11 @@ def _neg(m: re.Match[str], s: Scan) -> Mention | None:
     return _m(m, "neg")
 
 
+def _but(m: re.Match[str], s: Scan) -> Mention | None:
+    """"any day next week but Friday" rules Friday out; "Tuesday works but Friday is better" does not."""
+    return _m(m, "neg") if re.search(r"\b(?:any|every|all)\b[^.;!?]{0,40}$", s.text[: m.start()]) else None
+
+
 def _reference(m: re.Match[str], s: Scan) -> Mention | None:
     """ "Thursday's call", "our 2pm": the meeting being talked about, not a time the writer is offering."""
     return _m(m, "ref")
@@ -578,9 +583,7 @@ RECOGNIZERS: tuple[tuple[re.Pattern[str], Recognizer], ...] = tuple(
     for p, f in (
         # Negation and references first: they only mark positions and claim the cue words.
         (
-            r"\b(?:(?:any|every|all)(?:\s(?:day|time|other day|weekday|of them|days?))?(?:\s[a-z]+){0,3}?"
-            r"\s(?:but|except(?: for)?)|"
-            r"but not|except(?: for)?|other than|excluding|apart from|anything but|not on|not|avoid|"
+            r"\b(?:but not|except(?: for)?|other than|excluding|apart from|anything but|not on|not|avoid|"
             r"can'?t do|cannot do|can'?t make|cannot make|can'?t meet|won'?t be (?:able|available)(?: on)?|"
             r"(?:(?:i'?m|i am|i'?ll be|i will be|we'?re|we are) (?:out|away|off|travell?ing|booked)|"
             r"busy|unavailable|not available|ooo|out of (?:the )?office)"
@@ -588,6 +591,7 @@ RECOGNIZERS: tuple[tuple[re.Pattern[str], Recognizer], ...] = tuple(
             r"(?=\s(?!later\b|earlier\b|sooner\b|problem\b|worries\b|rush\b|before\b|after\b|until\b|sure\b|more\b))",
             _neg,
         ),
+        (r"\bbut\b", _but),
         (r"(?P<what>\b[a-z]+day|\btomorrow|\btoday)'s\b", _reference),
         (
             r"\b(?:our|my|the|today'?s|tomorrow'?s) "

@@ -25,7 +25,7 @@ from pydantic import BaseModel, Field
 from .config import ModelSettings, Settings
 from .errors import ConfigError, ExtractionError
 from .models import Intent, Interval, Medium, MeetingRequest, Person, RequestContext
-from .timeparse import RulesExtractor, writer_zone, zone_name
+from .timeparse import EMAIL_RE, RulesExtractor, writer_zone, zone_name
 
 if TYPE_CHECKING:
     from langchain_core.language_models import BaseChatModel
@@ -131,7 +131,7 @@ def _mentioned(text: str, ctx: RequestContext) -> set[str]:
     known = {p.email.lower() for p in ctx.recipients}
     if ctx.sender:
         known.add(ctx.sender.email.lower())
-    known |= {m.lower() for m in re.findall(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+", text)}
+    known |= {m.lower() for m in EMAIL_RE.findall(text)}
     return known
 
 

@@ -1,0 +1,256 @@
+"""The offline engine, one behaviour per row: what a phrase means on Wednesday 2026-11-18 09:00 New York."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from scheduler_agent.models import Intent, Interval, Medium, Person, RequestContext
+from scheduler_agent.timeparse import RulesExtractor, clean_body, parse_request, writer_zone, zone_name
+
+NY = ZoneInfo("America/New_York")
+NOW = datetime(2026, 11, 18, 9, 0, tzinfo=NY)
+PROPOSALS = tuple(
+    Interval(start, start + timedelta(minutes=30))
+    for start in (
+        datetime(2026, 11, 24, 14, 0, tzinfo=NY),
+        datetime(2026, 11, 25, 10, 0, tzinfo=NY),
+        datetime(2026, 11, 26, 15, 0, tzinfo=NY),
+    )
+)
+
+
+def ctx(**kw: object) -> RequestContext:
+    base: dict[str, object] = {
+        "now": NOW,
+        "home_timezone": "America/New_York",
+        "sender": Person("dana@example.com", "Dana Lee"),
+        "agent_email": "agent@localhost",
+        "recipients": (Person("agent@localhost"),),
+    }
+    base.update(kw)
+    return RequestContext(**base)  # type: ignore[arg-type]
+
+
+def local(request_windows: tuple[Interval, ...], zone: ZoneInfo = NY) -> list[str]:
+    return [f"{w.start.astimezone(zone):%m-%d %H:%M}-{w.end.astimezone(zone):%H:%M}" for w in request_windows]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Tue afternoon?", ["11-24 12:00-17:00"]),
+        ("next Tuesday at 3pm", ["11-24 15:00-15:30"]),
+        ("this Friday morning", ["11-20 08:00-12:00"]),
+        ("between 2 and 4 on Thursday", ["11-19 14:00-16:00"]),
+        ("after 3pm on Friday", ["11-20 15:00-00:00"]),
+        ("Dec 3 at 2pm", ["12-03 14:00-14:30"]),
+        ("3/12 at 10", []),  # March 12 is beyond the 60-day horizon
+        ("2026-12-03 9:30", ["12-03 09:30-10:00"]),
+        ("Tue or Wed 4pm", ["11-24 16:00-16:30", "11-25 16:00-16:30"]),
+        ("2pm Tue or Wed 4pm", ["11-24 14:00-14:30", "11-25 16:00-16:30"]),
+        ("tomorrow afternoon at 5", ["11-19 17:00-17:30"]),
+        ("today", ["11-18 09:00-00:00"]),
+    ],
+)
+def test_windows(text: str, expected: list[str]) -> None:
+    assert local(parse_request(text, ctx()).windows) == expected
+
+
+def test_a_time_with_no_day_is_its_next_occurrence() -> None:
+    assert local(parse_request("at 8am", ctx()).windows) == ["11-19 08:00-08:30"]
+    assert local(parse_request("at 10am", ctx()).windows) == ["11-18 10:00-10:30"]
+
+
+def test_stated_zone_wins_over_the_writers_zone() -> None:
+    req = parse_request("2pm ET Tuesday", ctx(sender_timezone="America/Los_Angeles"))
+    assert req.timezone == "America/New_York"
+    assert req.windows[0].start == datetime(2026, 11, 24, 14, 0, tzinfo=NY)
+
+
+def test_my_time_and_your_time() -> None:
+    london = ZoneInfo("Europe/London")
+    mine = parse_request("4pm my time tomorrow", ctx(sender_timezone="Europe/London"))
+    assert mine.windows[0].start == datetime(2026, 11, 19, 16, 0, tzinfo=london)
+    yours = parse_request("9am your time Friday", ctx(sender_timezone="Asia/Tokyo"))
+    assert yours.windows[0].start == datetime(2026, 11, 20, 9, 0, tzinfo=NY)
+
+
+def test_date_header_offset_is_the_fallback_zone() -> None:
+    req = parse_request("Thursday at 11", ctx(date_offset_minutes=-480))
+    assert req.timezone == "UTC-08:00"
+    assert req.windows[0].start.utcoffset() == timedelta(hours=-8)
+    assert req.windows[0].start.hour == 11
+
+
+def test_every_window_is_aware_across_a_dst_change() -> None:
+    before = datetime(2026, 10, 30, 9, 0, tzinfo=NY)
+    req = parse_request("Monday at 9", ctx(now=before))
+    assert req.windows[0].start == datetime(2026, 11, 2, 9, 0, tzinfo=NY)
+    assert req.windows[0].start.utcoffset() == timedelta(hours=-5)
+
+
+@pytest.mark.parametrize(
+    ("text", "index"),
+    [("the second one works", 1), ("Option 3 please", 2), ("Tuesday works", 0), ("2pm is fine", 0), ("#2", 1)],
+)
+def test_picks_match_the_proposals_sent(text: str, index: int) -> None:
+    req = parse_request(text, ctx(proposals=PROPOSALS))
+    assert req.intent is Intent.ACCEPT
+    assert req.chosen == PROPOSALS[index].start
+
+
+def test_a_pick_matching_several_proposals_is_not_guessed() -> None:
+    req = parse_request("Tuesday or Wednesday both work", ctx(proposals=PROPOSALS))
+    assert req.chosen is None
+    assert any("several" in note for note in req.not_understood)
+
+
+def test_option_beyond_the_list_is_noted() -> None:
+    req = parse_request("option 5", ctx(proposals=PROPOSALS))
+    assert req.chosen is None
+    assert any("only 3" in note for note in req.not_understood)
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        ("Can we push Thursday's call to next week?", Intent.RESCHEDULE),
+        ("Please cancel the demo on Friday.", Intent.CANCEL),
+        ("Sorry, I can't make it", Intent.DECLINE),
+        ("Can we find 30 minutes next week?", Intent.SCHEDULE),
+        ("Thanks, got it!", Intent.OTHER),
+    ],
+)
+def test_intents_from_wording(text: str, intent: Intent) -> None:
+    assert parse_request(text, ctx()).intent is intent
+
+
+def test_counter_when_none_of_the_options_work() -> None:
+    req = parse_request("None of these work, how about Friday morning?", ctx(proposals=PROPOSALS))
+    assert req.intent is Intent.COUNTER
+    assert local(req.windows) == ["11-20 08:00-12:00"]
+
+
+def test_possessive_day_names_the_meeting_not_a_window() -> None:
+    req = parse_request("can we push Thursday's call to Monday?", ctx())
+    assert local(req.windows) == ["11-23 00:00-00:00"]
+
+
+def test_negations_become_avoid_and_are_cut_out_of_windows() -> None:
+    req = parse_request("any day next week but Friday", ctx())
+    assert [w.start.day for w in req.windows] == [23, 24, 25, 26]
+    assert [w.start.day for w in req.avoid] == [27]
+    busy = parse_request("I'm busy Monday morning but free in the afternoon", ctx())
+    assert local(busy.windows) == ["11-23 12:00-17:00"]
+    assert local(busy.avoid) == ["11-23 08:00-12:00"]
+
+
+@pytest.mark.parametrize(
+    ("text", "minutes"),
+    [("30 min", 30), ("an hour", 60), ("1.5h", 90), ("an hour and a half", 90), ("quick call", 30), ("meet", None)],
+)
+def test_durations(text: str, minutes: int | None) -> None:
+    assert parse_request(text, ctx()).duration_minutes == minutes
+
+
+def test_quick_call_stays_between_15_and_30_minutes() -> None:
+    assert parse_request("quick call?", ctx(default_duration_minutes=60)).duration_minutes == 30
+    assert parse_request("quick call?", ctx(default_duration_minutes=10)).duration_minutes == 15
+
+
+def test_attendees_come_from_the_text_and_the_cc_line_never_the_agent_or_sender() -> None:
+    req = parse_request(
+        "Please include priya@example.com and me (dana@example.com)",
+        ctx(recipients=(Person("agent@localhost"), Person("bob@corp.com", "Bob"))),
+    )
+    assert [p.email for p in req.attendees] == ["bob@corp.com", "priya@example.com"]
+
+
+def test_a_named_person_without_an_address_is_noted() -> None:
+    req = parse_request("Tuesday works, can you add Jordan too?", ctx())
+    assert req.attendees == ()
+    assert any("Jordan" in note for note in req.not_understood)
+
+
+@pytest.mark.parametrize(
+    ("text", "medium"),
+    [("zoom Tuesday?", Medium.VIDEO), ("call me on my cell", Medium.PHONE), ("coffee Friday?", Medium.IN_PERSON)],
+)
+def test_medium(text: str, medium: Medium) -> None:
+    assert parse_request(text, ctx()).medium is medium
+
+
+def test_quoted_reply_and_signature_are_ignored() -> None:
+    text = (
+        "Thursday at 2 works for me.\n\nThanks,\nDana\n555 123 4567\n\n"
+        "On Tue, Nov 17, 2026 at 3:04 PM Agent <agent@localhost> wrote:\n> Would Monday at 9 work?\n> cc boss@x.com"
+    )
+    req = parse_request(text, ctx())
+    assert local(req.windows) == ["11-19 14:00-14:30"]
+    assert req.attendees == ()
+    assert req.not_understood == ()
+
+
+def test_clean_body_strips_html_outlook_headers_and_quotes() -> None:
+    html = "<div>Can we do <b>Thursday</b>?</div><br><div>Thanks</div>"
+    assert clean_body(html).splitlines()[0] == "Can we do Thursday?"
+    outlook = "Friday?\n\nFrom: Agent <a@x>\nSent: Tuesday\nTo: Dana\n\nMonday?"
+    assert clean_body(outlook) == "Friday?"
+    assert clean_body("> quoted\nmine") == "mine"
+
+
+def test_unparsed_time_like_numbers_lower_confidence() -> None:
+    req = parse_request("let's meet at 25", ctx())
+    assert "did not understand '25'" in req.not_understood
+    assert req.confidence < parse_request("let's meet at 3pm", ctx()).confidence
+
+
+def test_past_and_far_future_are_noted_not_proposed() -> None:
+    req = parse_request("How about March 3 2019?", ctx())
+    assert req.windows == ()
+    assert any("in the past" in note for note in req.not_understood)
+
+
+def test_huge_and_binary_bodies_are_handled_in_linear_time() -> None:
+    blob = "x" * 200_000 + "@" + "\x00\ud800" * 1000 + " Tuesday at 3pm"
+    req = parse_request(blob, ctx())
+    assert req.windows == ()  # the request sits past the 20,000-character cut
+    assert parse_request("<p>" * 5000 + "Tuesday at 3pm", ctx()).intent is Intent.SCHEDULE
+
+
+def test_rules_extractor_and_helpers() -> None:
+    assert RulesExtractor().extract("tomorrow", ctx()).extractor == "rules"
+    assert zone_name(writer_zone(ctx(sender_timezone="Not/AZone"))) == "America/New_York"
+    assert zone_name(writer_zone(ctx(date_offset_minutes=330))) == "UTC+05:30"
+
+
+def test_output_is_deterministic_and_the_json_contract_keeps_its_keys() -> None:
+    first = parse_request("Tue or Wed afternoon, 45 min, zoom", ctx()).to_json()
+    assert first == parse_request("Tue or Wed afternoon, 45 min, zoom", ctx()).to_json()
+    for key in ("intent", "duration_minutes", "windows", "timezone", "attendees", "title", "location", "chosen"):
+        assert key in first
+    assert first["extractor"] == "rules"
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    text=st.lists(
+        st.sampled_from(
+            [*"0123456789:/.-apm tuewdhfrimonsxy,'@\n>", "next ", "at ", "Tue ", "3pm ", "not ", "-", "to "]
+        ),
+        max_size=40,
+    ).map("".join),
+    offset=st.integers(min_value=-720, max_value=840),
+)
+def test_hostile_text_never_crashes_and_windows_stay_aware_and_bounded(text: str, offset: int) -> None:
+    now = datetime(2026, 3, 8, 6, 59, tzinfo=UTC)
+    context = ctx(now=now, date_offset_minutes=offset, horizon_days=30)
+    req = parse_request(text, context)
+    for window in req.windows:
+        assert window.start.tzinfo is not None
+        assert now <= window.start < window.end <= now + timedelta(days=30)
