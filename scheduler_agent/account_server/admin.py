@@ -50,7 +50,7 @@ class AdminPolicy:
         rules = stage_rules(conn, loads(workspace["rule_ids"], []) if workspace else [], trigger)
         if not rules:
             return InboundVerdict()
-        verdict = evaluate(rules, facts, list_values(conn, referenced_lists(rules)))
+        verdict = evaluate(rules, facts, list_values(conn, referenced_lists(rules), facts.candidates()))
         folder_ids = [
             f for f in (mail_store.resolve_folder(self._ctx.db, grant["id"], n) for n in verdict.folder_names) if f
         ]

@@ -73,12 +73,16 @@ def normalise_value(list_type: str, raw: Any) -> str | None:
     return value if _TLD_RE.match(value) else None
 
 
-def list_values(conn: sqlite3.Connection, list_ids: list[str]) -> dict[str, frozenset[str]]:
-    """Every item of the given lists, for rule evaluation."""
+def list_values(conn: sqlite3.Connection, list_ids: list[str], candidates: set[str]) -> dict[str, frozenset[str]]:
+    """Which of `candidates` each list holds: enough for `in_list`, without loading whole lists per message."""
     out: dict[str, set[str]] = {i: set() for i in list_ids}
-    if list_ids:
-        marks = ",".join("?" * len(list_ids))
-        for row in conn.execute(f"SELECT list_id, value FROM list_items WHERE list_id IN ({marks})", list_ids):
+    if list_ids and candidates:
+        values = sorted(candidates)
+        sql = (
+            f"SELECT list_id, value FROM list_items WHERE list_id IN ({','.join('?' * len(list_ids))})"
+            f" AND value IN ({','.join('?' * len(values))})"
+        )
+        for row in conn.execute(sql, [*list_ids, *values]):
             out[row["list_id"]].add(row["value"])
     return {k: frozenset(v) for k, v in out.items()}
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 from .admin_common import (
@@ -78,13 +79,22 @@ class Facts:
     recipients: tuple[str, ...] = ()
     outbound_type: str | None = None
 
+    @cached_property
+    def _by_field(self) -> dict[str, list[str]]:
+        """Every field's values, split once per message rather than once per condition."""
+        out = {"outbound.type": [self.outbound_type] if self.outbound_type else []}
+        for kind, addresses in (("from", (self.from_address,)), ("recipient", self.recipients)):
+            for part in ("address", "domain", "tld"):
+                out[f"{kind}.{part}"] = [address_part(a, part) for a in addresses]
+        return out
+
     def values(self, name: str) -> list[str]:
         """The values of a condition field (recipient fields have one per recipient)."""
-        kind, _, part = name.partition(".")
-        if kind == "outbound":
-            return [self.outbound_type] if self.outbound_type else []
-        addresses = [self.from_address] if kind == "from" else list(self.recipients)
-        return [address_part(a, part) for a in addresses]
+        return self._by_field[name]
+
+    def candidates(self) -> set[str]:
+        """Every value any sender or recipient field can take (what `in_list` lookups need)."""
+        return {value for name in (*SENDER_FIELDS, *RECIPIENT_FIELDS) for value in self._by_field[name] if value}
 
 
 def address_part(address: str, part: str) -> str:
