@@ -145,7 +145,10 @@ class Delivery:
         sent = mail_store.get_message(ctx.db, message_id)
         ctx.notify(grant["id"], "message.created", sent)
         for target in local:
-            receive(ctx, target, wire, envelope_from=grant["email"])
+            try:
+                receive(ctx, target, wire, envelope_from=grant["email"])
+            except Exception:  # one mailbox failing must not fail the send for the others
+                log.exception("local delivery of %s to %s failed", message_id, target["email"])
         if remote:
             self._wake.set()
         return sent

@@ -402,7 +402,7 @@ def raw_mime_json(row: sqlite3.Row, raw: bytes | None) -> JSONDict:
     return {"grant_id": row["grant_id"], "object": "message", "id": row["id"], "raw_mime": encoded}
 
 
-def thread_json(ctx: ServerContext, thread: sqlite3.Row, grant_email: str) -> JSONDict:
+def thread_json(ctx: ServerContext, thread: sqlite3.Row) -> JSONDict:
     """The v3 Thread object, computed from its messages (threads are small; the list pages are 20–50)."""
     rows = ctx.db.query(f"{MESSAGE_SELECT} WHERE m.thread_id = ? ORDER BY m.date, m.rowid", (thread["id"],))
     messages = [r for r in rows if not r["is_draft"]]

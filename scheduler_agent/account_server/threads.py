@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sqlite3
 from typing import Any
 
 from . import mail_store
@@ -12,14 +13,11 @@ from .messages import check_folders, message_conditions, select_fields
 
 
 def install(ctx: ServerContext, router: Any) -> None:
-    def thread_row(req: Request) -> Any:
+    def thread_row(req: Request) -> sqlite3.Row:
         row = ctx.db.one("SELECT * FROM mail_threads WHERE id = ? AND grant_id = ?", (req.params["id"], req.grant_id))
         if row is None:
             raise not_found("thread")
         return row
-
-    def grant_email(req: Request) -> str:
-        return str(req.grant["email"]) if req.grant else ""
 
     @router.route("GET", "/v3/grants/{grant}/threads")
     def list_threads(req: Request) -> Response:
@@ -50,12 +48,11 @@ def install(ctx: ServerContext, router: Any) -> None:
             args.append(q.int("earliest_message_date"))
         sql = f"SELECT * FROM mail_threads t WHERE {' AND '.join(where)} ORDER BY t.latest_date DESC, t.rowid DESC"
         rows, cursor = paged(ctx.db.query(sql + " LIMIT ? OFFSET ?", [*args, limit + 1, offset]), limit, offset)
-        email = grant_email(req)
-        return ok_list([select_fields(mail_store.thread_json(ctx, r, email), q) for r in rows], cursor)
+        return ok_list([select_fields(mail_store.thread_json(ctx, r), q) for r in rows], cursor)
 
     @router.route("GET", "/v3/grants/{grant}/threads/{id}")
     def get_thread(req: Request) -> Response:
-        return ok(select_fields(mail_store.thread_json(ctx, thread_row(req), grant_email(req)), req.query))
+        return ok(select_fields(mail_store.thread_json(ctx, thread_row(req)), req.query))
 
     @router.route("PUT", "/v3/grants/{grant}/threads/{id}")
     def update_thread(req: Request) -> Response:
@@ -81,7 +78,7 @@ def install(ctx: ServerContext, router: Any) -> None:
                     "SELECT id FROM mail_messages WHERE thread_id = ? AND is_draft = 0", (thread["id"],)
                 ).fetchall():
                     mail_store.set_folders(conn, req.grant_id, row["id"], folders)
-        return ok(mail_store.thread_json(ctx, thread_row(req), grant_email(req)))
+        return ok(mail_store.thread_json(ctx, thread_row(req)))
 
     @router.route("DELETE", "/v3/grants/{grant}/threads/{id}")
     def delete_thread(req: Request) -> Response:
