@@ -340,9 +340,7 @@ def _first(value: Any) -> Any:
 
 def _text(value: Any) -> str:
     value = _first(value)
-    if value is None:
-        return ""
-    return str(value)
+    return "" if value is None else str(value)
 
 
 def _sequence(value: Any) -> int:
