@@ -210,6 +210,7 @@ def test_event_notifications_fire(
         ({"when": {"start_date": "2026-03-05", "end_date": "2026-03-04"}}, {}, 400),
         ({"when": {"start_time": 100, "end_time": 200}, "participants": [{"email": "nope"}]}, {}, 400),
         ({"when": {"start_time": 100, "end_time": 200}, "recurrence": ["RRULE:FREQ=SOMETIMES"]}, {}, 400),
+        ({"when": {"start_time": 100, "end_time": 200}, "recurrence": ["RRULE:FREQ=SECONDLY"]}, {}, 400),
         ({"when": {"start_time": 100, "end_time": 200}, "busy": "yes"}, {}, 400),
         ({"when": {"start_time": 100, "end_time": 200}}, {"calendar_id": "no-such-calendar"}, 404),
         ({"when": {"start_time": 100, "end_time": 200}}, {"calendar_id": ""}, 400),
@@ -510,3 +511,22 @@ def test_send_rsvp_with_the_official_sdk_between_two_hosted_accounts(http_server
     assert response.request_id
     back = client.events.find(organizer, created.id, query_params={"calendar_id": "primary"}).data
     assert [(p.email, p.status) for p in back.participants] == [("agent2@example.com", "yes")]
+
+
+def test_import_listing_and_bounded_expansion_windows(
+    api: httpx.Client, grant: dict, outbox: RecordingMailer, clock: FixedClock
+) -> None:
+    daily = {"title": "daily", "when": {"start_time": ts(2026, 3, 2, 9), "end_time": ts(2026, 3, 2, 10)}}
+    master = create(api, grant, {**daily, "recurrence": ["RRULE:FREQ=DAILY"]}).json()["data"]
+    gone = create(api, grant, {"title": "gone", "when": {"start_time": ts(2030, 1, 1), "end_time": ts(2030, 1, 2)}})
+    api.delete(f"/v3/grants/{grant['id']}/events/{gone.json()['data']['id']}", params={"calendar_id": "primary"})
+    r = api.get(f"/v3/grants/{grant['id']}/events/import", params={"calendar_id": "primary"})
+    assert r.status_code == 200
+    assert [(e["id"], e["status"]) for e in r.json()["data"]] == [
+        (master["id"], "confirmed"),
+        (gone.json()["data"]["id"], "cancelled"),
+    ]
+    everything = {"calendar_id": "primary", "start": 0, "end": ts(2100, 1, 1)}
+    assert api.get(f"/v3/grants/{grant['id']}/events", params=everything).status_code == 400
+    unexpanded = api.get(f"/v3/grants/{grant['id']}/events", params={**everything, "expand_recurring": "false"})
+    assert [e["id"] for e in unexpanded.json()["data"]] == [master["id"]]

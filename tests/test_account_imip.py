@@ -252,6 +252,14 @@ def test_bad_ics_is_an_error_outcome_and_no_event(
     assert events(api, agent, datetime(2026, 1, 1, tzinfo=UTC), datetime(2027, 1, 1, tzinfo=UTC)) == []
 
 
+def test_unbounded_sub_hourly_invitation_is_refused(
+    api: httpx.Client, account_server: AccountServer, agent: dict
+) -> None:
+    flood = fixture("google_request.ics").replace(b"SEQUENCE:0", b"SEQUENCE:0\r\nRRULE:FREQ=SECONDLY")
+    assert deliver(account_server, agent, flood, "priya.raman@gmail.com").startswith("error: ")
+    assert events(api, agent, *APRIL) == []
+
+
 def test_hostile_bytes_never_raise(account_server: AccountServer, agent: dict) -> None:
     for junk in (b"", b"\x00\xff" * 100, b"BEGIN:VCALENDAR\r\nMETHOD:REQUEST\r\nBEGIN:VEVENT\r\n" * 50):
         assert deliver(account_server, agent, junk, "x@y.org").startswith("error: ")

@@ -25,10 +25,13 @@ PARTICIPANT_STATUSES = ("noreply", "yes", "no", "maybe")
 EVENT_STATUSES = ("confirmed", "tentative", "cancelled")
 # Far enough in the future for "never ends" and still an SQLite integer: 9999-12-31T23:59:59Z.
 FOREVER = 253402300799
+# Expanding recurring series is eager per window, so windows that expand them are bounded (ten years).
+MAX_EXPAND_SECONDS = 3653 * 86400
 _TEXT_LIMITS = {"title": 1024, "description": 8192, "location": 1024}
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _MAX_PARTICIPANTS = 500
 _MAX_RECURRENCE_LINES = 50
+_SUB_HOURLY = re.compile(r"FREQ\s*=\s*(MINUTELY|SECONDLY)", re.IGNORECASE)
 _PASSTHROUGH = ("conferencing", "reminders", "visibility", "capacity", "hide_participants", "resources")
 
 
@@ -196,6 +199,9 @@ def series_of(recurrence: list[str], when: When, overridden: tuple[datetime, ...
     rules, rdates, exdates = split_recurrence_lines(recurrence, when.zone)
     if not rules and not rdates:
         raise ValueError("no RRULE or RDATE")
+    for rule in rules:
+        if _SUB_HOURLY.search(rule):
+            raise ValueError("FREQ=MINUTELY/SECONDLY series are not accepted (no calendar sends them; they only cost)")
     return make_series(
         when.start,
         when.end - when.start,

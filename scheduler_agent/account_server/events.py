@@ -18,7 +18,7 @@ from dateutil.relativedelta import relativedelta
 from . import imip, imip_inbound
 from .calendars import calendar_zone, find_calendar
 from .context import JSONDict, ServerContext, new_id
-from .event_model import FOREVER, parse_fields, parse_recurrence, parse_when
+from .event_model import FOREVER, MAX_EXPAND_SECONDS, parse_fields, parse_recurrence, parse_when
 from .event_store import (
     SCHEMA,
     Occurrence,
@@ -140,6 +140,9 @@ def install(ctx: ServerContext, router: Any) -> None:
         assert req.grant is not None
         calendar = find_calendar(ctx, req.grant, req.query.str("calendar_id"))
         lo, hi = _window(ctx, req)
+        expanding = bool(req.query.bool("expand_recurring", True)) and not req.query.str("ical_uid")
+        if expanding and (hi - lo).total_seconds() > MAX_EXPAND_SECONDS:
+            raise bad_request("a window that expands recurring events can span at most ten years")
         limit, offset = page_window(req.query)
         where, params = _filters(req)
         with ctx.db.tx() as conn:
@@ -150,7 +153,7 @@ def install(ctx: ServerContext, router: Any) -> None:
                 hi,
                 where=where,
                 params=params,
-                expand_recurring=bool(req.query.bool("expand_recurring", True)) and not req.query.str("ical_uid"),
+                expand_recurring=expanding,
                 show_cancelled=bool(req.query.bool("show_cancelled", False)),
             )
         master = req.query.str("master_event_id")
@@ -158,6 +161,19 @@ def install(ctx: ServerContext, router: Any) -> None:
         page, cursor = paged(wanted[offset : offset + limit + 1], limit, offset)
         masters: dict[str, JSONDict] = {}
         return ok_list([selected(req.query, i.obj(masters)) for i in page], cursor)
+
+    @router.route("GET", "/v3/grants/{grant}/events/import")
+    def import_events(req: Request) -> Response:
+        """The sync listing: stored events as they are (masters unexpanded, cancelled included), all time by default."""
+        assert req.grant is not None
+        calendar = find_calendar(ctx, req.grant, req.query.str("calendar_id"))
+        lo = datetime.fromtimestamp(req.query.int("start", 0, minimum=0) or 0, UTC)
+        hi = datetime.fromtimestamp(min(req.query.int("end", FOREVER, minimum=0) or 0, FOREVER), UTC)
+        limit, offset = page_window(req.query)
+        with ctx.db.tx() as conn:
+            items = list_window(conn, [calendar["id"]], lo, hi, expand_recurring=False, show_cancelled=True)
+        page, cursor = paged(items[offset : offset + limit + 1], limit, offset)
+        return ok_list([selected(req.query, i.obj()) for i in page], cursor)
 
     @router.route("GET", "/v3/grants/{grant}/events/{event}")
     def get_event(req: Request) -> Response:

@@ -15,7 +15,7 @@ from typing import Any
 
 from .calendars import primary_calendar
 from .context import JSONDict, ServerContext
-from .event_model import FOREVER
+from .event_model import FOREVER, MAX_EXPAND_SECONDS
 from .event_store import list_window
 from .http import Request, Response, bad_request, ok
 
@@ -98,8 +98,8 @@ def install(ctx: ServerContext, router: Any) -> None:
     def free_busy(req: Request) -> Response:
         body = req.json()
         start, end = unix_field(body, "start_time"), unix_field(body, "end_time")
-        if end <= start:
-            raise bad_request("end_time must be after start_time")
+        if end <= start or end - start > MAX_EXPAND_SECONDS:
+            raise bad_request("end_time must be after start_time, by at most ten years")
         emails = body.get("emails")
         if not isinstance(emails, list) or not emails or len(emails) > MAX_EMAILS:
             raise bad_request(f"emails must be a list of 1 to {MAX_EMAILS} addresses")

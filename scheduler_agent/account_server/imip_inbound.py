@@ -73,7 +73,7 @@ class InboundCalendar:
         conn.execute("SAVEPOINT calendar_inbound")
         try:
             outcome = self._apply(conn, grant, ics, sender.strip().casefold(), message_id)
-        except ItipError as exc:
+        except (ItipError, ValueError) as exc:  # ValueError: a recurrence the series builder refuses
             conn.execute("ROLLBACK TO calendar_inbound")
             outcome = f"error: {exc}"
         except Exception as exc:
