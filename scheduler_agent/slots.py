@@ -306,7 +306,8 @@ def horizon_end(rules: Rules, now: datetime) -> datetime:
     day = now.astimezone(rules.zone).date()
     if rules.horizon_business_days:
         counted = 0
-        while counted < rules.horizon_days:
+        stop = day + timedelta(days=7 * rules.horizon_days + 366)  # a schedule with no working days ends somewhere
+        while counted < rules.horizon_days and day < stop:
             day += timedelta(days=1)
             counted += bool(rules.hours_on(day))
     else:

@@ -180,8 +180,13 @@ def rule_texts(draw: st.DrawFn) -> str:
             parts.append(f"BYDAY={draw(st.sampled_from(['1', '2', '-1']))}{draw(st.sampled_from(DAYS))}")
     if freq == "YEARLY" and draw(st.booleans()):
         parts.append(f"BYMONTH={draw(st.integers(1, 12))}")
-    if draw(st.booleans()):
+    if freq == "WEEKLY" and draw(st.booleans()):
+        parts.append(f"WKST={draw(st.sampled_from(DAYS))}")
+    bound = draw(st.sampled_from(["none", "until", "count"]))
+    if bound == "until":
         parts.append(f"UNTIL={draw(st.integers(2027, 2031))}0601T000000Z")
+    elif bound == "count":
+        parts.append(f"COUNT={draw(st.integers(1, 80))}")
     return ";".join(parts)
 
 

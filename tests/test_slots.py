@@ -326,6 +326,12 @@ def test_horizon_end_is_local_midnight() -> None:
     assert horizon_end(rules(horizon_days=5, horizon_business_days=True), MON) == at(2026, 3, 10)
 
 
+def test_business_horizon_without_any_working_day_still_ends() -> None:
+    r = rules(weekly=((),) * 7, horizon_days=3, horizon_business_days=True)
+    assert horizon_end(r, MON) < MON + timedelta(days=400)
+    assert find_slots(BusyCalendar([]), r, now=MON) == []
+
+
 # ----- why not
 
 
