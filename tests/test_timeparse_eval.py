@@ -8,6 +8,8 @@ from scheduler_agent.bench_parse import (
     external_items,
     load_cases,
     ours_resolution,
+    parse_gold,
+    resolution_matches,
     side_by_side,
 )
 from scheduler_agent.timeparse import parse_request
@@ -37,3 +39,16 @@ def test_accuracy_on_the_evaluation_set_stays_above_the_floor() -> None:
 def test_exact_resolution_on_the_held_out_corpus_stays_above_the_floor() -> None:
     accuracy = side_by_side(external_items(), {"ours": ours_resolution})["ours"]
     assert accuracy >= EXTERNAL_FLOOR
+
+
+def test_the_resolution_scorer_reads_ctparse_gold_and_checks_only_fixed_fields() -> None:
+    start, end = parse_gold("Interval[]{2017-12-19 09:30 (X/X) - 2017-12-19 10:45 (X/X)}")
+    assert start == (2017, 12, 19, 9, 30)
+    assert end == (2017, 12, 19, 10, 45)
+    date_only = parse_gold("Time[]{2018-03-13 X:X (X/morning)}")
+    assert date_only == ((2018, 3, 13, None, None), None)
+    assert resolution_matches(date_only, ((2018, 3, 13, 8, 0), (2018, 3, 13, 12, 0)))
+    assert not resolution_matches(date_only, ((2018, 3, 14, 8, 0), None))
+    assert not resolution_matches(date_only, None)
+    open_end = parse_gold("Interval[]{2018-03-11 09:00 (X/X) - None}")
+    assert resolution_matches(open_end, ((2018, 3, 11, 9, 0), (2018, 3, 12, None, None)))
