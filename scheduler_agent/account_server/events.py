@@ -202,11 +202,11 @@ def install(ctx: ServerContext, router: Any) -> None:
             "ical_uid": f"{event_id}@{str(grant['email']).rpartition('@')[2]}",
             "organizer": {"name": grant.get("name") or "", "email": grant["email"]},
             "participants": [],
+            "extra": {},
             "recurrence": recurrence,
             "created_at": now,
             "updated_at": now,
             **fields,
-            "extra": fields.get("extra", {}),
             **timing(when, recurrence),
         }
         with ctx.db.tx() as conn:
