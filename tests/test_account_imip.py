@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -297,3 +298,25 @@ def test_send_rsvp_mails_a_reply_to_the_organizer(
     assert r.json()["data"]["send_ics_error"]["message"]
     stored = json.loads(stored_row(account_server, event["id"])["participants"])
     assert {p["email"]: p["status"] for p in stored}[AGENT] == "maybe"
+
+
+def test_reply_for_one_occurrence_answers_only_that_occurrence(
+    api: httpx.Client, account_server: AccountServer, agent: dict, outbox: RecordingMailer
+) -> None:
+    start = int(datetime(2026, 4, 6, 15, tzinfo=UTC).timestamp())
+    body = {
+        "title": "Weekly 1:1",
+        "when": {"start_time": start, "end_time": start + 1800},
+        "recurrence": ["RRULE:FREQ=WEEKLY;COUNT=4"],
+        "participants": [{"email": "dana@else.org"}],
+    }
+    master = api.post(f"/v3/grants/{agent['id']}/events", params={"calendar_id": "primary"}, json=body).json()["data"]
+    second = datetime(2026, 4, 13, 15, tzinfo=UTC)
+    occurrence = replace(itip_event(stored_row(account_server, master["id"])), recurrence_id=second, rrule=())
+    reply = build_reply(
+        occurrence, attendee="dana@else.org", partstat="DECLINED", dtstamp=datetime(2026, 4, 1, tzinfo=UTC)
+    )
+    assert "answered no" in deliver(account_server, agent, reply.encode(), "dana@else.org")
+    listed = events(api, agent, datetime(2026, 4, 6, tzinfo=UTC), datetime(2026, 5, 1, tzinfo=UTC))
+    assert [e["participants"][0]["status"] for e in listed] == ["noreply", "no", "noreply", "noreply"]
+    assert listed[1]["master_event_id"] == master["id"]
