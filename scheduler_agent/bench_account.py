@@ -19,8 +19,6 @@ from dataclasses import replace
 from email.message import EmailMessage
 from pathlib import Path
 
-import httpx
-
 from .account_server.grants import create_grant
 from .account_server.mail_store import store_message
 from .account_server.mime import parse
@@ -57,20 +55,22 @@ def seed(server: AccountServer, grant_id: str, count: int) -> None:
                 store_message(conn, grant_id, mail, None, date=start + n, folders=["inbox"], unread=True)
 
 
+def _list_page(host: str, port: int, grant_id: str) -> None:
+    """One list request; a bare http.client keeps the load generator's own CPU use small."""
+    conn = http.client.HTTPConnection(host, port, timeout=30)
+    conn.request("GET", f"/v3/grants/{grant_id}/messages?limit=50", headers={"Authorization": f"Bearer {BENCH_KEY}"})
+    response = conn.getresponse()
+    body = response.read()
+    conn.close()
+    if response.status != 200 or body.count(b'"object":"message"') != 50:
+        raise RuntimeError(f"unexpected list answer {response.status}")
+
+
 def _list_worker(host: str, port: int, grant_id: str, seconds: float, results: multiprocessing.Queue) -> None:  # type: ignore[type-arg]
-    """Issue list requests back to back; a bare http.client keeps the client's own CPU use small."""
     done = 0
-    path = f"/v3/grants/{grant_id}/messages?limit=50"
-    headers = {"Authorization": f"Bearer {BENCH_KEY}"}
     started = time.perf_counter()
     while time.perf_counter() - started < seconds:
-        conn = http.client.HTTPConnection(host, port, timeout=30)
-        conn.request("GET", path, headers=headers)
-        response = conn.getresponse()
-        body = response.read()
-        conn.close()
-        if response.status != 200 or body.count(b'"object":"message"') != 50:
-            raise RuntimeError(f"unexpected list answer {response.status}")
+        _list_page(host, port, grant_id)
         done += 1
     results.put((done, time.perf_counter() - started))
 
@@ -109,9 +109,7 @@ def measure(messages: int, seconds: float, smtp_messages: int, clients: int) -> 
             seed(server, grant["id"], messages)
             seed_seconds = time.perf_counter() - seed_started
             host, port = server.start_http("127.0.0.1", 0)
-            base = f"http://{host}:{port}"
-            with httpx.Client(base_url=base, headers={"Authorization": f"Bearer {BENCH_KEY}"}) as warm:
-                warm.get(f"/v3/grants/{grant['id']}/messages", params={"limit": 50}).raise_for_status()
+            _list_page(host, port, grant["id"])
             listed, list_seconds = _run_processes(_list_worker, [(host, port, grant["id"], seconds)] * clients)
             smtp_host, smtp_port = server.start_smtp("127.0.0.1", 0)
             per = smtp_messages // clients
