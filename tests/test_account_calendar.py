@@ -530,3 +530,18 @@ def test_import_listing_and_bounded_expansion_windows(
     assert api.get(f"/v3/grants/{grant['id']}/events", params=everything).status_code == 400
     unexpanded = api.get(f"/v3/grants/{grant['id']}/events", params={**everything, "expand_recurring": "false"})
     assert [e["id"] for e in unexpanded.json()["data"]] == [master["id"]]
+
+
+def test_deleting_a_calendar_or_the_account_removes_its_events(
+    api: httpx.Client, grant: dict, account_server: AccountServer, outbox: RecordingMailer, clock: FixedClock
+) -> None:
+    extra = api.post(f"/v3/grants/{grant['id']}/calendars", json={"name": "Side"}).json()["data"]
+    when = {"start_time": ts(2026, 3, 3, 9), "end_time": ts(2026, 3, 3, 10)}
+    api.post(f"/v3/grants/{grant['id']}/events", params={"calendar_id": extra["id"]}, json={"title": "x", "when": when})
+    create(api, grant, {"title": "y", "when": when})
+    assert account_server.db.one("SELECT COUNT(*) AS n FROM events")["n"] == 2
+    api.delete(f"/v3/grants/{grant['id']}/calendars/{extra['id']}")
+    assert account_server.db.one("SELECT COUNT(*) AS n FROM events")["n"] == 1
+    assert api.delete(f"/v3/grants/{grant['id']}").status_code == 200
+    assert account_server.db.one("SELECT COUNT(*) AS n FROM events")["n"] == 0
+    assert account_server.db.one("SELECT COUNT(*) AS n FROM calendars")["n"] == 0
