@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import smtplib
+import threading
+from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 from email.message import EmailMessage
 
@@ -228,3 +230,20 @@ def test_rule_evaluations_are_kept_for_a_month(
     kept = api.get(f"/v3/grants/{grant['id']}/rule-evaluations").json()["data"]
     assert [e["evaluation_input"]["from_address"] for e in kept] == ["new@x.zip"]
     assert kept[0]["applied_actions"] == {"trashed": True}
+
+
+def test_racing_sends_cannot_share_the_last_slot(api: httpx.Client, http_server: str, grant: dict) -> None:
+    policy = api.post("/v3/policies", json={"name": "one", "limits": {"limit_count_daily_email_sent": 1}})
+    attach(api, policy=policy.json()["data"])
+    barrier = threading.Barrier(4)
+
+    def racer(n: int) -> int:
+        with httpx.Client(base_url=http_server, headers=dict(api.headers), timeout=15) as client:
+            barrier.wait()
+            return send(client, grant, f"r{n}@remote.example").status_code
+
+    with ThreadPoolExecutor(4) as pool:
+        statuses = sorted(pool.map(racer, range(4)))
+    assert statuses[0] in (200, 202)
+    assert statuses[1:] == [429, 429, 429]
+    assert len(messages(api, grant, **{"in": "sent"})) == 1
