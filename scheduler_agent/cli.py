@@ -33,7 +33,7 @@ HANDLERS: dict[str, Handler] = {
     "run": _not_yet(5),
     "poll": _not_yet(5),
     "replay": _not_yet(5),
-    "parse": _not_yet(4),
+    "parse": lambda args, settings: _cmd_parse(args, settings),
     "slots": _not_yet(3),
     "status": _not_yet(5),
     "account": lambda args, settings: _cmd_account(args, settings),
@@ -95,6 +95,47 @@ def _cmd_account(args: argparse.Namespace, settings: Settings) -> int:
         return 0
     finally:
         server.stop()
+
+
+def _cmd_parse(args: argparse.Namespace, settings: Settings) -> int:
+    """`parse TEXT` prints one request; `parse -` reads JSON Lines ({"text", "now", "tz"} or plain text)."""
+    import json
+    from datetime import datetime
+
+    from .clock import SystemClock
+    from .models import MeetingRequest
+    from .understand import build_extractor, describe, request_context
+
+    extractor = build_extractor(settings.model)
+
+    def understand(text: str, now: str | None, tz: str | None) -> MeetingRequest:
+        moment = datetime.fromisoformat(now) if now else SystemClock().now()
+        return extractor.extract(text, request_context(settings, now=moment, tz=tz))
+
+    if args.text != "-":
+        try:
+            request = understand(args.text, args.now, args.tz)
+        except ValueError as exc:
+            print(f"scheduler-agent parse: {exc}", file=sys.stderr)
+            return 2
+        print(json.dumps(request.to_json()) if args.json else describe(request))
+        return 0
+    for line in sys.stdin:
+        if not line.strip():
+            continue
+        try:
+            item = json.loads(line)
+        except json.JSONDecodeError:
+            item = line.rstrip("\n")
+        if not isinstance(item, dict):
+            item = {"text": str(item)}
+        try:
+            request = understand(str(item.get("text", "")), item.get("now") or args.now, item.get("tz") or args.tz)
+            out = request.to_json()
+        except ValueError as exc:
+            out = {"error": str(exc)}
+        print(json.dumps(out), flush=True)
+    return 0
 
 
 def build_parser() -> argparse.ArgumentParser:
