@@ -28,7 +28,7 @@ from dateutil.rrule import DAILY, HOURLY, MINUTELY, MONTHLY, SECONDLY, WEEKLY, Y
 
 from .tzmap import resolve_tzid
 
-__all__ = ["Series", "make_series", "occurrences", "parse_date_list", "split_recurrence_lines"]
+__all__ = ["Series", "make_series", "occurrence_stamps", "occurrences", "parse_date_list", "split_recurrence_lines"]
 
 _PERIOD_STEP = {
     YEARLY: relativedelta(years=1),
@@ -42,6 +42,7 @@ _PERIOD_STEP = {
 _LONGEST_PERIOD_SECONDS = {YEARLY: 366 * 86400, MONTHLY: 31 * 86400}  # never overshoot the window
 _DATE_VALUE = re.compile(r"^(\d{4})(\d{2})(\d{2})(?:T(\d{2})(\d{2})(\d{2})(Z?))?$")
 _MAX_RULE_CHARS = 1000
+_MAX_COUNT_TO_UNTIL = 5000  # counting further at parse time costs more than iterating later
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -92,17 +93,17 @@ def make_series(
             body = body[6:]
         if not body or len(body) > _MAX_RULE_CHARS:
             raise ValueError(f"unreadable RRULE {text[:80]!r}")
-        parts = _rule_parts(body)
-        parts = _wall_until(parts, zone, all_day)
+        parts = _wall_until(_rule_parts(body), zone, all_day)
+        rule = _compile(parts, wall, text)
+        if "COUNT" in parts and int(parts["COUNT"]) <= _MAX_COUNT_TO_UNTIL:
+            # A counted rule is the same rule ending at its last occurrence; as such it can be re-anchored.
+            final = rule.before(datetime.max, inc=True)
+            if final is not None:
+                parts = {k: v for k, v in parts.items() if k != "COUNT"} | {"UNTIL": final.strftime("%Y%m%dT%H%M%S")}
         bounded = "COUNT" in parts
         if not bounded:
             parts = _explicit_anchor(parts, wall)
-        try:
-            rule = rrulestr(";".join(f"{k}={v}" for k, v in parts.items()), dtstart=wall)
-        except (ValueError, TypeError, KeyError, IndexError) as exc:
-            raise ValueError(f"unreadable RRULE {text[:80]!r}: {exc}") from None
-        if not isinstance(rule, rrule):
-            raise ValueError(f"unreadable RRULE {text[:80]!r}")
+            rule = _compile(parts, wall, text)
         rules.append(rule)
         reanchor.append(not bounded)
         walks.append(None if bounded else _simple_walk(parts))
@@ -122,14 +123,30 @@ def make_series(
     return _with_last_end(series)
 
 
+def _compile(parts: dict[str, str], wall: datetime, text: str) -> rrule:
+    try:
+        rule = rrulestr(";".join(f"{k}={v}" for k, v in parts.items()), dtstart=wall)
+    except (ValueError, TypeError, KeyError, IndexError, OverflowError) as exc:
+        raise ValueError(f"unreadable RRULE {text[:80]!r}: {exc}") from None
+    if not isinstance(rule, rrule):
+        raise ValueError(f"unreadable RRULE {text[:80]!r}")
+    return rule
+
+
 def occurrences(series: Series, lo: datetime, hi: datetime) -> Iterator[tuple[datetime, datetime]]:
     """Aware (start, end) of every occurrence overlapping [lo, hi), in start order, without duplicates."""
     zone = series.zone
-    if series.last_end is not None and series.last_end <= lo:
-        return
-    margin = series.duration + timedelta(days=2)
-    wall_lo = lo.astimezone(zone).replace(tzinfo=None) - margin
-    wall_hi = hi.astimezone(zone).replace(tzinfo=None) + timedelta(days=2)
+    for begin, end in occurrence_stamps(series, lo.timestamp(), hi.timestamp()):
+        yield datetime.fromtimestamp(begin, zone), datetime.fromtimestamp(end, zone)
+
+
+def occurrence_stamps(series: Series, lo: float, hi: float) -> list[tuple[float, float]]:
+    """`occurrences` in epoch seconds: what the availability engine's inner loop wants."""
+    zone = series.zone
+    if series.last_end is not None and series.last_end.timestamp() <= lo:
+        return []
+    wall_lo = datetime.fromtimestamp(lo, zone).replace(tzinfo=None) - series.duration - timedelta(days=2)
+    wall_hi = datetime.fromtimestamp(hi, zone).replace(tzinfo=None) + timedelta(days=2)
     starts: set[datetime] = set()
     first = series.start.replace(tzinfo=None)
     if wall_lo <= first <= wall_hi:
@@ -142,10 +159,14 @@ def occurrences(series: Series, lo: datetime, hi: datetime) -> Iterator[tuple[da
             rule = _moved(rule, wall_lo)
         starts.update(rule.between(wall_lo, wall_hi, inc=True))
     starts.update(d for d in series.rdates if wall_lo <= d <= wall_hi)
+    length = series.duration.total_seconds()
+    found: list[tuple[float, float]] = []
     for wall in sorted(starts - series.exdates):
-        begin, end = _span(series, wall)
+        begin = wall.replace(tzinfo=zone).timestamp()
+        end = (wall + series.duration).replace(tzinfo=zone).timestamp() if series.all_day else begin + length
         if begin < hi and end > lo:
-            yield begin, end
+            found.append((begin, end))
+    return found
 
 
 def split_recurrence_lines(lines: Iterable[str], zone: tzinfo) -> tuple[list[str], list[datetime], list[datetime]]:
@@ -327,14 +348,12 @@ def _as_wall(value: datetime | date, zone: tzinfo) -> datetime:
     return value.astimezone(zone).replace(tzinfo=None)
 
 
-def _span(series: Series, wall: datetime) -> tuple[datetime, datetime]:
-    """Aware start and end of the occurrence that starts at `wall`; all-day lengths are counted in days."""
+def _end_of(series: Series, wall: datetime) -> datetime:
+    """When the occurrence starting at `wall` ends; all-day lengths are counted in local days."""
     zone = series.zone
-    begin = wall.replace(tzinfo=zone)
     if series.all_day:
-        return begin, (wall + series.duration).replace(tzinfo=zone)
-    utc = begin.astimezone(UTC)
-    return begin, (utc + series.duration).astimezone(zone)
+        return (wall + series.duration).replace(tzinfo=zone)
+    return (wall.replace(tzinfo=zone).astimezone(UTC) + series.duration).astimezone(zone)
 
 
 def _with_last_end(series: Series) -> Series:
@@ -349,5 +368,5 @@ def _with_last_end(series: Series) -> Series:
     if series.rdates and (last is None or series.rdates[-1] > last):
         last = series.rdates[-1]
     assert last is not None
-    end = _span(series, last)[1]
+    end = _end_of(series, last)
     return replace(series, last_end=end)

@@ -25,7 +25,7 @@ from typing import Protocol
 from zoneinfo import ZoneInfo
 
 from .models import Interval, require_aware
-from .recurrence import Series, occurrences
+from .recurrence import Series, occurrence_stamps
 
 __all__ = [
     "Blocker",
@@ -280,12 +280,9 @@ class BusyCalendar:
         ends, flags, starts = self._ends, self._flags, self._starts
         found = [(starts[k], ends[k], flags[k]) for k in range(i, j) if ends[k] > lo]
         found.extend(item for item in self._long if item[0] < hi and item[1] > lo)
-        if self._series:
-            lo_dt = datetime.fromtimestamp(lo, UTC)
-            hi_dt = datetime.fromtimestamp(hi, UTC)
-            for first, last, series, f in self._series:
-                if first < hi and last > lo:
-                    found.extend((b.timestamp(), e.timestamp(), f) for b, e in occurrences(series, lo_dt, hi_dt))
+        for first, last, series, f in self._series:
+            if first < hi and last > lo:
+                found.extend((b, e, f) for b, e in occurrence_stamps(series, lo, hi))
         return found
 
     def intervals(self, start: datetime, end: datetime) -> list[Interval]:
