@@ -44,8 +44,9 @@ class AdminPolicy:
     def __init__(self, ctx: ServerContext) -> None:
         self._ctx = ctx
 
-    def _evaluate(self, conn: sqlite3.Connection, grant: JSONDict, stage: str, facts: Facts) -> InboundVerdict:
-        workspace = resolve_workspace(conn, grant)
+    def _evaluate(
+        self, conn: sqlite3.Connection, grant: JSONDict, workspace: sqlite3.Row | None, stage: str, facts: Facts
+    ) -> InboundVerdict:
         trigger = "inbound" if stage == "smtp_rcpt" else "outbound"
         rules = stage_rules(conn, loads(workspace["rule_ids"], []) if workspace else [], trigger)
         if not rules:
@@ -59,7 +60,7 @@ class AdminPolicy:
 
     def inbound(self, grant: JSONDict, from_address: str) -> InboundVerdict:
         with self._ctx.db.tx() as conn:
-            verdict = self._evaluate(conn, grant, "smtp_rcpt", Facts(from_address))
+            verdict = self._evaluate(conn, grant, resolve_workspace(conn, grant), "smtp_rcpt", Facts(from_address))
         if verdict.blocked:
             log.info("grant %s: sender %r blocked by rule(s) %s", grant["id"], from_address, verdict.matched_rule_ids)
         return verdict
@@ -74,7 +75,8 @@ class AdminPolicy:
         self, conn: sqlite3.Connection, grant: JSONDict, recipients: list[str], *, reply: bool = False
     ) -> None:
         facts = Facts(grant["email"], tuple(recipients), "reply" if reply else "compose")
-        verdict = self._evaluate(conn, grant, "outbound_send", facts)
+        workspace = resolve_workspace(conn, grant)
+        verdict = self._evaluate(conn, grant, workspace, "outbound_send", facts)
         if verdict.blocked:
             raise ApiError(
                 403,
@@ -82,7 +84,6 @@ class AdminPolicy:
                 f"sending to {', '.join(recipients)} is blocked by outbound rule(s)"
                 f" {', '.join(verdict.matched_rule_ids)}",
             )
-        workspace = resolve_workspace(conn, grant)
         limit = policy_limits(conn, workspace["policy_id"] if workspace else None).get(DAILY_SENT)
         now = self._ctx.now().astimezone(UTC)
         day = now.date().isoformat()
