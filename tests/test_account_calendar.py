@@ -212,6 +212,10 @@ def test_event_notifications_fire(
         ({"when": {"start_time": 100, "end_time": 200}, "recurrence": ["RRULE:FREQ=SOMETIMES"]}, {}, 400),
         ({"when": {"start_time": 100, "end_time": 200}, "recurrence": ["RRULE:FREQ=SECONDLY"]}, {}, 400),
         ({"when": {"start_time": 100, "end_time": 200}, "busy": "yes"}, {}, 400),
+        ({"when": {"start_time": 100, "end_time": 200}, "conferencing": "zoom"}, {}, 400),
+        ({"when": {"start_time": 100, "end_time": 200}, "visibility": "secret"}, {}, 400),
+        ({"when": {"start_time": 1.5, "end_time": 200}}, {}, 400),
+        ({"when": [], "title": 5}, {}, 400),
         ({"when": {"start_time": 100, "end_time": 200}}, {"calendar_id": "no-such-calendar"}, 404),
         ({"when": {"start_time": 100, "end_time": 200}}, {"calendar_id": ""}, 400),
     ],
@@ -408,10 +412,14 @@ def test_calendar_over_tcp_with_the_official_sdk(http_server: str, clock: FixedC
             "title": "SDK meeting",
             "when": {"start_time": ts(2026, 3, 3, 10), "end_time": ts(2026, 3, 3, 11)},
             "participants": [{"email": "guest@else.org", "name": "Guest"}],
+            "conferencing": {"provider": "Zoom Meeting", "details": {"url": "https://zoom.example/j/1"}},
+            "reminders": {"use_default": False, "overrides": [{"reminder_minutes": 10}]},
         },
         query_params={"calendar_id": "primary", "notify_participants": True},
     ).data
     assert created.when.object == "timespan"
+    assert created.conferencing.details["url"] == "https://zoom.example/j/1"
+    assert created.reminders.overrides[0].reminder_minutes == 10
     assert len(outbox.sent) == 1
     found = client.events.find(grant_id, created.id, query_params={"calendar_id": "primary"}).data
     assert found.title == "SDK meeting"

@@ -32,7 +32,16 @@ _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _MAX_PARTICIPANTS = 500
 _MAX_RECURRENCE_LINES = 50
 _SUB_HOURLY = re.compile(r"FREQ\s*=\s*(MINUTELY|SECONDLY)", re.IGNORECASE)
-_PASSTHROUGH = ("conferencing", "reminders", "visibility", "capacity", "hide_participants", "resources")
+# Fields we keep and echo without acting on them, with the JSON type clients (and the SDK) expect back.
+_PASSTHROUGH: dict[str, type | tuple[type, ...]] = {
+    "conferencing": dict,
+    "reminders": dict,
+    "visibility": str,
+    "capacity": int,
+    "hide_participants": bool,
+    "resources": list,
+}
+_VISIBILITY = ("default", "public", "private")
 
 
 @dataclass(frozen=True, slots=True)
@@ -236,6 +245,12 @@ def parse_fields(body: JSONDict, *, creating: bool) -> JSONDict:
     if "participants" in body:
         fields["participants"] = parse_participants(body["participants"])
     extra = {k: body[k] for k in _PASSTHROUGH if k in body}
+    for key, value in extra.items():
+        expected = _PASSTHROUGH[key]
+        if value is not None and (not isinstance(value, expected) or (key == "capacity" and isinstance(value, bool))):
+            raise bad_request(f"{key} has the wrong type")
+    if extra.get("visibility") not in (None, *_VISIBILITY):
+        raise bad_request(f"visibility must be one of {', '.join(_VISIBILITY)}")
     if extra:
         fields["extra"] = extra
     return fields
