@@ -50,6 +50,11 @@ def agent_data_dir(settings: Settings) -> Path:
     return Path(settings.backend.data_dir)
 
 
+def account_data_dir(settings: Settings) -> Path:
+    """Where the local account server keeps mailboxes and calendars (shared by `run` and `account serve`)."""
+    return Path(settings.backend.data_dir) / "account"
+
+
 def open_backend(
     settings: Settings,
     *,
@@ -71,7 +76,7 @@ def open_backend(
         return Backend(client=client, grant_id=grant_id)
 
     server = AccountServer(
-        Path(settings.backend.data_dir) / "account",
+        account_data_dir(settings),
         clock=clock,
         env=env,
         smarthost=settings.backend.smarthost,

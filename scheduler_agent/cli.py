@@ -11,10 +11,18 @@ import argparse
 import logging
 import sys
 from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING
 
 from . import __version__
 from .config import Settings, load_settings
 from .errors import AgentError, ConfigError
+
+if TYPE_CHECKING:
+    from datetime import datetime
+
+    from .agent import Agent
+    from .backend import Backend
+    from .slots import CalendarEvent
 
 log = logging.getLogger(__name__)
 
@@ -30,15 +38,15 @@ def _not_yet(issue: int) -> Handler:
 
 
 HANDLERS: dict[str, Handler] = {
-    "run": _not_yet(5),
-    "poll": _not_yet(5),
-    "replay": _not_yet(5),
+    "run": lambda args, settings: _cmd_run(args, settings),
+    "poll": lambda args, settings: _cmd_poll(args, settings),
+    "replay": lambda args, settings: _cmd_replay(args, settings),
     "parse": lambda args, settings: _cmd_parse(args, settings),
-    "slots": _not_yet(3),
-    "status": _not_yet(5),
+    "slots": lambda args, settings: _cmd_slots(args, settings),
+    "status": lambda args, settings: _cmd_status(args, settings),
     "account": lambda args, settings: _cmd_account(args, settings),
-    "doctor": _not_yet(5),
-    "bench": _not_yet(2),
+    "doctor": lambda args, settings: _cmd_doctor(args, settings),
+    "bench": lambda args, settings: _cmd_bench(args, settings),
 }
 
 
@@ -52,9 +60,10 @@ def _cmd_account(args: argparse.Namespace, settings: Settings) -> int:
     from .account_server.grants import create_grant, grant_json
     from .account_server.http import ApiError
     from .account_server.server import AccountServer
+    from .backend import account_data_dir
     from .config import split_hostport
 
-    data_dir = Path(args.data or settings.backend.data_dir)
+    data_dir = Path(args.data) if args.data else account_data_dir(settings)
     if args.account_command == "serve":
         server = AccountServer(data_dir, smarthost=settings.backend.smarthost)
         http_host, http_port = split_hostport(args.http or settings.backend.http, "--http")
@@ -138,6 +147,294 @@ def _cmd_parse(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def _cmd_slots(args: argparse.Namespace, settings: Settings) -> int:
+    """slots: the agent's next free slots, from an .ics file or from its calendar through the grant."""
+    import dataclasses
+    import json
+    from datetime import datetime, timedelta
+    from pathlib import Path
+
+    from .calendar_ics import events_from_ics
+    from .clock import SystemClock
+    from .slots import BusyCalendar, Request, find_slots, horizon_end, rules_from_schedule
+
+    zone = settings.schedule_zone
+    rules = rules_from_schedule(settings.schedule, zone)
+    if args.days is not None:
+        if args.days <= 0:
+            print("scheduler-agent slots: --days must be positive", file=sys.stderr)
+            return 2
+        rules = dataclasses.replace(rules, horizon_days=args.days)
+    if args.duration is not None and args.duration <= 0:
+        print("scheduler-agent slots: --duration must be positive", file=sys.stderr)
+        return 2
+    try:
+        now = datetime.fromisoformat(args.now) if args.now else SystemClock().now()
+    except ValueError:
+        print(f"scheduler-agent slots: --now {args.now!r} is not an ISO-8601 time", file=sys.stderr)
+        return 2
+    if now.tzinfo is None:
+        now = now.replace(tzinfo=zone)
+    asked = timedelta(minutes=args.duration) if args.duration else None
+    duration = rules.pick_duration(asked)
+    minutes = int(duration.total_seconds() // 60)
+    if asked is not None and duration != asked:
+        print(f"note: {args.duration} min is not an allowed length; using {minutes} min", file=sys.stderr)
+    if args.ics:
+        try:
+            text = Path(args.ics).read_text(encoding="utf-8", errors="replace")
+        except OSError as exc:
+            print(f"scheduler-agent slots: cannot read {args.ics}: {exc.strerror}", file=sys.stderr)
+            return 2
+        try:
+            events = events_from_ics(text, home=zone, agent_email=settings.agent.email)
+        except ValueError as exc:
+            print(f"scheduler-agent slots: {args.ics}: {exc}", file=sys.stderr)
+            return 1
+    else:
+        events = _calendar_events(settings, now, horizon_end(rules, now))
+    slots = find_slots(BusyCalendar(events), rules, now=now, request=Request(duration=duration))
+    if args.json:
+        print(json.dumps([s.to_json() for s in slots]))
+    elif not slots:
+        print(f"No free {minutes}-minute slot before {horizon_end(rules, now):%a %d %b %Y}.")
+    else:
+        print(f"Free {minutes}-minute slots ({zone.key}):")
+        for n, slot in enumerate(slots, 1):
+            when = f"{slot.start:%a %d %b %Y  %H:%M}–{slot.end:%H:%M}"
+            print(f"  {n}. {when}   {'; '.join(slot.reasons)}")
+    return 0 if slots else 1
+
+
+def _calendar_events(settings: Settings, now: datetime, end: datetime) -> list[CalendarEvent]:
+    """The agent's events overlapping [now, end), read through its grant (local server or Nylas)."""
+    from .backend import open_backend
+    from .calendar_ics import events_from_nylas_json
+    from .clock import SystemClock
+
+    backend = open_backend(settings, clock=SystemClock())
+    try:
+        items = backend.client.list_events(start=now, end=end, expand_recurring=True)
+        return events_from_nylas_json(items, home=settings.schedule_zone, agent_email=settings.agent.email)
+    finally:
+        backend.close()
+
+
+def _bench_slots(args: argparse.Namespace, settings: Settings) -> int:
+    from .bench_slots import run_bench
+
+    return run_bench(quick=args.quick, as_json=args.json)
+
+
+# `bench TARGET`: each target's figures come from its own module; others add their entries here.
+def _bench_parse(args: argparse.Namespace, settings: Settings) -> int:
+    from .bench_parse import run_bench
+
+    return run_bench(quick=args.quick, as_json=args.json)
+
+
+def _bench_account(args: argparse.Namespace, settings: Settings) -> int:
+    from .bench_account import run_bench
+
+    return run_bench(quick=args.quick, as_json=args.json)
+
+
+BENCHES: dict[str, Handler] = {"slots": _bench_slots, "parse": _bench_parse, "account": _bench_account}
+
+
+def _cmd_bench(args: argparse.Namespace, settings: Settings) -> int:
+    handler = BENCHES.get(args.target)
+    if handler is None:
+        print(f"scheduler-agent bench {args.target}: not available in this build yet", file=sys.stderr)
+        return 2
+    return handler(args, settings)
+
+
+def _open_agent(settings: Settings, *, listen: bool = False) -> tuple[Backend, Agent]:
+    """The composition of the agent: its grant (embedded server or Nylas), its store and its extractor."""
+    from .agent import Agent
+    from .backend import agent_data_dir, open_backend
+    from .clock import SystemClock
+    from .store import AgentStore
+    from .understand import build_extractor
+
+    extractor = build_extractor(settings.model)
+    backend = open_backend(settings, clock=SystemClock(), listen=listen)
+    try:
+        store = AgentStore(agent_data_dir(settings) / "agent.sqlite3")
+    except BaseException:
+        backend.close()
+        raise
+    return backend, Agent(backend.client, store, extractor, settings)
+
+
+def _parse_now(text: str | None, settings: Settings) -> datetime:
+    from datetime import datetime
+
+    from .clock import SystemClock
+
+    if not text:
+        return SystemClock().now()
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        raise ConfigError(f"--now {text!r} is not an ISO-8601 time") from None
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=settings.home_zone)
+
+
+def _cmd_run(args: argparse.Namespace, settings: Settings) -> int:
+    """run: the daemon. With the local backend the account server runs in this process too."""
+    from .backend import agent_data_dir
+    from .clock import SystemClock
+    from .daemon import run_daemon, single_instance
+
+    backend, agent = _open_agent(settings, listen=settings.backend.kind == "local")
+    lock = agent_data_dir(settings) / "poll.lock"
+
+    def tick(now: datetime) -> None:
+        with single_instance(lock) as mine:
+            if not mine:
+                log.info("another pass (cron?) is running; skipping this one")
+                return
+            report = agent.tick(now)
+            if report.seen or report.timers or report.errors:
+                log.info("pass: %s", report.to_json())
+
+    try:
+        print(f"scheduler-agent {__version__}: {settings.agent.email} ({settings.backend.kind} backend)", flush=True)
+        for name, (host, port) in backend.addresses.items():
+            print(f"  {name.upper():5} {host}:{port}", flush=True)
+        if backend.server is not None:
+            print(f"  API key: {backend.server.api_key}  data: {agent_data_dir(settings).resolve()}", flush=True)
+        print(f"  polling every {settings.schedule.poll_seconds}s; Ctrl-C to stop", flush=True)
+        run_daemon(tick, SystemClock(), poll_seconds=settings.schedule.poll_seconds)
+    finally:
+        agent.store.close()
+        backend.close()
+    return 0
+
+
+def _cmd_poll(args: argparse.Namespace, settings: Settings) -> int:
+    """poll --once: one pass for cron; an overlapping run exits 0 without doing anything."""
+    import json
+
+    from .backend import agent_data_dir
+    from .clock import SystemClock
+    from .daemon import single_instance
+
+    with single_instance(agent_data_dir(settings) / "poll.lock") as mine:
+        if not mine:
+            print("another pass is running; skipped", file=sys.stderr)
+            return 0
+        backend, agent = _open_agent(settings)
+        try:
+            report = agent.tick(SystemClock().now())
+        finally:
+            agent.store.close()
+            backend.close()
+    print(json.dumps(report.to_json()))
+    return 1 if report.errors else 0
+
+
+def _cmd_replay(args: argparse.Namespace, settings: Settings) -> int:
+    """replay SOURCE: what the agent does (or, with --dry-run, would do) with one message."""
+    import json
+    from pathlib import Path
+
+    from .agent import TickReport
+    from .eml import read_eml
+
+    now = _parse_now(args.now, settings)
+    source = Path(args.source)
+    backend, agent = _open_agent(settings)
+    try:
+        attachments = None
+        if source.suffix.lower() == ".eml" or source.is_file():
+            if not args.dry_run:
+                print(
+                    "scheduler-agent replay: an .eml file can only be replayed with --dry-run "
+                    "(send it to the agent's address to act on it)",
+                    file=sys.stderr,
+                )
+                return 2
+            try:
+                message, attachments = read_eml(source.read_bytes(), received=now)
+            except (OSError, ValueError) as exc:
+                print(f"scheduler-agent replay: {source}: {exc}", file=sys.stderr)
+                return 2
+        else:
+            message = agent.client.get_inbound(args.source)
+        decision = agent.decide(message, now, attachments=attachments)
+        out = {**decision.to_json(), "dry_run": bool(args.dry_run)}
+        if not args.dry_run:
+            report = TickReport()
+            agent.apply(decision, now, report, message_id=message.id)
+            out["report"] = report.to_json()
+    finally:
+        agent.store.close()
+        backend.close()
+    if args.json:
+        print(json.dumps(out, indent=2))
+    else:
+        print(f"triage: {out['triage']} ({out['triage_reason']})")
+        if out["request"]:
+            print(f"request: {out['request']['intent']} {out['request']['duration_minutes'] or ''} min")
+        print(f"state: {out['state_before']} -> {out['state_after']}")
+        for action in out["actions"]:
+            print(f"  {action['type']}: {json.dumps({k: v for k, v in action.items() if k != 'type'})[:200]}")
+        if out["note"]:
+            print(f"note: {out['note']}")
+    return 0
+
+
+def _cmd_status(args: argparse.Namespace, settings: Settings) -> int:
+    """status: conversations by state, who needs a person, holds, outbox and the last errors."""
+    import json
+
+    from .backend import agent_data_dir
+    from .clock import SystemClock
+    from .store import AgentStore
+
+    path = agent_data_dir(settings) / "agent.sqlite3"
+    now = SystemClock().now()
+    with AgentStore(path) as store:
+        summary = store.status(now=now)
+        summary["conversations_list"] = [
+            {
+                "thread_id": c.thread_id,
+                "state": c.state.value,
+                "with": [p.email for p in c.participants],
+                "subject": c.subject,
+                "booked": c.booked.to_json() if c.booked else None,
+                "last_activity": c.last_activity.isoformat(),
+            }
+            for c in store.conversations()
+        ]
+    if args.json:
+        print(json.dumps(summary, indent=2))
+        return 0
+    total = sum(summary["conversations"].values())
+    print(f"agent {settings.agent.email}: {total} conversations {summary['conversations']}")
+    print(f"holds: {summary['holds']}  outbox: {summary['outbox']}  sent today: {summary['sends_today']}")
+    for item in summary["needs_human"]:
+        print(f"NEEDS HUMAN  {item['thread_id']}: {item['reason']}")
+    for conv in summary["conversations_list"][-20:]:
+        print(f"  {conv['state']:12} {conv['subject'][:50]:50} {', '.join(conv['with'])[:60]}")
+    for err in summary["last_errors"][:5]:
+        print(f"error {err['at']} {err['source']}: {err['message'][:160]}")
+    return 0
+
+
+def _cmd_doctor(args: argparse.Namespace, settings: Settings) -> int:
+    """doctor: check what a first run needs and say plainly what is wrong."""
+    from .doctor import run_checks
+
+    results = run_checks(settings)
+    for ok, name, detail in results:
+        print(f"[{'ok' if ok else 'FAIL':4}] {name}: {detail}")
+    return 0 if all(ok for ok, _, _ in results) else 1
+
+
 def build_parser() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("-c", "--config", help="config file (default: ./config/agent.toml, else built-in defaults)")
@@ -209,6 +506,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
         stream=sys.stderr,
     )
+    # aiosmtpd logs every SMTP command at INFO; keep it for --log-level DEBUG only.
+    if logging.getLogger().level > logging.DEBUG:
+        logging.getLogger("mail.log").setLevel(logging.WARNING)
     try:
         settings = load_settings(args.config)
     except ConfigError as exc:

@@ -424,6 +424,11 @@ class AgentStore:
             rows = self._query("SELECT * FROM audit WHERE thread_id = ? ORDER BY id DESC LIMIT ?", (thread_id, limit))
         return [AuditEntry(_dt(r["at"]), r["thread_id"], r["kind"], json.loads(r["details"])) for r in reversed(rows)]
 
+    def replies_sent(self, thread_id: str) -> int:
+        """Mails the agent has queued in a thread: triage treats a long run of them as a mail loop."""
+        rows = self._query("SELECT COUNT(*) AS n FROM outbox WHERE thread_id = ? AND type = 'send_reply'", (thread_id,))
+        return int(rows[0]["n"])
+
     def take_send_quota(self, *, now: datetime, limit: int) -> bool:
         """Count one send against today's (UTC) limit; False, counting nothing, when the limit is reached."""
         day = now.astimezone(UTC).date().isoformat()

@@ -2,18 +2,15 @@
 
 from __future__ import annotations
 
-import email
-import email.policy
 from datetime import UTC, datetime
-from email.message import EmailMessage
-from email.utils import getaddresses, parsedate_to_datetime
 from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from scheduler_agent.models import AttachmentInfo, InboundMessage, Person
+from scheduler_agent.eml import read_eml
+from scheduler_agent.models import InboundMessage, Person
 from scheduler_agent.triage import TriageKind, classify, scheduling_score
 
 EMAILS = Path(__file__).parent / "fixtures" / "emails"
@@ -21,41 +18,9 @@ AGENT = "agent@example.com"
 FALLBACK_DATE = datetime(2026, 3, 9, 12, 0, tzinfo=UTC)
 
 
-def _people(value: str | None) -> tuple[Person, ...]:
-    return tuple(Person(addr, name) for name, addr in getaddresses([value or ""]) if addr)
-
-
 def load_eml(path: Path) -> InboundMessage:
     """An .eml file as the v3 client would report it (headers included, calendar parts as attachments)."""
-    msg = email.message_from_bytes(path.read_bytes(), policy=email.policy.default)
-    assert isinstance(msg, EmailMessage)
-    headers = tuple((k, str(v)) for k, v in msg.raw_items())
-    try:
-        date = parsedate_to_datetime(str(msg["Date"]))
-    except (TypeError, ValueError):
-        date = FALLBACK_DATE
-    references = str(msg.get("References", "")).split()
-    message_id = str(msg.get("Message-ID", "")).strip() or f"<{path.stem}@fixture>"
-    attachments = tuple(
-        AttachmentInfo(id=f"a{i}", filename=part.get_filename() or "", content_type=part.get_content_type())
-        for i, part in enumerate(msg.walk())
-        if part.get_content_type() == "text/calendar" or part.get_filename()
-    )
-    body_part = msg.get_body(preferencelist=("plain", "html"))
-    body = body_part.get_content() if body_part is not None else ""
-    sender = _people(str(msg.get("From", "")))
-    return InboundMessage(
-        id=message_id,
-        thread_id=references[0] if references else message_id,
-        subject=str(msg.get("Subject", "")),
-        sender=sender[0] if sender else Person(str(msg.get("From", ""))),
-        to=_people(msg.get("To")),
-        cc=_people(msg.get("Cc")),
-        date=date if date.tzinfo else FALLBACK_DATE,
-        body=body,
-        headers=headers,
-        attachments=attachments,
-    )
+    return read_eml(path.read_bytes(), received=FALLBACK_DATE)[0]
 
 
 CASES = [
