@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import base64
 import json
+import sqlite3
 from email import message_from_bytes, policy
 
 import httpx
 import pytest
 
+from scheduler_agent.account_server.context import AllowAll, JSONDict
+from scheduler_agent.account_server.http import ApiError
 from scheduler_agent.account_server.inbound import receive
 from scheduler_agent.account_server.server import AccountServer
 
@@ -304,3 +307,18 @@ def test_new_grant_has_an_empty_mailbox_and_deleting_it_removes_its_mail(
     assert left is not None
     assert left["n"] == 0
     assert api.get(url(grant, "messages")).status_code == 404
+
+
+def test_send_refused_by_policy_stores_nothing(account_server: AccountServer, api: httpx.Client, grant: dict) -> None:
+    class Quota(AllowAll):
+        def check_send(
+            self, conn: sqlite3.Connection, grant: JSONDict, recipients: list[str], *, reply: bool = False
+        ) -> None:
+            raise ApiError(429, "rate_limit_error", f"daily send limit reached ({len(recipients)} recipients)")
+
+    account_server.ctx.policy = Quota()
+    r = api.post(url(grant, "messages/send"), json={"to": [{"email": "dana@example.org"}], "subject": "x"})
+    assert r.status_code == 429
+    assert r.json()["error"]["type"] == "rate_limit_error"
+    assert api.get(url(grant, "messages"), params={"in": "sent"}).json()["data"] == []
+    assert api.get(url(grant, "outbox")).json()["data"] == []

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import smtplib
 from email.message import EmailMessage
 from typing import Any
@@ -109,3 +110,26 @@ def test_drafts_create_and_send(sdk: Any, grant: dict) -> None:
     assert sent.subject == "Draft"
     assert sent.folders == ["sent"]
     assert sdk.drafts.list(grant["id"]).data == []
+
+
+def test_large_attachment_goes_multipart_and_arrives_intact(sdk: Any, grant: dict) -> None:
+    blob = bytes(range(256)) * (13 * 1024)  # 3.25 MiB: the SDK switches to multipart/form-data
+    sent = sdk.messages.send(
+        grant["id"],
+        {
+            "to": [{"email": "dana@example.org"}],
+            "subject": "Big file",
+            "body": "attached",
+            "attachments": [
+                {
+                    "filename": "big.bin",
+                    "content_type": "application/octet-stream",
+                    "content": io.BytesIO(blob),
+                    "size": len(blob),
+                }
+            ],
+        },
+    ).data
+    [attachment] = sent.attachments
+    assert attachment.size == len(blob)
+    assert sdk.attachments.download_bytes(grant["id"], attachment.id, {"message_id": sent.id}) == blob
