@@ -17,7 +17,7 @@ import pytest
 from conftest import TEST_KEY, WebhookReceiver
 
 from scheduler_agent.account_server.server import AccountServer
-from scheduler_agent.account_server.webhook_delivery import retry_after_seconds, status_after_failure
+from scheduler_agent.account_server.webhook_delivery import WebhookDispatcher, retry_after_seconds, status_after_failure
 
 FAST = 0.05
 
@@ -310,3 +310,17 @@ def test_retry_after_values() -> None:
 )
 def test_status_after_repeated_failures(status: str, failures: int, seconds: int, expected: str) -> None:
     assert status_after_failure(status, failures, seconds) == expected
+
+
+def test_a_broken_queue_never_fails_the_request(
+    api: httpx.Client, account_server: AccountServer, grant: dict, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (dispatcher,) = [n for n in account_server.ctx.notifiers if isinstance(n, WebhookDispatcher)]
+
+    def broken(*args: object) -> int:
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(dispatcher, "enqueue", broken)
+    r = api.patch(f"/v3/grants/{grant['id']}", json={"name": "Still saved"})
+    assert r.status_code == 200
+    assert api.get(f"/v3/grants/{grant['id']}").json()["data"]["name"] == "Still saved"
