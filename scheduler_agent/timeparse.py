@@ -15,12 +15,14 @@ from datetime import date, datetime, time, timedelta, timezone, tzinfo
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from .models import Intent, Interval, Medium, MeetingRequest, Person, RequestContext
-from .timeparse_grammar import POSTNEG, Mention, iter_unclaimed_numbers, normalize, scan
+from .timeparse_dates import Mention
+from .timeparse_grammar import POSTNEG, iter_unclaimed_numbers, normalize, scan
 from .timeparse_lexicon import MEDIUM_CUES, MONTHS, SIGN_OFFS, URGENT_RE, WEEKDAYS, ZONE_ABBREVIATIONS
 
 MAX_TEXT_CHARS = 20_000
 MAX_WINDOWS = 120
 MAX_DURATION_MINUTES = 8 * 60
+MAX_RANGE_DAYS = 62
 
 _QUOTE_HEADER = re.compile(
     r"^\s*(?:on\s.{0,300}\bwrote:|-{2,}\s*(?:original|forwarded) message\s*-{0,}|_{8,}|"
@@ -278,7 +280,7 @@ def _merge_day_ranges(text: str, items: list[Mention]) -> list[Mention]:
                 text[prev.end : item.start].strip() != "and"
                 or text[max(0, prev.start - 8) : prev.start].strip() == "between"
             )
-            and 0 < (item.days[0] - prev.days[0]).days <= 62
+            and 0 < (item.days[0] - prev.days[0]).days <= MAX_RANGE_DAYS
         ):
             first = prev.days[0]
             span = tuple(first + timedelta(days=i) for i in range((item.days[0] - first).days + 1))

@@ -2,53 +2,45 @@
 
 Each recognizer is a compiled pattern plus a small function; they run in priority order and a later
 one never claims characters an earlier one already took, so "between 2 and 4" is one time range
-rather than two bare numbers. Dates are resolved here against `today` (the writer's local date);
-combining mentions into windows is `timeparse.py`'s job.
+rather than two bare numbers. Times, durations, zones and negations are read here; the date handlers
+live in `timeparse_dates.py`; combining mentions into windows is `timeparse.py`'s job.
 """
 
 from __future__ import annotations
 
-import calendar
 import re
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import date, datetime, time, timedelta
 
+from .timeparse_dates import (
+    Alternatives,
+    Mention,
+    Scan,
+    end_of_year,
+    in_n_days,
+    iso_date,
+    mention,
+    month_date,
+    month_date_range,
+    month_only,
+    month_phrase,
+    numeric_date,
+    ordinal_day,
+    relative_day,
+    this_part_of_day,
+    week_phrase,
+    weekday_mention,
+)
 from .timeparse_lexicon import (
     MONTH_RE,
-    MONTHS,
     NUMBER_WORDS,
     PART_OF_DAY_RE,
     PARTS_OF_DAY,
     WEEKDAY_RE,
-    WEEKDAYS,
     ZONE_ABBREVIATIONS,
     ZONE_NEEDS_TIME_WORD,
 )
-
-MAX_RANGE_DAYS = 62
-
-
-@dataclass(frozen=True, slots=True)
-class Mention:
-    """One recognized piece of a message, with its character span in the normalized text.
-
-    kind is one of: days, tod, instant, duration, zone, neg, postneg, ref.
-    For tod, `end` None means "until the end of the day" and `point` marks an exact start time.
-    """
-
-    start: int
-    end: int
-    kind: str
-    days: tuple[date, ...] = ()
-    level: str = "day"
-    weekday: int | None = None
-    tod_start: time | None = None
-    tod_end: time | None = None
-    point: bool = False
-    instant: datetime | None = None
-    minutes: int = 0
-    zone: str = ""
 
 
 def normalize(text: str) -> str:
@@ -71,58 +63,6 @@ def normalize(text: str) -> str:
     t = re.sub(r"\bone\b(?=[\s-]*(?:hour|hr|day|week|month|minute|min|oclock|am|pm|\d))", "1", t)
     t = re.sub(r"(?<=\bat )one\b", "1", t)
     return re.sub(r"[ \t]+", " ", t)
-
-
-# ---- small helpers -------------------------------------------------------------------------------------
-
-
-def _next_weekday(today: date, weekday: int, *, include_today: bool) -> date:
-    ahead = (weekday - today.weekday()) % 7
-    if ahead == 0 and not include_today:
-        ahead = 7
-    return today + timedelta(days=ahead)
-
-
-def _week_start(day: date) -> date:
-    return day - timedelta(days=day.weekday())
-
-
-def _business_days(first: date, last: date, today: date) -> tuple[date, ...]:
-    days = []
-    day = max(first, today)
-    while day <= last:
-        if day.weekday() < 5:
-            days.append(day)
-        day += timedelta(days=1)
-    return tuple(days)
-
-
-def _infer_year(today: date, month: int, day: int, weekday: int | None = None) -> date | None:
-    """The first such date on or after today; with a weekday, the first year where it falls on it."""
-    for year in range(today.year, today.year + 8):
-        try:
-            candidate = date(year, month, day)
-        except ValueError:
-            continue
-        if candidate < today:
-            continue
-        if weekday is None or candidate.weekday() == weekday:
-            return candidate
-        if year > today.year + 7:
-            break
-    return None
-
-
-def _safe_date(year: int, month: int, day: int) -> date | None:
-    try:
-        return date(year, month, day)
-    except ValueError:
-        return None
-
-
-def _full_year(text: str) -> int:
-    year = int(text.lstrip("'"))
-    return year + 2000 if year < 100 else year
 
 
 def clock(hour: int, minute: int, meridiem: str | None, hint: str | None = None) -> time | None:
@@ -192,234 +132,10 @@ def _time_from(match: re.Match[str], p: str, hint: str | None, text: str) -> tim
 Recognizer = Callable[[re.Match[str], "Scan"], Mention | None]
 
 
-@dataclass(slots=True)
-class Scan:
-    """The state one message's scan shares between recognizers."""
-
-    text: str
-    today: date
-    now: datetime
-
-
-def _m(match: re.Match[str], kind: str, **kw: object) -> Mention:
-    return Mention(match.start(), match.end(), kind, **kw)  # type: ignore[arg-type]
-
-
-# Dates ---------------------------------------------------------------------------------------------------
-
-
-def _iso_date(m: re.Match[str], s: Scan) -> Mention | None:
-    y, a, b = int(m["y"]), int(m["mo"]), int(m["d"])
-    day = _safe_date(y, a, b) or _safe_date(y, b, a)
-    return _m(m, "days", days=(day,)) if day else None
-
-
-def _numeric_date(m: re.Match[str], s: Scan) -> Mention | None:
-    """US month-first for slashes ("3/12" is March 12); day-first for dots ("8.5." is 8 May)."""
-    if (
-        m["sep"] == "."
-        and not m["y"]
-        and re.search(r"(?:at|@|between|around|about|from|until|till|to|and|by)\s?$", s.text[: m.start()])
-    ):
-        return None
-    a, b = int(m["a"]), int(m["b"])
-    year = m["y"]
-    month, day = (b, a) if m["sep"] == "." else (a, b)
-    if month > 12 and day <= 12 and m["sep"] == "/":
-        month, day = day, month
-    if not (1 <= month <= 12 and 1 <= day <= 31):
-        return None
-    if year:
-        found = _safe_date(_full_year(year), month, day)
-    else:
-        found = _infer_year(s.today, month, day)
-    return _m(m, "days", days=(found,)) if found else None
-
-
-def _weekday_of(text: str | None) -> int | None:
-    if not text:
-        return None
-    key = text.strip(" ,.")
-    return WEEKDAYS.get(key, WEEKDAYS.get(key[:-1]) if key.endswith("s") else None)
-
-
-def _month_date(m: _Swap, s: Scan) -> Mention | None:
-    if m["mon_"] and m["mon_"].startswith("may") and not re.search(r"\d(?:st|nd|rd|th)|\bof\b", m.text):
-        return None
-    month = MONTHS[m["mon"].rstrip(".")]  # type: ignore[union-attr]
-    day = int(m["d"])
-    weekday = _weekday_of(m["wd"]) if m["wd"] else _weekday_of(m["wd2"])
-    if m["y"]:
-        found = _safe_date(_full_year(m["y"]), month, day)
-    else:
-        found = _infer_year(s.today, month, day)
-        following = _safe_date(found.year + 1, month, day) if found else None
-        if found and following and weekday is not None and found.weekday() != weekday == following.weekday():
-            found = following
-    return _m(m, "days", days=(found,)) if found else None
-
-
-def _month_date_range(m: re.Match[str], s: Scan) -> Mention | None:
-    month = MONTHS[m["mon"].rstrip(".")]
-    first = (
-        _infer_year(s.today, month, int(m["d1"])) if not m["y"] else _safe_date(_full_year(m["y"]), month, int(m["d1"]))
-    )
-    if first is None:
-        return None
-    last = _safe_date(first.year, month, int(m["d2"]))
-    if last is None or last < first:
-        return None
-    return _m(m, "days", days=tuple(first + timedelta(days=i) for i in range((last - first).days + 1)), level="range")
-
-
-def _ordinal_day(m: _Swap, s: Scan) -> Mention | None:
-    """ "the 15th", "Tuesday the 8th": the next such day of a month, matching the weekday when given."""
-    day = int(m["d"])  # type: ignore[arg-type]
-    weekday = _weekday_of(m["wd"])
-    cursor = date(s.today.year, s.today.month, 1)
-    for _ in range(15):
-        candidate = _safe_date(cursor.year, cursor.month, day)
-        if candidate and candidate >= s.today and (weekday is None or candidate.weekday() == weekday):
-            return _m(m, "days", days=(candidate,))
-        cursor = (cursor + timedelta(days=32)).replace(day=1)
-    return None
-
-
-def _month_only(m: re.Match[str], s: Scan) -> Mention | None:
-    if m["mon"].startswith("may") and not (m["part"] or m["inw"] or m["mod"] or m["y"]):
-        return None
-    month = MONTHS[m["mon"].rstrip(".")]
-    year = _full_year(m["y"]) if m["y"] else (s.today.year if month >= s.today.month else s.today.year + 1)
-    if m["mod"] and not m["y"] and month <= s.today.month:
-        year = s.today.year + 1
-    last = calendar.monthrange(year, month)[1]
-    first_day, last_day = 1, last
-    part = m["part"]
-    if part in ("early", "beginning of", "start of"):
-        last_day = 10
-    elif part in ("mid", "mid-", "middle of"):
-        first_day, last_day = 10, 20
-    elif part in ("late", "end of"):
-        first_day = last - 9
-    days = _business_days(date(year, month, first_day), date(year, month, last_day), s.today)
-    return _m(m, "days", days=days, level="month") if days else None
-
-
-# Relative days -------------------------------------------------------------------------------------------
-
-
-def _relative_day(m: re.Match[str], s: Scan) -> Mention | None:
-    word = m["w"].removeprefix("the ")
-    offsets = {"today": 0, "tomorrow": 1, "tmrw": 1, "tmr": 1, "yesterday": -1}
-    if word.startswith("day after"):
-        offset = 2
-    elif word.startswith("day before"):
-        offset = -2
-    else:
-        offset = offsets[word]
-    return _m(m, "days", days=(s.today + timedelta(days=offset),))
-
-
-def _this_part_of_day(m: re.Match[str], s: Scan) -> Mention | None:
-    """ "this afternoon": today (the part of day itself is recognized separately)."""
-    return Mention(m.start(), m.start("pod"), "days", days=(s.today,))
-
-
-def _weekday(m: re.Match[str], s: Scan) -> Mention | None:
-    weekday = _weekday_of(m["wd"])
-    if weekday is None:
-        return None
-    mod = (m["mod"] or "").strip()
-    tail = (m["tail"] or "").strip()
-    this_week = _week_start(s.today)
-    if mod in ("next", "following", "the following", "on the following") or tail in ("next week", "of next week"):
-        day = this_week + timedelta(days=7 + weekday)
-        if tail == "after next":
-            day += timedelta(days=7)
-    elif tail == "after next":
-        day = _next_weekday(s.today, weekday, include_today=False) + timedelta(days=7)
-    elif tail in ("this week", "of this week") or mod == "this":
-        day = this_week + timedelta(days=weekday)
-        if day < s.today:
-            day = _next_weekday(s.today, weekday, include_today=False)
-    elif mod in ("last", "past", "previous"):
-        day = s.today - timedelta(days=((s.today.weekday() - weekday) % 7) or 7)
-    else:
-        day = _next_weekday(s.today, weekday, include_today=False)
-        return _m(m, "days", days=(day,), weekday=weekday if mod in ("", "on") else None)
-    return _m(m, "days", days=(day,))
-
-
-def _week_phrase(m: re.Match[str], s: Scan) -> Mention | None:
-    phrase = m["w"]
-    monday = _week_start(s.today)
-    if "weekend" in phrase:
-        base = monday + timedelta(days=7 if phrase.startswith(("next", "the following")) else 0)
-        sat = base + timedelta(days=5)
-        days = tuple(d for d in (sat, sat + timedelta(days=1)) if d >= s.today)
-        return _m(m, "days", days=days, level="week") if days else None
-    part = m["part"] or ""
-    if phrase == "the week" and not part:
-        return None
-    count = re.search(r"(\d+) weeks?", phrase)
-    if "from" in phrase:
-        return _m(m, "days", days=(s.today + timedelta(days=7 * (int(count.group(1)) if count else 1)),))
-    shift = 0
-    if "after next" in phrase:
-        shift = 2
-    elif count:
-        shift = int(count.group(1))
-    elif re.search(r"\ba week|next|following|coming", phrase):
-        shift = 1
-    start = monday + timedelta(days=7 * shift)
-    first, last = start, start + timedelta(days=4)
-    if phrase.startswith("later this") or phrase.startswith("later in the"):
-        first = s.today + timedelta(days=1)
-    if part in ("early", "beginning of", "start of", "the beginning of", "the start of"):
-        last = start + timedelta(days=1)
-    elif part in ("mid", "mid-", "middle of", "the middle of"):
-        first, last = start + timedelta(days=1), start + timedelta(days=3)
-    elif part in ("late", "end of", "the end of"):
-        first = start + timedelta(days=3)
-    days = _business_days(first, last, s.today)
-    return _m(m, "days", days=days, level="week") if days else None
-
-
-def _month_phrase(m: re.Match[str], s: Scan) -> Mention | None:
-    phrase = m["w"]
-    year, month = s.today.year, s.today.month
-    if "next" in phrase or "following" in phrase:
-        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
-    last = calendar.monthrange(year, month)[1]
-    part = m["part"] or ""
-    if part in ("end of", "the end of") or phrase in ("eom",):
-        day = date(year, month, last)
-        return _m(m, "days", days=(day,)) if day >= s.today else None
-    first_day, last_day = 1, last
-    if part in ("early", "beginning of", "start of", "the beginning of", "the start of"):
-        last_day = 10
-    elif part in ("mid", "mid-", "middle of", "the middle of"):
-        first_day, last_day = 10, 20
-    elif part in ("late",):
-        first_day = last - 9
-    days = _business_days(date(year, month, first_day), date(year, month, last_day), s.today)
-    return _m(m, "days", days=days, level="month") if days else None
-
-
-def _end_of_year(m: re.Match[str], s: Scan) -> Mention | None:
-    return _m(m, "days", days=(date(s.today.year, 12, 31),))
-
-
-def _in_n_days(m: re.Match[str], s: Scan) -> Mention | None:
-    count = m["n"] or m["n2"]
-    n = 1 if count in ("a", "an") else int(count)
-    return _m(m, "days", days=(s.today + timedelta(days=n),))
-
-
 def _in_n_time(m: re.Match[str], s: Scan) -> Mention | None:
     n = 0.5 if m["half"] else 1.0 if m["n"] in ("a", "an") else float(m["n"])
     minutes = n * 60 if m["u"].startswith("h") else n
-    return _m(m, "instant", instant=s.now + timedelta(minutes=minutes))
+    return mention(m, "instant", instant=s.now + timedelta(minutes=minutes))
 
 
 # Times ---------------------------------------------------------------------------------------------------
@@ -444,19 +160,19 @@ def _time_range(m: re.Match[str], s: Scan) -> Mention | None:
                 end = time(end.hour + 12, end.minute)
     if start is None or end is None or end <= start:
         return None
-    return _m(m, "tod", tod_start=start, tod_end=end)
+    return mention(m, "tod", tod_start=start, tod_end=end)
 
 
 def _after_time(m: re.Match[str], s: Scan) -> Mention | None:
     start = _time_from(m, "a", None, s.text)
-    return _m(m, "tod", tod_start=start, tod_end=None) if start is not None else None
+    return mention(m, "tod", tod_start=start, tod_end=None) if start is not None else None
 
 
 def _before_time(m: re.Match[str], s: Scan) -> Mention | None:
     end = _time_from(m, "a", None, s.text)
     if end is None or end == time(0):
         return None
-    return _m(m, "tod", tod_start=time(0), tod_end=end)
+    return mention(m, "tod", tod_start=time(0), tod_end=end)
 
 
 def _point_time(m: re.Match[str], s: Scan) -> Mention | None:
@@ -464,13 +180,13 @@ def _point_time(m: re.Match[str], s: Scan) -> Mention | None:
     if not explicit and not _DAYPART_AFTER.match(s.text, m.end()):
         return None
     at = _time_from(m, "a", None, s.text)
-    return _m(m, "tod", tod_start=at, tod_end=at, point=True) if at is not None else None
+    return mention(m, "tod", tod_start=at, tod_end=at, point=True) if at is not None else None
 
 
 def _hhmm_point(m: re.Match[str], s: Scan) -> Mention | None:
     """ "at 1030", "around 730 in the evening": four or three digits after a word that announces a time."""
     at = clock(int(m["h"]), int(m["mi"]), m["ap"], _tod_hint(s.text, m.start(), m.end()))
-    return _m(m, "tod", tod_start=at, tod_end=at, point=True) if at is not None else None
+    return mention(m, "tod", tod_start=at, tod_end=at, point=True) if at is not None else None
 
 
 def _past_to(m: re.Match[str], s: Scan) -> Mention | None:
@@ -481,17 +197,17 @@ def _past_to(m: re.Match[str], s: Scan) -> Mention | None:
     if base is None:
         return None
     when = datetime.combine(s.today, base) + timedelta(minutes=minutes if m["dir"] in ("past", "after") else -minutes)
-    return _m(m, "tod", tod_start=when.time(), tod_end=when.time(), point=True)
+    return mention(m, "tod", tod_start=when.time(), tod_end=when.time(), point=True)
 
 
 def _half_hour_british(m: re.Match[str], s: Scan) -> Mention | None:
     at = clock(int(m["h"]), 30, None, _tod_hint(s.text, m.start(), m.end()))
-    return _m(m, "tod", tod_start=at, tod_end=at, point=True) if at else None
+    return mention(m, "tod", tod_start=at, tod_end=at, point=True) if at else None
 
 
 def _part_of_day(m: re.Match[str], s: Scan) -> Mention | None:
     start, end = PARTS_OF_DAY[m["pod"]]
-    return _m(m, "tod", tod_start=start, tod_end=end)
+    return mention(m, "tod", tod_start=start, tod_end=end)
 
 
 # Durations, zones, negation ------------------------------------------------------------------------------
@@ -509,22 +225,22 @@ def _duration(m: re.Match[str], s: Scan) -> Mention | None:
             minutes += float(m["n2"] or m["n2b"])
     if not 0 < minutes <= 24 * 60:
         return None
-    return _m(m, "duration", minutes=round(minutes))
+    return mention(m, "duration", minutes=round(minutes))
 
 
 def _quick(m: re.Match[str], s: Scan) -> Mention | None:
-    return _m(m, "duration", minutes=-1)
+    return mention(m, "duration", minutes=-1)
 
 
 def _zone(m: re.Match[str], s: Scan) -> Mention | None:
     name = m["z"]
     if name in ("my", "mine", "local", "our"):
-        return _m(m, "zone", zone="@writer")
+        return mention(m, "zone", zone="@writer")
     if name in ("your", "yours"):
-        return _m(m, "zone", zone="@agent")
+        return mention(m, "zone", zone="@agent")
     if name in ZONE_NEEDS_TIME_WORD and not m["tw"]:
         return None
-    return _m(m, "zone", zone=ZONE_ABBREVIATIONS[name])
+    return mention(m, "zone", zone=ZONE_ABBREVIATIONS[name])
 
 
 def _zone_offset(m: re.Match[str], s: Scan) -> Mention | None:
@@ -533,28 +249,28 @@ def _zone_offset(m: re.Match[str], s: Scan) -> Mention | None:
     if hours > 14 or minutes > 59:
         return None
     total = (hours * 60 + minutes) * (-1 if m["sign"] == "-" else 1)
-    return _m(m, "zone", zone=f"offset:{total}")
+    return mention(m, "zone", zone=f"offset:{total}")
 
 
 def _zone_iana(m: re.Match[str], s: Scan) -> Mention | None:
     parts = [
         "_".join(w.upper() if len(w) <= 2 else w.capitalize() for w in part.split("_")) for part in m["z"].split("/")
     ]
-    return _m(m, "zone", zone="iana:" + "/".join(parts))
+    return mention(m, "zone", zone="iana:" + "/".join(parts))
 
 
 def _neg(m: re.Match[str], s: Scan) -> Mention | None:
-    return _m(m, "neg")
+    return mention(m, "neg")
 
 
 def _but(m: re.Match[str], s: Scan) -> Mention | None:
-    """"any day next week but Friday" rules Friday out; "Tuesday works but Friday is better" does not."""
-    return _m(m, "neg") if re.search(r"\b(?:any|every|all)\b[^.;!?]{0,40}$", s.text[: m.start()]) else None
+    """ "any day next week but Friday" rules Friday out; "Tuesday works but Friday is better" does not."""
+    return mention(m, "neg") if re.search(r"\b(?:any|every|all)\b[^.;!?]{0,40}$", s.text[: m.start()]) else None
 
 
 def _reference(m: re.Match[str], s: Scan) -> Mention | None:
     """ "Thursday's call", "our 2pm": the meeting being talked about, not a time the writer is offering."""
-    return _m(m, "ref")
+    return mention(m, "ref")
 
 
 _WD = rf"(?P<wd>{WEEKDAY_RE})"
@@ -632,52 +348,52 @@ RECOGNIZERS: tuple[tuple[re.Pattern[str], Recognizer], ...] = tuple(
             _quick,
         ),
         # Relative instants and days.
-        (r"\b(?:in (?P<n>\d+|an?) days?|(?P<n2>\d+) days? from (?:now|today))\b", _in_n_days),
+        (r"\b(?:in (?P<n>\d+|an?) days?|(?P<n2>\d+) days? from (?:now|today))\b", in_n_days),
         (
             r"(?<!from )\b(?P<w>(?:the )?day after tomorrow|(?:the )?day before yesterday|"
             r"today|tomorrow|tmrw|tmr|yesterday)\b",
-            _relative_day,
+            relative_day,
         ),
-        (r"\bthis (?P<pod>morning|afternoon|evening)\b", _this_part_of_day),
+        (r"\bthis (?P<pod>morning|afternoon|evening)\b", this_part_of_day),
         (
             r"\b(?P<y>\d{4})[-/.](?P<mo>\d{1,2})[-/.](?P<d>\d{1,2})(?:t\d{2}:\d{2}(?::\d{2})?)?\b",
-            _iso_date,
+            iso_date,
         ),
         (
             rf"(?:{_WD},?\s)?\b(?P<mon>{MONTH_RE})\s?(?P<d1>\d{{1,2}}){_ORD}\s?(?:-|to|through|thru|until|till)\s?(?P<d2>\d{{1,2}}){_ORD}\b{_YEAR}",
-            _month_date_range,
+            month_date_range,
         ),
         (
             rf"(?:{_WD},?\s(?:the\s)?)?\b(?:(?P<mon>{MONTH_RE})\s?(?:the\s)?(?P<d>\d{{1,2}}){_ORD}\b|(?:the\s)?(?P<d_>\d{{1,2}}){_ORD}(?:\sof)?\s?(?P<mon_>{MONTH_RE}))(?!\d)"
             rf"(?:,?\s(?P<y>(?:19|20)\d{{2}}|'\d{{2}}))?(?:,?\s(?P<wd2>{WEEKDAY_RE}))?",
-            lambda m, s: _month_date(_Swap(m), s),
+            lambda m, s: month_date(Alternatives(m), s),
         ),
         (
             r"(?<![\d/.:])(?P<a>\d{1,2})(?P<sep>[/.])(?P<b>\d{1,2})(?:(?P=sep)(?P<y>\d{4}|\d{2})\b|\.(?=\s|$)|\b)(?![/.:]\d|\s?(?:am|pm|h\b|hours?|uhr))",
-            _numeric_date,
+            numeric_date,
         ),
         (
             rf"(?:{_WD},?\s)?\bthe (?P<d>\d{{1,2}})(?:st|nd|rd|th)\b(?!\s(?:of\s)?{MONTH_RE}){_NOT_A_DAY_AFTER}|"
             rf"(?P<wd_>{WEEKDAY_RE}),?\s(?:the\s)?(?P<d2>\d{{1,2}})(?:st|nd|rd|th)\b{_NOT_A_DAY_AFTER}",
-            lambda m, s: _ordinal_day(_Swap(m), s),
+            lambda m, s: ordinal_day(Alternatives(m), s),
         ),
         (
             r"\b(?P<mod>this|next|coming|following|the following|on the following|last|past|previous|on)?"
             rf"\s?{_WD}(?=\W|$)"
             r"(?:\s(?P<tail>after next|next week|of next week|this week|of this week))?",
-            _weekday,
+            weekday_mention,
         ),
         (
             rf"\b{_PART}(?P<w>(?:this|next|the following|following|coming|the) weekend|weekend|"
             r"(?:the )?week after next|(?:this|next|the following|following|coming) week|"
             r"later this week|later in the week|the week|in (?:\d+|a) weeks?|(?:\d+|a) weeks? from (?:now|today))\b",
-            _week_phrase,
+            week_phrase,
         ),
-        (rf"\b{_PART}(?P<w>(?:this|next|the following) month|the month|eom)\b", _month_phrase),
-        (r"\b(?:end of (?:the|this) year|eoy)\b", _end_of_year),
+        (rf"\b{_PART}(?P<w>(?:this|next|the following) month|the month|eom)\b", month_phrase),
+        (r"\b(?:end of (?:the|this) year|eoy)\b", end_of_year),
         (
             rf"\b{_PART}(?P<inw>in )?(?P<mod>next )?(?P<mon>{MONTH_RE})(?:\s(?P<y>(?:19|20)\d{{2}}))?\b(?!\s?\d)",
-            _month_only,
+            month_only,
         ),
         # Times of day.
         (
@@ -704,32 +420,6 @@ RECOGNIZERS: tuple[tuple[re.Pattern[str], Recognizer], ...] = tuple(
         (rf"(?:\b(?:in|at|during|over|around) (?:the )?)?\b(?P<pod>{PART_OF_DAY_RE})\b", _part_of_day),
     )
 )
-
-
-class _Swap:
-    """Lets one handler read the alternative groups of a pattern ("Dec 3" and "3 Dec") under one name."""
-
-    def __init__(self, match: re.Match[str]) -> None:
-        self._m = match
-
-    @property
-    def text(self) -> str:
-        return self._m.group(0)
-
-    def __getitem__(self, key: str) -> str | None:
-        value = self._m.groupdict().get(key)
-        if value is None:
-            value = self._m.groupdict().get(key + "_") or self._m.groupdict().get(key + "2")
-        return value
-
-    def start(self, group: str | int = 0) -> int:
-        return self._m.start(group)
-
-    def end(self, group: str | int = 0) -> int:
-        return self._m.end(group)
-
-    def groupdict(self) -> dict[str, str | None]:
-        return self._m.groupdict()
 
 
 def scan(text: str, *, today: date, now: datetime) -> list[Mention]:

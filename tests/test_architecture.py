@@ -21,7 +21,7 @@ CORE = {
     "compose",
     "triage",
 }
-CORE |= {"timeparse_grammar", "timeparse_lexicon"}
+CORE |= {"timeparse_grammar", "timeparse_lexicon", "timeparse_dates"}
 EDGE_ONLY = {
     "httpx",
     "sqlite3",

@@ -1,0 +1,337 @@
+"""The date half of the offline grammar, and the mention type both halves produce.
+
+Every handler here turns one regex match into the days it names, resolved against the writer's
+local `today`: future-preferring, because nobody schedules a meeting last Tuesday.
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+
+from .timeparse_lexicon import MONTHS, WEEKDAYS
+
+
+@dataclass(frozen=True, slots=True)
+class Mention:
+    """One recognized piece of a message, with its character span in the normalized text.
+
+    kind is one of: days, tod, instant, duration, zone, neg, postneg, ref.
+    For tod, `end` None means "until the end of the day" and `point` marks an exact start time.
+    """
+
+    start: int
+    end: int
+    kind: str
+    days: tuple[date, ...] = ()
+    level: str = "day"
+    weekday: int | None = None
+    tod_start: time | None = None
+    tod_end: time | None = None
+    point: bool = False
+    instant: datetime | None = None
+    minutes: int = 0
+    zone: str = ""
+
+
+@dataclass(slots=True)
+class Scan:
+    """The state one message's scan shares between recognizers."""
+
+    text: str
+    today: date
+    now: datetime
+
+
+def mention(match: re.Match[str] | Alternatives, kind: str, **kw: object) -> Mention:
+    """A mention spanning the whole match."""
+    return Mention(match.start(), match.end(), kind, **kw)  # type: ignore[arg-type]
+
+
+class Alternatives:
+    """Lets one handler read the alternative groups of a pattern ("Dec 3" and "3 Dec") under one name."""
+
+    def __init__(self, match: re.Match[str]) -> None:
+        self._m = match
+
+    @property
+    def text(self) -> str:
+        return self._m.group(0)
+
+    def __getitem__(self, key: str) -> str | None:
+        value = self._m.groupdict().get(key)
+        if value is None:
+            value = self._m.groupdict().get(key + "_") or self._m.groupdict().get(key + "2")
+        return value
+
+    def start(self, group: str | int = 0) -> int:
+        return self._m.start(group)
+
+    def end(self, group: str | int = 0) -> int:
+        return self._m.end(group)
+
+
+# ---- small helpers -------------------------------------------------------------------------------------
+
+
+def _next_weekday(today: date, weekday: int, *, include_today: bool) -> date:
+    ahead = (weekday - today.weekday()) % 7
+    if ahead == 0 and not include_today:
+        ahead = 7
+    return today + timedelta(days=ahead)
+
+
+def _week_start(day: date) -> date:
+    return day - timedelta(days=day.weekday())
+
+
+def _business_days(first: date, last: date, today: date) -> tuple[date, ...]:
+    days = []
+    day = max(first, today)
+    while day <= last:
+        if day.weekday() < 5:
+            days.append(day)
+        day += timedelta(days=1)
+    return tuple(days)
+
+
+def _infer_year(today: date, month: int, day: int, weekday: int | None = None) -> date | None:
+    """The first such date on or after today; with a weekday, the first year where it falls on it."""
+    for year in range(today.year, today.year + 8):
+        try:
+            candidate = date(year, month, day)
+        except ValueError:
+            continue
+        if candidate < today:
+            continue
+        if weekday is None or candidate.weekday() == weekday:
+            return candidate
+        if year > today.year + 7:
+            break
+    return None
+
+
+def _safe_date(year: int, month: int, day: int) -> date | None:
+    try:
+        return date(year, month, day)
+    except ValueError:
+        return None
+
+
+def _full_year(text: str) -> int:
+    year = int(text.lstrip("'"))
+    return year + 2000 if year < 100 else year
+
+
+# Dates ---------------------------------------------------------------------------------------------------
+
+
+def iso_date(m: re.Match[str], s: Scan) -> Mention | None:
+    y, a, b = int(m["y"]), int(m["mo"]), int(m["d"])
+    day = _safe_date(y, a, b) or _safe_date(y, b, a)
+    return mention(m, "days", days=(day,)) if day else None
+
+
+def numeric_date(m: re.Match[str], s: Scan) -> Mention | None:
+    """US month-first for slashes ("3/12" is March 12); day-first for dots ("8.5." is 8 May)."""
+    if (
+        m["sep"] == "."
+        and not m["y"]
+        and re.search(r"(?:at|@|between|around|about|from|until|till|to|and|by)\s?$", s.text[: m.start()])
+    ):
+        return None
+    a, b = int(m["a"]), int(m["b"])
+    year = m["y"]
+    month, day = (b, a) if m["sep"] == "." else (a, b)
+    if month > 12 and day <= 12 and m["sep"] == "/":
+        month, day = day, month
+    if not (1 <= month <= 12 and 1 <= day <= 31):
+        return None
+    if year:
+        found = _safe_date(_full_year(year), month, day)
+    else:
+        found = _infer_year(s.today, month, day)
+    return mention(m, "days", days=(found,)) if found else None
+
+
+def _weekday_of(text: str | None) -> int | None:
+    if not text:
+        return None
+    key = text.strip(" ,.")
+    return WEEKDAYS.get(key, WEEKDAYS.get(key[:-1]) if key.endswith("s") else None)
+
+
+def month_date(m: Alternatives, s: Scan) -> Mention | None:
+    if m["mon_"] and m["mon_"].startswith("may") and not re.search(r"\d(?:st|nd|rd|th)|\bof\b", m.text):
+        return None
+    month = MONTHS[m["mon"].rstrip(".")]  # type: ignore[union-attr]
+    day = int(m["d"])
+    weekday = _weekday_of(m["wd"]) if m["wd"] else _weekday_of(m["wd2"])
+    if m["y"]:
+        found = _safe_date(_full_year(m["y"]), month, day)
+    else:
+        found = _infer_year(s.today, month, day)
+        following = _safe_date(found.year + 1, month, day) if found else None
+        if found and following and weekday is not None and found.weekday() != weekday == following.weekday():
+            found = following
+    return mention(m, "days", days=(found,)) if found else None
+
+
+def month_date_range(m: re.Match[str], s: Scan) -> Mention | None:
+    month = MONTHS[m["mon"].rstrip(".")]
+    first = (
+        _infer_year(s.today, month, int(m["d1"])) if not m["y"] else _safe_date(_full_year(m["y"]), month, int(m["d1"]))
+    )
+    if first is None:
+        return None
+    last = _safe_date(first.year, month, int(m["d2"]))
+    if last is None or last < first:
+        return None
+    span = tuple(first + timedelta(days=i) for i in range((last - first).days + 1))
+    return mention(m, "days", days=span, level="range")
+
+
+def ordinal_day(m: Alternatives, s: Scan) -> Mention | None:
+    """ "the 15th", "Tuesday the 8th": the next such day of a month, matching the weekday when given."""
+    day = int(m["d"])  # type: ignore[arg-type]
+    weekday = _weekday_of(m["wd"])
+    cursor = date(s.today.year, s.today.month, 1)
+    for _ in range(15):
+        candidate = _safe_date(cursor.year, cursor.month, day)
+        if candidate and candidate >= s.today and (weekday is None or candidate.weekday() == weekday):
+            return mention(m, "days", days=(candidate,))
+        cursor = (cursor + timedelta(days=32)).replace(day=1)
+    return None
+
+
+def month_only(m: re.Match[str], s: Scan) -> Mention | None:
+    if m["mon"].startswith("may") and not (m["part"] or m["inw"] or m["mod"] or m["y"]):
+        return None
+    month = MONTHS[m["mon"].rstrip(".")]
+    year = _full_year(m["y"]) if m["y"] else (s.today.year if month >= s.today.month else s.today.year + 1)
+    if m["mod"] and not m["y"] and month <= s.today.month:
+        year = s.today.year + 1
+    last = calendar.monthrange(year, month)[1]
+    first_day, last_day = 1, last
+    part = m["part"]
+    if part in ("early", "beginning of", "start of"):
+        last_day = 10
+    elif part in ("mid", "mid-", "middle of"):
+        first_day, last_day = 10, 20
+    elif part in ("late", "end of"):
+        first_day = last - 9
+    days = _business_days(date(year, month, first_day), date(year, month, last_day), s.today)
+    return mention(m, "days", days=days, level="month") if days else None
+
+
+# Relative days -------------------------------------------------------------------------------------------
+
+
+def relative_day(m: re.Match[str], s: Scan) -> Mention | None:
+    word = m["w"].removeprefix("the ")
+    offsets = {"today": 0, "tomorrow": 1, "tmrw": 1, "tmr": 1, "yesterday": -1}
+    if word.startswith("day after"):
+        offset = 2
+    elif word.startswith("day before"):
+        offset = -2
+    else:
+        offset = offsets[word]
+    return mention(m, "days", days=(s.today + timedelta(days=offset),))
+
+
+def this_part_of_day(m: re.Match[str], s: Scan) -> Mention | None:
+    """ "this afternoon": today (the part of day itself is recognized separately)."""
+    return Mention(m.start(), m.start("pod"), "days", days=(s.today,))
+
+
+def weekday_mention(m: re.Match[str], s: Scan) -> Mention | None:
+    weekday = _weekday_of(m["wd"])
+    if weekday is None:
+        return None
+    mod = (m["mod"] or "").strip()
+    tail = (m["tail"] or "").strip()
+    this_week = _week_start(s.today)
+    if mod in ("next", "following", "the following", "on the following") or tail in ("next week", "of next week"):
+        day = this_week + timedelta(days=7 + weekday)
+        if tail == "after next":
+            day += timedelta(days=7)
+    elif tail == "after next":
+        day = _next_weekday(s.today, weekday, include_today=False) + timedelta(days=7)
+    elif tail in ("this week", "of this week") or mod == "this":
+        day = this_week + timedelta(days=weekday)
+        if day < s.today:
+            day = _next_weekday(s.today, weekday, include_today=False)
+    elif mod in ("last", "past", "previous"):
+        day = s.today - timedelta(days=((s.today.weekday() - weekday) % 7) or 7)
+    else:
+        day = _next_weekday(s.today, weekday, include_today=False)
+        return mention(m, "days", days=(day,), weekday=weekday if mod in ("", "on") else None)
+    return mention(m, "days", days=(day,))
+
+
+def week_phrase(m: re.Match[str], s: Scan) -> Mention | None:
+    phrase = m["w"]
+    monday = _week_start(s.today)
+    if "weekend" in phrase:
+        base = monday + timedelta(days=7 if phrase.startswith(("next", "the following")) else 0)
+        sat = base + timedelta(days=5)
+        days = tuple(d for d in (sat, sat + timedelta(days=1)) if d >= s.today)
+        return mention(m, "days", days=days, level="week") if days else None
+    part = m["part"] or ""
+    if phrase == "the week" and not part:
+        return None
+    count = re.search(r"(\d+) weeks?", phrase)
+    if "from" in phrase:
+        return mention(m, "days", days=(s.today + timedelta(days=7 * (int(count.group(1)) if count else 1)),))
+    shift = 0
+    if "after next" in phrase:
+        shift = 2
+    elif count:
+        shift = int(count.group(1))
+    elif re.search(r"\ba week|next|following|coming", phrase):
+        shift = 1
+    start = monday + timedelta(days=7 * shift)
+    first, last = start, start + timedelta(days=4)
+    if phrase.startswith("later this") or phrase.startswith("later in the"):
+        first = s.today + timedelta(days=1)
+    if part in ("early", "beginning of", "start of", "the beginning of", "the start of"):
+        last = start + timedelta(days=1)
+    elif part in ("mid", "mid-", "middle of", "the middle of"):
+        first, last = start + timedelta(days=1), start + timedelta(days=3)
+    elif part in ("late", "end of", "the end of"):
+        first = start + timedelta(days=3)
+    days = _business_days(first, last, s.today)
+    return mention(m, "days", days=days, level="week") if days else None
+
+
+def month_phrase(m: re.Match[str], s: Scan) -> Mention | None:
+    phrase = m["w"]
+    year, month = s.today.year, s.today.month
+    if "next" in phrase or "following" in phrase:
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    last = calendar.monthrange(year, month)[1]
+    part = m["part"] or ""
+    if part in ("end of", "the end of") or phrase in ("eom",):
+        day = date(year, month, last)
+        return mention(m, "days", days=(day,)) if day >= s.today else None
+    first_day, last_day = 1, last
+    if part in ("early", "beginning of", "start of", "the beginning of", "the start of"):
+        last_day = 10
+    elif part in ("mid", "mid-", "middle of", "the middle of"):
+        first_day, last_day = 10, 20
+    elif part in ("late",):
+        first_day = last - 9
+    days = _business_days(date(year, month, first_day), date(year, month, last_day), s.today)
+    return mention(m, "days", days=days, level="month") if days else None
+
+
+def end_of_year(m: re.Match[str], s: Scan) -> Mention | None:
+    return mention(m, "days", days=(date(s.today.year, 12, 31),))
+
+
+def in_n_days(m: re.Match[str], s: Scan) -> Mention | None:
+    count = m["n"] or m["n2"]
+    n = 1 if count in ("a", "an") else int(count)
+    return mention(m, "days", days=(s.today + timedelta(days=n),))
