@@ -4,14 +4,17 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 from email.message import EmailMessage
+from typing import TYPE_CHECKING
 
 import httpx
 import pytest
-from conftest import TEST_KEY, RecordingMailer
 from icalendar import Calendar
 
 from scheduler_agent.account_server.server import AccountServer
 from scheduler_agent.clock import FixedClock
+
+if TYPE_CHECKING:
+    from conftest import RecordingMailer
 
 
 def ts(year: int, month: int, day: int, hour: int = 0, minute: int = 0) -> int:
@@ -395,9 +398,11 @@ def test_rsvp_to_own_event_is_refused_and_mailer_errors_are_reported(
     assert r.status_code == 400
 
 
-def test_calendar_over_tcp_with_the_official_sdk(http_server: str, clock: FixedClock, outbox: RecordingMailer) -> None:
+def test_calendar_over_tcp_with_the_official_sdk(
+    http_server: str, account_server: AccountServer, clock: FixedClock, outbox: RecordingMailer
+) -> None:
     nylas = pytest.importorskip("nylas")
-    client = nylas.Client(api_key=TEST_KEY, api_uri=http_server, timeout=10)
+    client = nylas.Client(api_key=account_server.api_key, api_uri=http_server, timeout=10)
     grant_id = client.auth.custom_authentication(
         {"provider": "nylas", "name": "SDK Agent", "settings": {"email": "sdk@example.com"}}
     ).data.id
@@ -493,9 +498,11 @@ def test_availability_collective_and_round_robin_with_open_hours_and_buffers(
     assert r.status_code == 400
 
 
-def test_send_rsvp_with_the_official_sdk_between_two_hosted_accounts(http_server: str, clock: FixedClock) -> None:
+def test_send_rsvp_with_the_official_sdk_between_two_hosted_accounts(
+    http_server: str, account_server: AccountServer, clock: FixedClock
+) -> None:
     nylas = pytest.importorskip("nylas")
-    client = nylas.Client(api_key=TEST_KEY, api_uri=http_server, timeout=10)
+    client = nylas.Client(api_key=account_server.api_key, api_uri=http_server, timeout=10)
     accounts = [
         client.auth.custom_authentication({"provider": "nylas", "name": name, "settings": {"email": email}}).data.id
         for name, email in (("Kim", "kim@example.com"), ("Agent", "agent2@example.com"))

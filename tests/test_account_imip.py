@@ -11,10 +11,10 @@ import sqlite3
 from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import httpx
 import pytest
-from conftest import RecordingMailer
 from icalendar import Calendar
 
 from scheduler_agent.account_server.imip import itip_event
@@ -22,6 +22,9 @@ from scheduler_agent.account_server.imip_inbound import InboundCalendar
 from scheduler_agent.account_server.server import AccountServer
 from scheduler_agent.clock import FixedClock
 from scheduler_agent.itip import build_counter, build_reply
+
+if TYPE_CHECKING:
+    from conftest import RecordingMailer
 
 ITIP = Path(__file__).parent / "fixtures" / "itip"
 AGENT = "agent@sched.example.org"

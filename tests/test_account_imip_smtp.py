@@ -11,15 +11,18 @@ import time
 from collections.abc import Callable
 from datetime import UTC, datetime
 from email.message import EmailMessage
+from typing import TYPE_CHECKING
 
 import httpx
 import pytest
-from conftest import SmtpCapture
 from icalendar import Calendar
 
 from scheduler_agent.account_server.imip import itip_event
 from scheduler_agent.account_server.server import AccountServer
 from scheduler_agent.itip import build_reply, build_request, parse_itip
+
+if TYPE_CHECKING:
+    from conftest import SmtpCapture
 
 START = int(datetime(2026, 4, 15, 17, tzinfo=UTC).timestamp())
 
