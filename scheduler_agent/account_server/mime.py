@@ -22,6 +22,7 @@ SNIPPET_CHARS = 100
 MSGID_RE = re.compile(r"<[^<>\s]+>")
 REPLY_PREFIX_RE = re.compile(r"^\s*((re|aw|sv|fw|fwd|wg)\s*(\[\d+\])?\s*:\s*)+", re.IGNORECASE)
 _WS_RE = re.compile(r"\s+")
+_UNFOLD_RE = re.compile(r"\r?\n(?=[ \t])")
 _HEADER_NAME_RE = re.compile(r"^[!-9;-~]+$")
 # Headers the API builds itself; custom_headers may not override them.
 RESERVED_HEADERS = {
@@ -212,23 +213,24 @@ def _parse(raw: bytes) -> ParsedMail:
         mail.body = raw.decode("utf-8", "replace")
         mail.snippet = make_snippet(mail.body, False)
         return mail
-    try:
-        mail.headers = [(clean(k), clean(str(v))) for k, v in msg.items()]
-    except Exception as exc:
-        problems.append(f"headers unreadable ({type(exc).__name__})")
-        mail.headers = [(clean(k), clean(str(v))) for k, v in msg.raw_items()]  # type: ignore[attr-defined]
+    # Raw (unparsed) header values: the header registry is most of the parse cost, and the ids and the
+    # date below need only the raw text; subject and addresses go through the registry for decoding.
+    mail.headers = [(clean(k), _UNFOLD_RE.sub("", clean(str(v)))) for k, v in msg.raw_items()]  # type: ignore[attr-defined]
+    raw_headers: dict[str, str] = {}
+    for name, value in mail.headers:
+        raw_headers.setdefault(name.lower(), value)
     mail.subject = _header_text(msg, "subject", problems) or ""
     mail.from_ = _addresses(msg, "from", problems)
     mail.to = _addresses(msg, "to", problems)
     mail.cc = _addresses(msg, "cc", problems)
     mail.bcc = _addresses(msg, "bcc", problems)
     mail.reply_to = _addresses(msg, "reply-to", problems)
-    found = MSGID_RE.findall(_header_text(msg, "message-id", problems) or "")
+    found = MSGID_RE.findall(raw_headers.get("message-id", ""))
     mail.message_id = found[0] if found else None
-    in_reply_to = MSGID_RE.findall(_header_text(msg, "in-reply-to", problems) or "")
+    in_reply_to = MSGID_RE.findall(raw_headers.get("in-reply-to", ""))
     mail.in_reply_to = in_reply_to[0] if in_reply_to else None
-    mail.references = MSGID_RE.findall(_header_text(msg, "references", problems) or "")
-    date = _header_text(msg, "date", problems)
+    mail.references = MSGID_RE.findall(raw_headers.get("references", ""))
+    date = raw_headers.get("date")
     if date:
         try:
             sent = parsedate_to_datetime(date)
@@ -263,7 +265,7 @@ def _read_parts(msg: Message, mail: ParsedMail) -> None:
         if ctype == "text/calendar":
             data = _part_bytes(part)
             mail.calendar_parts.append(data)
-            mail.attachments.append(_attachment(part, data, filename or "invite.ics", disposition))
+            mail.attachments.append(_attachment(part, ctype, data, filename or "invite.ics", disposition))
         elif disposition != "attachment" and not filename and ctype == "text/plain" and text is None:
             text = _decoded_text(part, mail.problems)
         elif disposition != "attachment" and not filename and ctype == "text/html" and markup is None:
@@ -273,7 +275,7 @@ def _read_parts(msg: Message, mail: ParsedMail) -> None:
         else:
             data = _part_bytes(part)
             name = filename or f"part{index}{_extension(ctype)}"
-            mail.attachments.append(_attachment(part, data, name, disposition))
+            mail.attachments.append(_attachment(part, ctype, data, name, disposition))
     if markup is not None:
         mail.body, mail.is_html = markup, True
     else:
@@ -285,10 +287,9 @@ def _extension(ctype: str) -> str:
     return {"text/plain": ".txt", "text/html": ".html", "message/rfc822": ".eml"}.get(ctype, "")
 
 
-def _attachment(part: Message, data: bytes, filename: str, disposition: str | None) -> Part:
+def _attachment(part: Message, content_type: str, data: bytes, filename: str, disposition: str | None) -> Part:
     cid = part.get("content-id")
     content_id = str(cid).strip().strip("<>") if cid else None
-    content_type = part.get_content_type()
     return Part(
         filename=filename,
         content_type=content_type,
