@@ -10,6 +10,7 @@ anyone, and the slot lists who. Only addresses hosted here can be asked about, a
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -17,6 +18,7 @@ from zoneinfo import ZoneInfo
 from scheduler_agent.tzmap import resolve_tzid
 
 from .context import JSONDict, ServerContext
+from .event_model import FOREVER
 from .freebusy import busy_spans, hosted, merged, unix_field
 from .http import Request, Response, bad_request, ok
 
@@ -69,12 +71,22 @@ def _at(day: date, minute: int, zone: ZoneInfo) -> int:
     return int((datetime(day.year, day.month, day.day, tzinfo=zone) + timedelta(minutes=minute)).timestamp())
 
 
+def _covering(spans: list[tuple[int, int]], start: int) -> tuple[int, int] | None:
+    """The merged span that contains `start`, found by bisection (spans are sorted and disjoint)."""
+    i = bisect_right(spans, (start, FOREVER)) - 1
+    return spans[i] if i >= 0 and spans[i][0] <= start < spans[i][1] else None
+
+
 def _inside(spans: list[tuple[int, int]], start: int, end: int) -> bool:
-    return any(s <= start and end <= e for s, e in spans)
+    span = _covering(spans, start)
+    return span is not None and end <= span[1]
 
 
 def _clear(busy: list[tuple[int, int]], start: int, end: int) -> bool:
-    return not any(s < end and start < e for s, e in busy)
+    i = bisect_right(busy, (start, FOREVER)) - 1
+    if i >= 0 and busy[i][1] > start:
+        return False
+    return i + 1 >= len(busy) or busy[i + 1][0] >= end
 
 
 def install(ctx: ServerContext, router: Any) -> None:
