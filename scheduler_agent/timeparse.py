@@ -133,11 +133,26 @@ class RulesExtractor:
         return parse_request(text, ctx)
 
 
+def _drop_style_and_script(text: str) -> str:
+    """Remove <style>/<script> contents in one pass (a lazy regex is quadratic on unclosed tags)."""
+    lowered = text.lower()
+    parts: list[str] = []
+    pos = 0
+    for opening in re.finditer(r"<(style|script)\b", lowered):
+        if opening.start() < pos:
+            continue
+        parts.append(text[pos : opening.start()])
+        close = lowered.find(f"</{opening.group(1)}", opening.end())
+        pos = len(text) if close < 0 else close
+    parts.append(text[pos:])
+    return "".join(parts)
+
+
 def clean_body(text: str) -> str:
     """The writer's own words: no HTML, no quoted earlier mail, no signature."""
+    text = text[: MAX_TEXT_CHARS * 10]
     if re.search(r"<(?:br|p|div|html|body|span|table)\b", text[:5000], re.IGNORECASE):
-        text = re.sub(r"(?i)<(?:br|/p|/div|/tr|/li)\b[^>]{0,200}>", "\n", text)
-        text = re.sub(r"(?is)<(style|script)\b.*?</\1>", "", text)
+        text = re.sub(r"(?i)<(?:br|/p|/div|/tr|/li)\b[^>]{0,200}>", "\n", _drop_style_and_script(text))
         text = html.unescape(_TAG.sub("", text))
     lines = text[:MAX_TEXT_CHARS].replace("\r\n", "\n").replace("\r", "\n").split("\n")
     kept: list[str] = []

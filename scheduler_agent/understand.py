@@ -303,7 +303,13 @@ def build_extractor(model: ModelSettings) -> Extractor:
         ) from exc
     try:
         chat = init_chat_model(model.name, temperature=model.temperature, timeout=model.timeout_seconds)
-    except (ImportError, ValueError) as exc:
+    except (TypeError, ValueError):
+        # Not every provider class takes `timeout`; the extractor's own deadline still applies.
+        try:
+            chat = init_chat_model(model.name, temperature=model.temperature)
+        except (ImportError, TypeError, ValueError) as exc:
+            raise ConfigError(f"model.name = {model.name!r}: {exc}") from exc
+    except ImportError as exc:
         raise ConfigError(f"model.name = {model.name!r}: {exc}") from exc
     return LLMExtractor(
         chat, name=model.name, timeout_seconds=model.timeout_seconds, max_input_tokens=model.max_input_tokens

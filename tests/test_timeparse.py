@@ -221,6 +221,10 @@ def test_huge_and_binary_bodies_are_handled_in_linear_time() -> None:
     req = parse_request(blob, ctx())
     assert req.windows == ()  # the request sits past the 20,000-character cut
     assert parse_request("<p>" * 5000 + "Tuesday at 3pm", ctx()).intent is Intent.SCHEDULE
+    unclosed = "<div>Friday at 10?</div>" + "<style>" * 20_000
+    assert local(parse_request(unclosed, ctx()).windows) == ["11-20 10:00-10:30"]
+    styled = "<html><style>p { margin: 10px }</style><p>Monday at 9</p><script>var t = '3pm';</script></html>"
+    assert local(parse_request(styled, ctx()).windows) == ["11-23 09:00-09:30"]
 
 
 def test_rules_extractor_and_helpers() -> None:
