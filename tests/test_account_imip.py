@@ -323,3 +323,40 @@ def test_reply_for_one_occurrence_answers_only_that_occurrence(
     listed = events(api, agent, datetime(2026, 4, 6, tzinfo=UTC), datetime(2026, 5, 1, tzinfo=UTC))
     assert [e["participants"][0]["status"] for e in listed] == ["noreply", "no", "noreply", "noreply"]
     assert listed[1]["master_event_id"] == master["id"]
+
+
+def test_all_day_recurring_invitation_keeps_its_dates(
+    api: httpx.Client, account_server: AccountServer, agent: dict
+) -> None:
+    ics = "\r\n".join(
+        [
+            "BEGIN:VCALENDAR",
+            "VERSION:2.0",
+            "PRODID:-//test//EN",
+            "METHOD:REQUEST",
+            "BEGIN:VEVENT",
+            "UID:focus-days@else.org",
+            "DTSTAMP:20260401T080000Z",
+            "DTSTART;VALUE=DATE:20260406",
+            "DTEND;VALUE=DATE:20260407",
+            "RRULE:FREQ=WEEKLY;COUNT=4",
+            "EXDATE;VALUE=DATE:20260413",
+            "SUMMARY:Focus day",
+            "ORGANIZER:mailto:dana@else.org",
+            f"ATTENDEE;PARTSTAT=NEEDS-ACTION:mailto:{AGENT}",
+            "END:VEVENT",
+            "END:VCALENDAR",
+            "",
+        ]
+    ).encode()
+    assert deliver(account_server, agent, ics, "dana@else.org").startswith("created event")
+    listed = events(api, agent, datetime(2026, 4, 1, tzinfo=UTC), datetime(2026, 5, 1, tzinfo=UTC))
+    assert [e["when"] for e in listed] == [
+        {"object": "date", "date": "2026-04-06"},
+        {"object": "date", "date": "2026-04-20"},
+        {"object": "date", "date": "2026-04-27"},
+    ]
+    master = api.get(
+        f"/v3/grants/{agent['id']}/events/{listed[0]['master_event_id']}", params={"calendar_id": "primary"}
+    ).json()["data"]
+    assert master["recurrence"] == ["RRULE:FREQ=WEEKLY;COUNT=4", "EXDATE;VALUE=DATE:20260413"]
