@@ -419,7 +419,7 @@ class Agent:
         if decision.after is None:
             key = decision.triage.kind.value if not decision.note else "skipped"
             report.skipped[key] = report.skipped.get(key, 0) + 1
-            self.store.audit(decision.thread_id, "skip", audit, now=now)
+            self.store.audit(decision.thread_id, "skip", {**audit, "message_id": message_id, "actions": []}, now=now)
             if message_id is not None:
                 self.store.mark_done(message_id, now=now)
             log.info(

@@ -345,7 +345,9 @@ def _counter(conv: Conversation, ev: InboundRequest, turn: _Turn) -> Conversatio
         wording = _other_times(conv)
     else:
         wording = _first_times(conv)
-    exclude = (conv.booked,) if conv.booked else ()
+    # Times already offered in this round were turned down by asking for others; never offer them again.
+    offered = conv.proposals if conv.state in OPEN_STATES else ()
+    exclude = (*offered, *((conv.booked,) if conv.booked else ()))
     return _propose(conv, ev, turn, exclude=exclude, wording=wording, reply_to=ev)
 
 

@@ -103,7 +103,24 @@ class Scenario:
     # ── the agent ──────────────────────────────────────────────────────────────────────────────
 
     def tick(self) -> TickReport:
-        return self.agent.tick(self.clock.now())
+        """One pass. When exactly one mail is waiting, first ask `decide` (what `replay --dry-run` runs)
+        what it would do, and check afterwards that the live pass did exactly that."""
+        now = self.clock.now()
+        waiting = [m for m in self.backend.client.iter_inbound(unread=True, in_folder="inbox")]
+        dry = self.agent.decide(waiting[0], now) if len(waiting) == 1 else None
+        report = self.agent.tick(now)
+        if dry is not None:
+            entry = next(
+                e
+                for e in reversed(self.store.audit_log(limit=500))
+                if e.details.get("message_id") == waiting[0].id or (e.kind == "skip" and e.thread_id == dry.thread_id)
+            )
+            live = entry.details.get("actions", [])
+            assert live == [a.type for a in dry.actions], (live, dry.to_json())
+            for action in dry.actions:
+                if action.type in {"send_reply", "create_event", "update_event", "delete_event", "send_rsvp"}:
+                    assert self.store.outbox_item(action.key) is not None, action
+        return report
 
     def advance(self, **delta: float) -> None:
         self.clock.advance(timedelta(**delta))
@@ -152,3 +169,37 @@ def calendar_part(message: EmailMessage) -> str | None:
             content = part.get_content()
             return content if isinstance(content, str) else content.decode()
     return None
+
+
+def invitation_ics(
+    organizer: str, start: datetime, end: datetime, *, uid: str, title: str = "Partner review", method: str = "REQUEST"
+) -> str:
+    """Someone else's invitation to the agent, as their calendar would send it."""
+    from scheduler_agent.itip import ItipAttendee, ItipEvent, build_cancel, build_request
+
+    event = ItipEvent(
+        uid=uid,
+        start=start,
+        end=end,
+        summary=title,
+        organizer=ItipAttendee(email=organizer, name="Org"),
+        attendees=(ItipAttendee(email=AGENT, rsvp=True), ItipAttendee(email=organizer, partstat="ACCEPTED")),
+        tzid="America/New_York",
+    )
+    build = build_cancel if method == "CANCEL" else build_request
+    return build(event, dtstamp=start - timedelta(days=1))
+
+
+def reply_ics(uid: str, attendee: str, partstat: str, start: datetime, end: datetime, sequence: int = 0) -> str:
+    """An attendee's iMIP REPLY to the agent's invitation."""
+    from scheduler_agent.itip import ItipAttendee, ItipEvent, build_reply
+
+    event = ItipEvent(
+        uid=uid,
+        sequence=sequence,
+        start=start,
+        end=end,
+        organizer=ItipAttendee(email=AGENT),
+        attendees=(ItipAttendee(email=attendee),),
+    )
+    return build_reply(event, attendee=attendee, partstat=partstat, dtstamp=start - timedelta(days=1))
