@@ -133,3 +133,21 @@ def test_large_attachment_goes_multipart_and_arrives_intact(sdk: Any, grant: dic
     [attachment] = sent.attachments
     assert attachment.size == len(blob)
     assert sdk.attachments.download_bytes(grant["id"], attachment.id, {"message_id": sent.id}) == blob
+
+
+def test_send_raw_mime(sdk: Any, grant: dict, account_server: AccountServer) -> None:
+    mime = (
+        f"From: Agent <{AGENT}>\r\nTo: dana@example.org\r\nSubject: Raw\r\nImportance: high\r\n"
+        "Content-Type: text/plain; charset=utf-8\r\n\r\nbuilt by hand\r\n"
+    )
+    sent = sdk.messages.send_raw_mime(grant["id"], {"mime": mime}).data
+    assert sent.subject == "Raw"
+    assert sent.folders == ["sent"]
+    headers = sdk.messages.find(grant["id"], sent.id, {"fields": "include_headers"}).data.headers
+    assert {"name": "Importance", "value": "high"} in [{"name": h.name, "value": h.value} for h in headers]
+    [queued] = account_server.db.query("SELECT recipients FROM mail_outbox")
+    assert queued["recipients"] == '["dana@example.org"]'
+    spoof = "From: ceo@bank.example\r\nTo: dana@example.org\r\nSubject: x\r\n\r\nx\r\n"
+    with pytest.raises(nylas.models.errors.NylasApiError) as info:
+        sdk.messages.send_raw_mime(grant["id"], {"mime": spoof})
+    assert info.value.status_code == 403

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import sqlite3
+from email.utils import format_datetime
 from typing import Any
 
 from . import mail_store
@@ -11,7 +13,15 @@ from .context import JSONDict, ServerContext, new_id
 from .delivery import outbox_json
 from .http import ApiError, Query, Request, Response, bad_request, deleted, not_found, ok, ok_list, page_window, paged
 from .mime import Outgoing, build
-from .outgoing import idempotent, metadata_from, outgoing_from, payload_digest, read_body
+from .outgoing import (
+    idempotent,
+    metadata_from,
+    outgoing_from,
+    payload_digest,
+    raw_message_for,
+    read_body,
+    read_raw_mime,
+)
 
 MAX_ANY_EMAIL = 25
 FIELDS = {"standard", "include_headers", "include_basic_headers", "include_tracking_options", "raw_mime"}
@@ -231,6 +241,20 @@ def install(ctx: ServerContext, router: Any) -> None:
     def send(req: Request) -> Response:
         grant = req.grant
         assert grant is not None
+        if req.query.str("type") == "mime":
+            raw = read_raw_mime(req)
+
+            def perform_raw() -> Response:
+                message = raw_message_for(grant, raw)
+                if message.get("Message-ID") is None:
+                    message["Message-ID"] = f"<{new_id()}@{ctx.hostname}>"
+                if message.get("Date") is None:
+                    message["Date"] = format_datetime(ctx.now())
+                if ctx.mailer is None:
+                    raise ApiError(503, "service_unavailable", "no mail submitter is installed on this server")
+                return Response({"grant_id": grant["id"], "data": ctx.mailer.submit(grant, message)})
+
+            return idempotent(ctx, req, hashlib.sha256(raw).hexdigest(), perform_raw)
         payload, files = read_body(req)
 
         def perform() -> Response:

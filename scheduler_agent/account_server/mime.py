@@ -174,7 +174,8 @@ def _decoded_text(part: Message, problems: list[str]) -> str:
     return payload.decode("utf-8", "replace").replace("\r\n", "\n") if isinstance(payload, bytes) else ""
 
 
-def _part_bytes(part: Message) -> bytes:
+def part_bytes(part: Message) -> bytes:
+    """A leaf part's decoded bytes; an attached message (message/rfc822) as its RFC 5322 text."""
     if part.get_content_type() == "message/rfc822":
         inner = part.get_payload()
         if isinstance(inner, list) and inner:
@@ -263,7 +264,7 @@ def _read_parts(msg: Message, mail: ParsedMail) -> None:
             mail.problems.append(f"part {index} headers unreadable ({type(exc).__name__})")
             disposition, filename = None, None
         if ctype == "text/calendar":
-            data = _part_bytes(part)
+            data = part_bytes(part)
             mail.calendar_parts.append(data)
             mail.attachments.append(_attachment(part, ctype, data, filename or "invite.ics", disposition))
         elif disposition != "attachment" and not filename and ctype == "text/plain" and text is None:
@@ -273,7 +274,7 @@ def _read_parts(msg: Message, mail: ParsedMail) -> None:
         elif part.is_multipart() and ctype != "message/rfc822":
             continue
         else:
-            data = _part_bytes(part)
+            data = part_bytes(part)
             name = filename or f"part{index}{_extension(ctype)}"
             mail.attachments.append(_attachment(part, ctype, data, name, disposition))
     if markup is not None:

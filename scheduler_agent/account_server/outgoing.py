@@ -14,13 +14,15 @@ import json
 import re
 import sqlite3
 from collections.abc import Callable
+from dataclasses import dataclass
 from email import policy
+from email.message import EmailMessage
 from email.parser import BytesParser
 from typing import Any
 
 from .context import JSONDict, ServerContext
 from .http import ApiError, Request, Response, bad_request
-from .mime import Outgoing, Part, format_address
+from .mime import Outgoing, Part, format_address, part_bytes
 
 IDEMPOTENCY_TTL_SECONDS = 3600
 MAX_IDEMPOTENCY_KEY = 256
@@ -41,36 +43,58 @@ CREATE TABLE IF NOT EXISTS mail_idempotency (
 """
 
 
-def read_body(req: Request) -> tuple[JSONDict, list[Part]]:
-    """The JSON payload and the uploaded files of a send/draft request (JSON or multipart/form-data)."""
-    if not req.content_type.lower().startswith("multipart/form-data"):
-        payload = req.json()
-        return payload, _json_attachments(payload.get("attachments"))
+@dataclass
+class FormPart:
+    name: str | None
+    filename: str | None
+    content_type: str
+    data: bytes
+
+
+def form_parts(req: Request) -> list[FormPart]:
+    """The parts of a multipart/form-data body, read with the stdlib MIME parser."""
     head = f"Content-Type: {req.content_type}\r\n\r\n".encode("latin-1", "replace")
     form = BytesParser(policy=policy.HTTP).parsebytes(head + req.body)
     if not form.is_multipart():
         raise bad_request("multipart body could not be read (missing or wrong boundary)")
+    parts = []
+    for part in form.iter_parts():
+        name = part.get_param("name", header="content-disposition")
+        parts.append(
+            FormPart(
+                name if isinstance(name, str) else None, part.get_filename(), part.get_content_type(), part_bytes(part)
+            )
+        )
+    return parts
+
+
+def is_multipart(req: Request) -> bool:
+    return req.content_type.lower().startswith("multipart/form-data")
+
+
+def read_body(req: Request) -> tuple[JSONDict, list[Part]]:
+    """The JSON payload and the uploaded files of a send/draft request (JSON or multipart/form-data)."""
+    if not is_multipart(req):
+        payload = req.json()
+        return payload, _json_attachments(payload.get("attachments"))
     payload: JSONDict | None = None
     files: list[Part] = []
-    for index, part in enumerate(form.iter_parts()):
-        name = part.get_param("name", header="content-disposition")
-        data = part.get_payload(decode=True)
-        data = data if isinstance(data, bytes) else b""
-        if name == "message" and payload is None:
+    for index, part in enumerate(form_parts(req)):
+        if part.name == "message" and payload is None:
             try:
-                value = json.loads(data or b"{}")
+                value = json.loads(part.data or b"{}")
             except (json.JSONDecodeError, UnicodeDecodeError) as exc:
                 raise bad_request(f"multipart 'message' part is not valid JSON: {exc}") from None
             if not isinstance(value, dict):
                 raise bad_request("multipart 'message' part must be a JSON object")
             payload = value
             continue
-        cid = str(name) if isinstance(name, str) and not _GENERIC_PART_NAME.match(name) else None
+        cid = part.name if part.name and not _GENERIC_PART_NAME.match(part.name) else None
         files.append(
             Part(
-                filename=part.get_filename() or f"attachment{index}",
-                content_type=part.get_content_type(),
-                data=data,
+                filename=part.filename or f"attachment{index}",
+                content_type=part.content_type,
+                data=part.data,
                 content_id=cid,
                 is_inline=cid is not None,
             )
@@ -78,6 +102,35 @@ def read_body(req: Request) -> tuple[JSONDict, list[Part]]:
     if payload is None:
         raise bad_request("multipart body needs a 'message' part holding the JSON fields")
     return payload, [*_json_attachments(payload.get("attachments")), *files]
+
+
+def read_raw_mime(req: Request) -> bytes:
+    """The message of a `?type=mime` send: the multipart part named `mime` (the SDK's send_raw_mime)."""
+    if not is_multipart(req):
+        raise bad_request("type=mime needs a multipart/form-data body with a 'mime' part")
+    for part in form_parts(req):
+        if part.name == "mime":
+            if not part.data.strip():
+                raise bad_request("the 'mime' part is empty")
+            return part.data
+    raise bad_request("type=mime needs a multipart/form-data body with a 'mime' part")
+
+
+def raw_message_for(grant: JSONDict, raw: bytes) -> EmailMessage:
+    """A caller-built RFC 5322 message, checked like a structured send: own From, some recipient."""
+    try:
+        message = BytesParser(policy=policy.SMTP).parsebytes(raw)
+        senders = getattr(message.get("from"), "addresses", ())
+    except Exception as exc:
+        raise bad_request(f"the MIME message could not be read: {exc}") from None
+    if not senders:
+        del message["From"]
+        message["From"] = format_address(sender_for(grant, {}))
+    elif len(senders) > 1 or senders[0].addr_spec.lower() != str(grant["email"]).lower():
+        raise ApiError(403, "forbidden", f"this account can only send as {grant['email']}")
+    if not any(message.get(h) for h in ("to", "cc", "bcc")):
+        raise bad_request("the MIME message has no To, Cc or Bcc recipient")
+    return message
 
 
 def _json_attachments(value: Any) -> list[Part]:
