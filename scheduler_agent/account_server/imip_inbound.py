@@ -1,8 +1,9 @@
 """Inbound iMIP: what a `text/calendar` part mailed to a hosted account does to its primary calendar.
 
 REQUEST creates or updates (by UID, the higher or equal SEQUENCE wins) a read-only event organized by
-someone else; REPLY sets one guest's answer on an event the account organizes; CANCEL cancels a series
-or one occurrence; COUNTER is recorded in the event's `counter_proposals` for the agent to weigh.
+someone else (anyone may forward a new invitation; only the organizer may change it); REPLY sets one
+guest's answer on an event the account organizes; CANCEL cancels a series or one occurrence; COUNTER is
+recorded in the event's `counter_proposals` for the agent to weigh.
 
 Mail headers are easy to forge, so answers are believed only from the person they speak for: a REPLY or
 COUNTER counts only when the message's From is that attendee, a CANCEL or an update only when it comes
@@ -125,10 +126,11 @@ class InboundCalendar:
             self.ctx.notify(grant["id"], "event.created", event_json(row))
             return f"created event {row['id']}"
         base = found.master if isinstance(found, Occurrence) else found
-        if _organizer_email(base) != event.organizer.email:
+        if _organizer_email(base) != event.organizer.email or part.sender != event.organizer.email:
             return f"ignored: REQUEST {event.uid!r} comes from someone other than its organizer"
-        if event.sequence < base["sequence"]:
-            return f"ignored: REQUEST {event.uid!r} SEQUENCE {event.sequence} is older than {base['sequence']}"
+        # A first override of an occurrence has no SEQUENCE of its own yet; a stored event or override does.
+        if not isinstance(found, Occurrence) and event.sequence < found["sequence"]:
+            return f"ignored: REQUEST {event.uid!r} SEQUENCE {event.sequence} is older than {found['sequence']}"
         if isinstance(found, Occurrence):
             row = materialize(conn, found, {**values, "updated_at": now}, now)
         else:
