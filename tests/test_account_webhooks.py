@@ -11,15 +11,19 @@ import time
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import httpx
 import pytest
-from conftest import TEST_KEY, WebhookReceiver
 
 from scheduler_agent.account_server.server import AccountServer
 from scheduler_agent.account_server.webhook_delivery import WebhookDispatcher, retry_after_seconds, status_after_failure
 
+if TYPE_CHECKING:  # fixtures come from conftest.py; importing it by name breaks once subdirectories have their own
+    from conftest import WebhookReceiver
+
 FAST = 0.05
+KEY = "restart-test-key"
 
 
 def signature_ok(secret: str, headers: dict[str, str], body: bytes) -> bool:
@@ -235,9 +239,9 @@ def test_big_payloads_arrive_truncated(
 
 
 def test_pending_deliveries_survive_a_restart(tmp_path: Path, webhook_receiver: WebhookReceiver) -> None:
-    env = {"SCHEDULER_AGENT_API_KEY": TEST_KEY}
+    env = {"SCHEDULER_AGENT_API_KEY": KEY}
     first = AccountServer(tmp_path / "data", env=env)
-    headers = {"Authorization": f"Bearer {TEST_KEY}"}
+    headers = {"Authorization": f"Bearer {KEY}"}
     with httpx.Client(transport=httpx.WSGITransport(app=first.app), base_url="http://t", headers=headers) as api:
         create_hook(api, webhook_receiver, "event.created")
         webhook_receiver.statuses = [503]

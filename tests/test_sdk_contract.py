@@ -11,12 +11,14 @@ import hmac
 import json
 import time
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import pytest
-from conftest import TEST_KEY, WebhookReceiver
 
 from scheduler_agent.account_server.server import AccountServer
+
+if TYPE_CHECKING:  # fixtures come from conftest.py; importing it by name breaks once subdirectories have their own
+    from conftest import WebhookReceiver
 
 nylas = pytest.importorskip("nylas")
 NylasApiError = nylas.models.errors.NylasApiError
@@ -24,8 +26,8 @@ T = TypeVar("T")
 
 
 @pytest.fixture
-def client(http_server: str) -> object:
-    return nylas.Client(api_key=TEST_KEY, api_uri=http_server, timeout=15)
+def client(http_server: str, account_server: AccountServer) -> object:
+    return nylas.Client(api_key=account_server.api_key, api_uri=http_server, timeout=15)
 
 
 @pytest.fixture
