@@ -102,6 +102,8 @@ def test_request_updates_by_uid_and_ignores_stale_or_foreign_copies(
         b"SEQUENCE:2", b"SEQUENCE:9"
     )
     assert deliver(account_server, agent, hijack, "mallory@evil.example").startswith("ignored:")
+    forged = newer.replace(b"SEQUENCE:2", b"SEQUENCE:9").replace(b"SUMMARY:Roadmap v2", b"SUMMARY:Moved to my place")
+    assert deliver(account_server, agent, forged, "mallory@evil.example").startswith("ignored:")
     [event] = events(api, agent, *APRIL)
     assert event["title"] == "Roadmap v2"
     assert event["sequence"] == 2
