@@ -18,6 +18,7 @@ from collections.abc import Callable
 from email import policy
 from email.message import EmailMessage
 from email.parser import BytesParser
+from email.utils import format_datetime
 
 from . import mail_store
 from .context import JSONDict, ServerContext, new_id
@@ -109,6 +110,8 @@ class Delivery:
         ctx = self.ctx
         if message.get("Message-ID") is None:
             message["Message-ID"] = f"<{new_id()}@{ctx.hostname}>"
+        if message.get("Date") is None:
+            message["Date"] = format_datetime(ctx.now())
         stored_bytes = message.as_bytes(policy=policy.SMTP)
         mail = parse(stored_bytes)
         recipients = recipients_of(message)

@@ -5,11 +5,10 @@ from __future__ import annotations
 import hashlib
 import json
 import sqlite3
-from email.utils import format_datetime
 from typing import Any
 
 from . import mail_store
-from .context import JSONDict, ServerContext, new_id
+from .context import JSONDict, MailSubmitter, ServerContext, new_id
 from .delivery import outbox_json
 from .http import ApiError, Query, Request, Response, bad_request, deleted, not_found, ok, ok_list, page_window, paged
 from .mime import Outgoing, build
@@ -168,15 +167,20 @@ def check_folders(ctx: ServerContext, grant_id: str, value: Any) -> list[str]:
     return resolved
 
 
-def send_message(ctx: ServerContext, grant: JSONDict, out: Outgoing, *, thread_id: str | None) -> JSONDict:
-    """RFC 5322 build and submit (the mailer asks the policy): shared by messages/send and drafts send."""
+def mailer(ctx: ServerContext) -> MailSubmitter:
     if ctx.mailer is None:
         raise ApiError(503, "service_unavailable", "no mail submitter is installed on this server")
+    return ctx.mailer
+
+
+def send_message(ctx: ServerContext, grant: JSONDict, out: Outgoing, *, thread_id: str | None) -> JSONDict:
+    """RFC 5322 build and submit (the mailer asks the policy): shared by messages/send and drafts send."""
+    submitter = mailer(ctx)
     try:
         message = build(out, message_id=f"<{new_id()}@{ctx.hostname}>", date=ctx.now())
     except ValueError as exc:
         raise bad_request(str(exc)) from None
-    return ctx.mailer.submit(grant, message, thread_id=thread_id)
+    return submitter.submit(grant, message, thread_id=thread_id)
 
 
 def install(ctx: ServerContext, router: Any) -> None:
@@ -245,14 +249,8 @@ def install(ctx: ServerContext, router: Any) -> None:
             raw = read_raw_mime(req)
 
             def perform_raw() -> Response:
-                message = raw_message_for(grant, raw)
-                if message.get("Message-ID") is None:
-                    message["Message-ID"] = f"<{new_id()}@{ctx.hostname}>"
-                if message.get("Date") is None:
-                    message["Date"] = format_datetime(ctx.now())
-                if ctx.mailer is None:
-                    raise ApiError(503, "service_unavailable", "no mail submitter is installed on this server")
-                return Response({"grant_id": grant["id"], "data": ctx.mailer.submit(grant, message)})
+                sent = mailer(ctx).submit(grant, raw_message_for(grant, raw))
+                return Response({"grant_id": grant["id"], "data": sent})
 
             return idempotent(ctx, req, hashlib.sha256(raw).hexdigest(), perform_raw)
         payload, files = read_body(req)
