@@ -10,15 +10,17 @@ from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
 from email.message import EmailMessage
 from pathlib import Path
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 import httpx
 import pytest
-from conftest import SmtpCapture
 
 from scheduler_agent.account_server.context import AllowAll, InboundVerdict, JSONDict
 from scheduler_agent.account_server.server import AccountServer
 from scheduler_agent.clock import FixedClock
+
+if TYPE_CHECKING:  # a fixture type only: importing conftest by name at run time hits tests/scenarios/conftest.py
+    from conftest import SmtpCapture
 
 FIXTURES = Path(__file__).parent / "fixtures" / "mail"
 AGENT = "agent@example.com"
