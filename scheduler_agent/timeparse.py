@@ -39,6 +39,7 @@ _JOIN_GAP = re.compile(
     r"preferably|say|perhaps|also|is|are|works?|would work|fine|good|for me|ok|okay|early|late|-)[\s,/&)]*)*$"
 )
 _LIST_GAP = re.compile(r"^\s*(?:-|to|through|thru|till|until|and|or|,|/|&)\s*$")
+_WEEK_OF = re.compile(r"\bweek of\s*$")
 _RANGE_GAP = re.compile(r"^\s*(?:-|to|through|thru|till|until|and)\s*$")
 _NEG_GAP = re.compile(r"^[\s,]*(?:(?:it|on|the|a|at|in|for|do|make|any|of)\s+)*$")
 
@@ -53,6 +54,7 @@ _RESCHEDULE = re.compile(
     r"shift(?:ed|ing)? (?:it|the|our)|"
     r"bump(?:ed)? (?:it|the|our)|rebook\w*|delay (?:it|the|our)|change (?:the|our) (?:time|date|day)|rain ?check)\b"
 )
+_INSTEAD_OF = re.compile(r"\binstead of\b")
 _DECLINE = re.compile(
     r"\b(?:can'?t make it|cannot make it|can'?t attend|cannot attend|won'?t be able to (?:make|attend|join|come)|"
     r"unable to (?:make|attend|join)|(?:have|need) to decline|declin(?:e|ing)|not interested|no,? thanks|"
@@ -216,8 +218,11 @@ def _stated_zone(mentions: list[Mention], ctx: RequestContext, notes: list[str])
 
 
 def _build_clauses(text: str, mentions: list[Mention]) -> list[Clause]:
+    for m in mentions:
+        if m.kind in ("zone", "duration"):  # "8am PT on Friday": the zone does not split the clause
+            text = text[: m.start] + " " * (m.end - m.start) + text[m.end :]
     items = [m for m in mentions if m.kind in ("days", "tod", "instant")]
-    items = _merge_day_ranges(text, items)
+    items = _merge_day_ranges(text, _expand_week_of(text, items))
     negs = [m for m in mentions if m.kind == "neg"]
     clauses: list[Clause] = []
     current: Clause | None = None
@@ -274,6 +279,18 @@ def _binds_forward(text: str, items: list[Mention], index: int) -> bool:
         and following.kind == "tod"
         and re.fullmatch(r"\s*(?:at|@|,)?\s*", text[items[index].end : following.start]) is not None
     )
+
+
+def _expand_week_of(text: str, items: list[Mention]) -> list[Mention]:
+    """ "the week of Dec 7": the working days of that week, not just the 7th."""
+    expanded: list[Mention] = []
+    for item in items:
+        if item.kind == "days" and len(item.days) == 1 and _WEEK_OF.search(text, 0, item.start):
+            monday = item.days[0] - timedelta(days=item.days[0].weekday())
+            week = tuple(monday + timedelta(days=i) for i in range(5))
+            item = Mention(item.start, item.end, "days", days=week, level="week")
+        expanded.append(item)
+    return expanded
 
 
 def _merge_day_ranges(text: str, items: list[Mention]) -> list[Mention]:
@@ -380,6 +397,42 @@ def _clause_intervals(clause: Clause, days: list[date], zone: tzinfo, minutes: i
             if window:
                 out.append(window)
     return out
+
+
+def _positive_windows(
+    positive: list[Clause], negative: list[Clause], now: datetime, zone: tzinfo, minutes: int
+) -> list[Interval]:
+    """Clauses to windows; a clause with times but no day borrows days from the clauses around it.
+
+    "Can we meet Tuesday? I'm free after 3" puts the 3pm on Tuesday; "lunch on the 3rd. Noon at
+    Café Rouge?" makes noon on the 3rd replace the vaguer lunch window it refines.
+    """
+    day_only = [c for c in positive if c.day_mentions and not c.tods and not c.instants]
+    tod_only = [c for c in positive if c.tods and not c.day_mentions]
+    shared_days = [d for c in day_only for d in c.days] if tod_only else []
+    if tod_only and not shared_days:
+        shared_days = [d for c in negative if c.tods for d in c.days]
+    refined: set[int] = set()
+    plan: list[tuple[Clause, list[date]]] = []
+    for clause in positive:
+        if clause in day_only and shared_days:
+            continue
+        days = clause.days
+        if not days and clause.tods and not shared_days:
+            donor = next((c for c in reversed(positive) if c.start < clause.start and c.day_mentions), None)
+            if donor is not None:
+                days = donor.days
+                points = [t for t in clause.tods if t.point]
+                if points and donor.tods and all(any(_within(p, r) for p in points) for r in donor.tods):
+                    refined.add(id(donor))
+        if not days and clause.tods:
+            days = shared_days or [_default_day(clause.tods, now, zone, minutes)]
+        plan.append((clause, days))
+    windows: list[Interval] = []
+    for clause, days in plan:
+        if id(clause) not in refined:
+            windows.extend(_clause_intervals(clause, days, zone, minutes))
+    return windows
 
 
 def _subtract(windows: list[Interval], avoid: list[Interval]) -> list[Interval]:
@@ -505,7 +558,7 @@ def _intent(
     """The intent and whether the wording said it outright (which raises confidence)."""
     cancel, reschedule = _CANCEL.search(text), _RESCHEDULE.search(text)
     decline, counter = _DECLINE.search(text), _COUNTER.search(text)
-    if reschedule:
+    if reschedule or (not ctx.proposals and _INSTEAD_OF.search(text)):
         return Intent.RESCHEDULE, True
     if cancel:
         return Intent.CANCEL, True
@@ -549,19 +602,7 @@ def parse_request(text: str, ctx: RequestContext) -> MeetingRequest:
 
     positive = [c for i, c in enumerate(clauses) if not c.negated and i not in pick_clauses]
     negative = [c for c in clauses if c.negated]
-    day_only = [c for c in positive if c.day_mentions and not c.tods and not c.instants]
-    tod_only = [c for c in positive if c.tods and not c.day_mentions]
-    shared_days = [d for c in day_only for d in c.days] if tod_only else []
-    if tod_only and not shared_days:
-        shared_days = [d for c in negative if c.tods for d in c.days]
-    windows: list[Interval] = []
-    for clause in positive:
-        if clause in day_only and shared_days:
-            continue
-        days = clause.days
-        if not days and clause.tods:
-            days = shared_days or [_default_day(clause.tods, now, zone, slot_minutes)]
-        windows.extend(_clause_intervals(clause, days, zone, slot_minutes))
+    windows = _positive_windows(positive, negative, now, zone, slot_minutes)
     positive_days = sorted({w.start.astimezone(zone).date() for w in windows})
     avoid: list[Interval] = []
     for clause in negative:

@@ -54,6 +54,8 @@ def normalize(text: str) -> str:
     t = re.sub(r"\b(\d{1,2})\s([0-5]\d)\s?([ap]m)\b", r"\1:\2\3", t)
     t = re.sub(r"\b(\d{1,2})([0-5]\d)\s?([ap]m)\b", r"\1:\2\3", t)
     t = re.sub(r"\ba quarter of an hour\b", "15 minutes", t)
+    t = re.sub(r"\b(?:1:1|1-on-1)s?\b", "one-on-one", t)
+    t = re.sub(r"(?<=\d)ish\b", "", t)
     t = re.sub(r"\b(\d{1,2})\s?o'?\s?clock\b", r"\1:00", t)
     t = re.sub(r"\b(?:a )?couple (?:of )?", "2 ", t)
     t = re.sub(r"\b(?:a )?few (?=(?:days|weeks|minutes|hours))", "3 ", t)
@@ -301,13 +303,24 @@ RECOGNIZERS: tuple[tuple[re.Pattern[str], Recognizer], ...] = tuple(
         (
             r"\b(?:but not|except(?: for)?|other than|excluding|apart from|anything but|not on|not|avoid|"
             r"can'?t do|cannot do|can'?t make|cannot make|can'?t meet|won'?t be (?:able|available)(?: on)?|"
-            r"(?:(?:i'?m|i am|i'?ll be|i will be|we'?re|we are) (?:out|away|off|travell?ing|booked)|"
-            r"busy|unavailable|not available|ooo|out of (?:the )?office)"
-            r"(?: all day)?(?: on)?|no)"
+            r"(?:(?:i'?m|i am|i'?ll be|i will be|we'?re|we are) (?:out|away|off|travell?ing|booked|tied up)|"
+            r"busy|unavailable|not available|ooo|out of (?:the )?office|slammed|swamped|packed|booked solid|"
+            r"(?:on vacation|on holiday|on leave|away|out|travell?ing) (?:until|till|through|thru))"
+            r"(?: all day)?(?: on)?|no|(?:i have|i've got|i got|we have)(?:\s[a-z']+){1,3}(?=\sat\s\d))"
             r"(?=\s(?!later\b|earlier\b|sooner\b|problem\b|worries\b|rush\b|before\b|after\b|until\b|sure\b|more\b))",
             _neg,
         ),
         (r"\bbut\b", _but),
+        (
+            r"\b(?:good|great|lovely|nice|happy|enjoy (?:the|your)|have a (?:good|great|nice|lovely))"
+            r"(?: rest of (?:the|your))?\s(?:morning|afternoon|evening|night|day|weekend|week|"
+            r"monday|tuesday|wednesday|thursday|friday)\b",
+            _reference,
+        ),
+        (
+            rf"\binstead of (?:the |our |my )?(?:\d{{1,2}}(?::\d\d)?\s?(?:am|pm)?|{WEEKDAY_RE}|today|tomorrow)(?!\w)",
+            _reference,
+        ),
         (r"(?P<what>\b[a-z]+day|\btomorrow|\btoday)'s\b", _reference),
         (
             r"\b(?:our|my|the|today'?s|tomorrow'?s) "
@@ -315,6 +328,12 @@ RECOGNIZERS: tuple[tuple[re.Pattern[str], Recognizer], ...] = tuple(
             r"\d{1,2}(?::\d\d)?\s?(?:am|pm)?",
             _reference,
         ),
+        (
+            rf"\b(?:our|my|the|this|that) {WEEKDAY_RE}(?:\s\d{{1,2}}(?::\d\d)?\s?(?:am|pm)?)?"
+            r"(?=\s(?:meeting|call|sync|review|chat|one-on-one|session|interview|demo|catch-?up|standup)\b)",
+            _reference,
+        ),
+        (r"^\W*(?:good )?(?:morning|afternoon|evening)\b(?=\s?[,!.\u2014-])", _reference),
         # Zones.
         (r"\b(?:utc|gmt)\s?(?P<sign>[+-])\s?(?P<h>\d{1,2})(?::?(?P<m>\d{2}))?\b", _zone_offset),
         (
@@ -339,7 +358,7 @@ RECOGNIZERS: tuple[tuple[re.Pattern[str], Recognizer], ...] = tuple(
             r"(?P<hh>an hour and a half|(?P<hh_n>\d+) (?:and a half|½) hours?)|"
             r"(?P<n>\d+(?:\.\d+)?|an?(?=\s))[\s-]?(?P<u>hours?|hrs?|h|minutes?|mins?|m)\b"
             r"(?:\s?(?:and\s)?(?P<n2>\d{1,2})\s?(?:minutes?|mins?|m)\b|(?P<n2b>\d{2})\b)?)"
-            r"(?!\s?(?:from now|ago|later|before|after|earlier))",
+            r"(?!\s?(?:from now|ago|later|earlier))",
             _duration,
         ),
         (

@@ -25,9 +25,10 @@ for _index, _names in enumerate(
         WEEKDAYS[_name] = _index
 
 # No two-letter forms: "so", "do" and "sa" are ordinary words far more often than weekdays.
+# Only abbreviations take a dot, so "Tuesday." still ends its sentence.
 WEEKDAY_RE = (
-    r"(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday"
-    r"|mon|tues|tue|weds|wed|thurs|thur|thu|fri|sat|sun)s?\.?"
+    r"(?:(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)s?"
+    r"|(?:mon|tues|tue|weds|wed|thurs|thur|thu|fri|sat|sun)s?\.?)"
 )
 
 MONTHS: dict[str, int] = {}
@@ -53,7 +54,7 @@ for _index, _names in enumerate(
 
 MONTH_RE = (
     r"(?:january|february|march|april|may|june|july|august|september|october|november|december"
-    r"|jan|feb|mar|apr|jun|jul|aug|sept|sep|oct|nov|dec)\.?"
+    r"|(?:jan|feb|mar|apr|jun|jul|aug|sept|sep|oct|nov|dec)\.?)"
 )
 
 NUMBER_WORDS: dict[str, int] = {
