@@ -71,6 +71,7 @@ class Occurrence:
 
 
 def load_when(row: sqlite3.Row) -> When:
+    """The stored `when` of a row; the object is cached and shared, so callers copy `obj` before changing it."""
     return _when(row["when_json"], row["tz"])
 
 
