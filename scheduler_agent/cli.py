@@ -22,6 +22,7 @@ if TYPE_CHECKING:
 
     from .agent import Agent
     from .backend import Backend
+    from .models import Interval
     from .slots import CalendarEvent
 
 log = logging.getLogger(__name__)
@@ -191,9 +192,10 @@ def _cmd_slots(args: argparse.Namespace, settings: Settings) -> int:
         except ValueError as exc:
             print(f"scheduler-agent slots: {args.ics}: {exc}", file=sys.stderr)
             return 1
+        holds: list[Interval] = []
     else:
-        events = _calendar_events(settings, now, horizon_end(rules, now))
-    slots = find_slots(BusyCalendar(events), rules, now=now, request=Request(duration=duration))
+        events, holds = _calendar_busy(settings, now, horizon_end(rules, now))
+    slots = find_slots(BusyCalendar(events), rules, now=now, request=Request(duration=duration), holds=holds)
     if args.json:
         print(json.dumps([s.to_json() for s in slots]))
     elif not slots:
@@ -206,18 +208,24 @@ def _cmd_slots(args: argparse.Namespace, settings: Settings) -> int:
     return 0 if slots else 1
 
 
-def _calendar_events(settings: Settings, now: datetime, end: datetime) -> list[CalendarEvent]:
-    """The agent's events overlapping [now, end), read through its grant (local server or Nylas)."""
-    from .backend import open_backend
+def _calendar_busy(settings: Settings, now: datetime, end: datetime) -> tuple[list[CalendarEvent], list[Interval]]:
+    """The agent's events overlapping [now, end), read through its grant, and the holds of its conversations."""
+    from .backend import agent_data_dir, open_backend
     from .calendar_ics import events_from_nylas_json
     from .clock import SystemClock
+    from .store import AgentStore
 
     backend = open_backend(settings, clock=SystemClock())
     try:
         items = backend.client.list_events(start=now, end=end, expand_recurring=True)
-        return events_from_nylas_json(items, home=settings.schedule_zone, agent_email=settings.agent.email)
+        events = events_from_nylas_json(items, home=settings.schedule_zone, agent_email=settings.agent.email)
     finally:
         backend.close()
+    state = agent_data_dir(settings) / "agent.sqlite3"
+    if not state.exists():
+        return events, []
+    with AgentStore(state) as store:
+        return events, [h.interval for h in store.holds(now=now)]
 
 
 def _bench_slots(args: argparse.Namespace, settings: Settings) -> int:

@@ -113,3 +113,41 @@ def test_bench_figures_on_a_small_calendar() -> None:
     assert row["agree"] is True
     assert row["events"] == 400
     assert set(row) >= {"events", "series", "horizon_days", "median_ms", "p95_ms", "baseline_median_ms", "speedup"}
+
+
+def test_slots_read_the_calendar_and_holds_through_the_grant(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from scheduler_agent.backend import open_backend
+    from scheduler_agent.clock import FixedClock
+    from scheduler_agent.config import load_settings
+    from scheduler_agent.models import Interval
+    from scheduler_agent.store import AgentStore
+
+    data = tmp_path / "data"
+    cfg = tmp_path / "agent.toml"
+    cfg.write_text(f'[agent]\nemail = "agent@example.com"\n[backend]\ndata_dir = "{data}"\n')
+    settings = load_settings(cfg, env={})
+    ny = settings.schedule_zone
+    now = datetime(2026, 3, 2, 8, tzinfo=ny)
+    backend = open_backend(settings, clock=FixedClock(now), env={})
+    try:
+        when = {
+            "start_time": int(datetime(2026, 3, 2, 13, tzinfo=ny).timestamp()),
+            "end_time": int(datetime(2026, 3, 2, 17, tzinfo=ny).timestamp()),
+        }
+        backend.client.create_event({"title": "Board meeting", "when": when, "busy": True}, notify_participants=False)
+    finally:
+        backend.close()
+    with AgentStore(data / "agent.sqlite3") as store:
+        hold = Interval(datetime(2026, 3, 3, 9, tzinfo=ny), datetime(2026, 3, 3, 10, tzinfo=ny))
+        store.place_holds("thread-1", [hold], expires=now + timedelta(days=2))
+    code, out, _ = run(capsys, "slots", "-c", str(cfg), "--now", now.isoformat(), "--json")
+    assert code == 0
+    starts = [datetime.fromisoformat(s["start"]) for s in json.loads(out)]
+    # Monday: 4 hours' notice, then the 13:00-17:00 meeting; Tuesday: the hold plus both buffers
+    assert starts == [
+        datetime(2026, 3, 3, 10, 30, tzinfo=ny),
+        datetime(2026, 3, 4, 9, tzinfo=ny),
+        datetime(2026, 3, 5, 9, tzinfo=ny),
+    ]
