@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 from datetime import UTC, datetime, timedelta
 from email.message import EmailMessage
 from typing import TYPE_CHECKING
@@ -560,3 +561,22 @@ def test_deleting_a_calendar_or_the_account_removes_its_events(
     assert api.delete(f"/v3/grants/{grant['id']}").status_code == 200
     assert account_server.db.one("SELECT COUNT(*) AS n FROM events")["n"] == 0
     assert account_server.db.one("SELECT COUNT(*) AS n FROM calendars")["n"] == 0
+
+
+def test_window_listing_matches_a_brute_force_overlap_check(
+    api: httpx.Client, grant: dict, outbox: RecordingMailer, clock: FixedClock
+) -> None:
+    rng = random.Random(20260302)
+    origin = ts(2026, 3, 1)
+    spans: dict[str, tuple[int, int]] = {}
+    for i in range(120):
+        start = origin + rng.randrange(0, 60 * 86400, 900)
+        end = start + rng.choice([0, 900, 3600, 86400, 3 * 86400])
+        event = create(api, grant, {"title": f"e{i}", "when": {"start_time": start, "end_time": end}}).json()["data"]
+        spans[event["id"]] = (start, end)
+    for _ in range(40):
+        lo = origin + rng.randrange(0, 60 * 86400, 900)
+        hi = lo + rng.randrange(900, 20 * 86400, 900)
+        expected = sorted((s, i) for i, (s, e) in spans.items() if s < hi and (e > lo or (s == e and s >= lo)))
+        got = listing(api, grant, start=lo, end=hi, limit=200)
+        assert [(e["when"]["start_time"], e["id"]) for e in got] == expected
