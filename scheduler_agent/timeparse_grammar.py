@@ -349,7 +349,7 @@ RECOGNIZERS: tuple[tuple[re.Pattern[str], Recognizer], ...] = tuple(
         ),
         # Relative instants, then durations.
         (
-            r"\bin (?:about |around |roughly |approximately )?(?P<n>\d+(?:\.\d+)?|an?|(?P<half>half an?))\s?"
+            r"\bin (?:about |around |roughly |approximately |like )?(?P<n>\d+(?:\.\d+)?|an?|(?P<half>half an?))\s?"
             r"(?P<u>hours?|hrs?|h|minutes?|mins?)\b",
             _in_n_time,
         ),
@@ -392,7 +392,8 @@ RECOGNIZERS: tuple[tuple[re.Pattern[str], Recognizer], ...] = tuple(
             numeric_date,
         ),
         (
-            rf"(?:{_WD},?\s)?\bthe (?P<d>\d{{1,2}})(?:st|nd|rd|th)\b(?!\s(?:of\s)?{MONTH_RE}){_NOT_A_DAY_AFTER}|"
+            rf"(?:{_WD},?\s)?(?:\bthe )?(?<![\d.,/:-])\b(?P<d>\d{{1,2}})(?:st|nd|rd|th)\b(?!\s(?:of\s)?{MONTH_RE})"
+            rf"{_NOT_A_DAY_AFTER}|"
             rf"(?P<wd_>{WEEKDAY_RE}),?\s(?:the\s)?(?P<d2>\d{{1,2}})(?:st|nd|rd|th)\b{_NOT_A_DAY_AFTER}",
             lambda m, s: ordinal_day(Alternatives(m), s),
         ),
