@@ -395,7 +395,8 @@ class _Query:
         self.lo = max(self.notice_end, req.earliest.timestamp() if req.earliest else -math.inf)
         self.hi = min(self.horizon, req.latest.timestamp() if req.latest else math.inf)
         self.day_index0 = datetime.fromtimestamp(max(self.lo, now.timestamp()), self.zone).date()
-        self._loads: dict[date, tuple[int, float]] | None = None
+        self.preferred = _merge(_spans(req.preferred))
+        self.preferred_starts = [a for a, _ in self.preferred]
 
     def counts(self, flags: int) -> bool:
         return self.rules.tentative_as_busy or not flags & _TENTATIVE
@@ -474,8 +475,7 @@ class _Query:
         """Every start on the slot grid inside the gap [a, b), keyed by (not preferred, fragments, time of day)."""
         dur, step = self.dur, self.rules.slot_interval.total_seconds()
         frag = self.rules.min_fragment.total_seconds()
-        preferred = _merge(_spans(self.req.preferred))
-        pref_starts = [p[0] for p in preferred]
+        preferred, pref_starts = self.preferred, self.preferred_starts
         s = first = self._first_on_grid(a)
         if s + dur > b:
             return
