@@ -580,3 +580,36 @@ def test_window_listing_matches_a_brute_force_overlap_check(
         expected = sorted((s, i) for i, (s, e) in spans.items() if s < hi and (e > lo or (s == e and s >= lo)))
         got = listing(api, grant, start=lo, end=hi, limit=200)
         assert [(e["when"]["start_time"], e["id"]) for e in got] == expected
+
+
+@pytest.mark.parametrize(
+    ("rule", "zone"),
+    [
+        ("RRULE:FREQ=DAILY;INTERVAL=2", "America/New_York"),
+        ("RRULE:FREQ=WEEKLY;BYDAY=MO,TH;COUNT=9", "Europe/Berlin"),
+        ("RRULE:FREQ=MONTHLY;BYDAY=-1FR", "Asia/Kolkata"),
+        ("RRULE:FREQ=MONTHLY;BYMONTHDAY=31", "Australia/Sydney"),
+        ("RRULE:FREQ=WEEKLY;UNTIL=20260501T000000Z", "UTC"),
+    ],
+)
+def test_listed_occurrences_agree_with_the_invitation_we_send(
+    api: httpx.Client, grant: dict, outbox: RecordingMailer, clock: FixedClock, rule: str, zone: str
+) -> None:
+    recurring_ical_events = pytest.importorskip("recurring_ical_events")
+    start = ts(2026, 3, 2, 14)
+    body = {
+        "title": "series",
+        "when": {"start_time": start, "end_time": start + 2700, "start_timezone": zone},
+        "recurrence": [rule, "EXDATE:20260316T140000Z"],
+        "participants": [{"email": "dana@else.org"}],
+    }
+    assert create(api, grant, body).status_code == 200
+    lo, hi = datetime(2026, 3, 1, tzinfo=UTC), datetime(2026, 9, 1, tzinfo=UTC)
+    got = [
+        e["when"]["start_time"]
+        for e in listing(api, grant, start=int(lo.timestamp()), end=int(hi.timestamp()), limit=200)
+    ]
+    _, cal = calendar_part(outbox.sent[0])
+    expected = sorted(int(e.decoded("DTSTART").timestamp()) for e in recurring_ical_events.of(cal).between(lo, hi))
+    assert got == expected
+    assert got
