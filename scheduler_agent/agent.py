@@ -68,6 +68,7 @@ class Decision:
     actions: list[Action] = field(default_factory=list)
     event: ConversationEvent | None = None
     note: str = ""
+    rfc_id: str = ""
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -203,7 +204,16 @@ class Agent:
             max_agent_replies=self.settings.policy.max_agent_replies,
             known_thread=before is not None,
         )
-        decision = Decision(source=message.id, thread_id=message.thread_id, triage=triage, before=before)
+        decision = Decision(
+            source=message.id,
+            thread_id=message.thread_id,
+            triage=triage,
+            before=before,
+            rfc_id=rfc_message_key(message),
+        )
+        if decision.rfc_id and self.store.is_done(decision.rfc_id):
+            decision.note = f"another delivery of {message.header('Message-ID')}, which was already handled"
+            return decision
         if triage.kind is TriageKind.ITIP:
             return self._decide_itip(message, now, decision, attachments)
         if triage.kind is not TriageKind.SCHEDULING:
@@ -420,8 +430,9 @@ class Agent:
             key = decision.triage.kind.value if not decision.note else "skipped"
             report.skipped[key] = report.skipped.get(key, 0) + 1
             self.store.audit(decision.thread_id, "skip", {**audit, "message_id": message_id, "actions": []}, now=now)
-            if message_id is not None:
-                self.store.mark_done(message_id, now=now)
+            for done in (message_id, decision.rfc_id):
+                if done:
+                    self.store.mark_done(done, now=now)
             log.info(
                 "message %s: %s (%s) %s",
                 decision.source,
@@ -437,6 +448,7 @@ class Agent:
                 before=decision.before,
                 now=now,
                 message_id=message_id,
+                also_done=(decision.rfc_id,) if decision.rfc_id else (),
                 timer=timer,
                 audit=audit,
             )
@@ -564,6 +576,12 @@ class Agent:
         report.errors.append(text)
         self.store.record_error(source, str(exc), now=now)
         log.warning("%s", text)
+
+
+def rfc_message_key(message: InboundMessage) -> str:
+    """The processed-id key of the mail's own Message-ID: one mail delivered twice is handled once."""
+    value = (message.header("Message-ID") or "").strip()
+    return f"rfc822:{value.lower()}" if value else ""
 
 
 def _date_offset_minutes(value: str | None) -> int | None:

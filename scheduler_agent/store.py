@@ -467,6 +467,7 @@ class AgentStore:
         before: Conversation | None,
         now: datetime,
         message_id: str | None = None,
+        also_done: Sequence[str] = (),
         timer: TimerDue | None = None,
         audit: dict[str, Any] | None = None,
     ) -> list[str]:
@@ -474,7 +475,8 @@ class AgentStore:
 
         Local actions (holds, timers, human flags) are applied in order; external ones are queued in
         the outbox under their keys. The inbound message is marked done (or the fired timer removed)
-        in the same transaction, so either the whole step is durable or it will be handled again.
+        in the same transaction, so either the whole step is durable or it will be handled again;
+        `also_done` marks further ids (the mail's RFC Message-ID, so a second delivery is recognised).
         `before` is the conversation the step started from: if the stored one differs (a cron run and
         the daemon handled two mails of one thread at once), nothing is saved and StaleConversation
         is raised, so the caller releases its claim and the message is handled again on fresh state.
@@ -514,6 +516,8 @@ class AgentStore:
             )
             if message_id is not None:
                 self.mark_done(message_id, now=now)
+            for other in also_done:
+                self.mark_done(other, now=now)
             if timer is not None:
                 self.timer_done(timer)
         return queued

@@ -1,0 +1,102 @@
+"""Mail that must not cause a send, mail that arrives twice, broken mail, and crashes mid-pass."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+from harness import AGENT
+
+from scheduler_agent.errors import ApiUnavailable
+
+NY = ZoneInfo("America/New_York")
+MONDAY = datetime(2026, 11, 23, 9, 0, tzinfo=NY)
+REQUEST = "Could we do a 30 min call later this week?"
+BROKEN = (
+    b"From: broken@client.example\r\nSubject: =?utf-8?b?broken\r\n"
+    b'Content-Type: multipart/mixed; boundary="x"\r\n\r\n--x\r\nContent-Type: text/calendar; method=REQUEST\r\n\r\n'
+    b"BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\nDTSTART:garbage\r\n--x"
+)
+
+
+def test_auto_replies_bulk_and_own_mail_are_ignored(scenario) -> None:
+    s = scenario(MONDAY)
+    s.mail(
+        "dana@client.example",
+        "Automatic reply: Quick sync",
+        "I am out of office until Monday. " + REQUEST,
+        headers={"Auto-Submitted": "auto-replied"},
+    )
+    s.mail(
+        "news@list.example",
+        "Weekly digest",
+        "Meet the team! " + REQUEST,
+        headers={"List-Id": "<digest.list.example>", "Precedence": "bulk"},
+    )
+    s.mail(f"Sched Agent <{AGENT}>", "Re: Quick sync", "Here are some times. " + REQUEST)
+    report = s.tick()
+    s.nothing_sent()
+    assert report.handled == 0
+    assert sum(report.skipped.values()) == 3
+    assert s.store.conversations() == []
+    assert list(s.backend.client.iter_inbound(unread=True)) == []  # handled means marked read
+
+
+def test_blocked_sender_is_ignored(scenario) -> None:
+    s = scenario(MONDAY, policy={"block": ("spammy.example",)})
+    s.mail("sales@spammy.example", "Meeting?", REQUEST)
+    s.mail("ok@client.example", "Meeting?", REQUEST)
+    s.tick()
+    [only] = s.outgoing(1)
+    assert "ok@client.example" in only["To"]
+    s.nothing_sent()
+
+
+def test_the_same_message_delivered_twice_is_answered_once(scenario) -> None:
+    s = scenario(MONDAY)
+    first = s.mail("dana@client.example", "Quick sync", REQUEST)
+    s.tick()
+    s.outgoing(1)
+    # The sender's server retries the delivery: same Message-ID, new copy in the mailbox.
+    raw = first.as_bytes()
+    s.raw("dana@client.example", raw)
+    s.tick()
+    s.nothing_sent()
+    assert len(s.store.conversations()) == 1
+
+
+def test_a_malformed_message_is_skipped_and_the_loop_goes_on(scenario) -> None:
+    s = scenario(MONDAY)
+    s.raw("broken@client.example", BROKEN)
+    s.mail("dana@client.example", "Quick sync", REQUEST)
+    report = s.tick()
+    [answer] = s.outgoing(1)
+    assert "dana@client.example" in answer["To"]
+    assert not report.errors
+    assert list(s.backend.client.iter_inbound(unread=True)) == []
+
+
+def test_an_api_outage_mid_pass_loses_nothing_and_sends_once(scenario, monkeypatch: pytest.MonkeyPatch) -> None:
+    s = scenario(MONDAY)
+    s.mail("dana@client.example", "Quick sync", REQUEST)
+    real_send = s.backend.client.send_message
+    calls = {"n": 0}
+
+    def flaky(body, *, idempotency_key, **kw):
+        calls["n"] += 1
+        if calls["n"] == 1:
+            real_send(body, idempotency_key=idempotency_key, **kw)  # it went out, but the answer was lost
+            raise ApiUnavailable("connection reset", status=503)
+        return real_send(body, idempotency_key=idempotency_key, **kw)
+
+    monkeypatch.setattr(s.backend.client, "send_message", flaky)
+    report = s.tick()
+    assert report.errors
+    assert [item.type for item in s.store.pending()] == ["send_reply"]  # the decision is durable, the send waits
+    s.advance(minutes=1)
+    s.tick()  # the outbox retries under the same Idempotency-Key; the server answers from its cache
+    s.outgoing(1)
+    s.nothing_sent()
+    assert calls["n"] == 2
+    assert list(s.backend.client.iter_inbound(unread=True)) == []
