@@ -55,10 +55,12 @@ _RESCHEDULE = re.compile(
     r"bump(?:ed)? (?:it|the|our)|rebook\w*|delay (?:it|the|our)|change (?:the|our) (?:time|date|day)|rain ?check)\b"
 )
 _INSTEAD_OF = re.compile(r"\binstead of\b")
+_CONDITIONAL = re.compile(r"\b(?:only if|but only|provided (?:that|we)|as long as|if we can|if you can)\b")
 _DECLINE = re.compile(
     r"\b(?:can'?t make it|cannot make it|can'?t attend|cannot attend|won'?t be able to (?:make|attend|join|come)|"
     r"unable to (?:make|attend|join)|(?:have|need) to decline|declin(?:e|ing)|not interested|no,? thanks|"
-    r"i'?ll (?:have to )?pass|pass on this|not going to make it|regretfully|won'?t make it)\b"
+    r"i'?ll (?:have to )?pass|pass on this|not going to make it|regretfully|won'?t make it|"
+    r"no longer able to (?:attend|make it|join|come)|go ahead without me|count me out|won'?t be attending)\b"
 )
 _COUNTER = re.compile(
     r"\b(?:none of (?:these|those|them|the \w+)|neither|how about|what about|could we (?:do|try|make it)|"
@@ -488,6 +490,9 @@ def _pick(
             used.add(number)
             candidates.extend(p for p in hits if p not in candidates)
     if len(candidates) == 1:
+        unmatched = [c for n, c in enumerate(clauses) if not c.negated and n not in used]
+        if _CONDITIONAL.search(text) or (unmatched and re.search(r"\binstead\b", text)):
+            return None, set()  # "Tuesday could work, but only if we start at 2:30": a counter, not a pick
         return candidates[0].start, used
     if len(candidates) > 1:
         notes.append("the reply matches several proposed times")

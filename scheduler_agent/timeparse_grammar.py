@@ -301,7 +301,8 @@ RECOGNIZERS: tuple[tuple[re.Pattern[str], Recognizer], ...] = tuple(
     for p, f in (
         # Negation and references first: they only mark positions and claim the cue words.
         (
-            r"\b(?:but not|except(?: for)?|other than|excluding|apart from|anything but|not on|not|avoid|"
+            r"\b(?:but not|neither (?:does|do|is|would|will)|nor|except(?: for)?|other than|excluding|apart from|"
+            r"anything but|not on|not|avoid|"
             r"can'?t do|cannot do|can'?t make|cannot make|can'?t meet|won'?t be (?:able|available)(?: on)?|"
             r"(?:(?:i'?m|i am|i'?ll be|i will be|we'?re|we are) (?:out|away|off|travell?ing|booked|tied up)|"
             r"busy|unavailable|not available|ooo|out of (?:the )?office|slammed|swamped|packed|booked solid|"
