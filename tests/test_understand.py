@@ -8,6 +8,7 @@ Model answers are recorded in tests/fixtures/llm/.
 from __future__ import annotations
 
 import json
+import os
 import re
 import subprocess
 import sys
@@ -234,3 +235,17 @@ def test_parsing_with_the_offline_engine_loads_no_langchain_or_provider_sdk() ->
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=60)
     assert "LOADED []" in out.stdout
+
+
+@pytest.mark.live
+def test_a_real_model_understands_a_request_when_one_is_configured() -> None:
+    """Runs only with SCHEDULER_AGENT_LIVE_MODEL (e.g. openai:gpt-4.1-mini) and that provider's key set."""
+    name = os.environ.get("SCHEDULER_AGENT_LIVE_MODEL", "")
+    if not name:
+        pytest.skip("set SCHEDULER_AGENT_LIVE_MODEL and the provider's API key to run")
+    live = build_extractor(ModelSettings(name=name, timeout_seconds=60.0))
+    req = live.extract("Could we do 30 minutes next Tuesday afternoon?", ctx())
+    assert req.extractor == f"llm:{name}"
+    assert req.intent is Intent.SCHEDULE
+    assert req.windows
+    assert all(w.start.date() == datetime(2026, 11, 24).date() for w in req.windows)
