@@ -322,3 +322,14 @@ def test_send_refused_by_policy_stores_nothing(account_server: AccountServer, ap
     assert r.json()["error"]["type"] == "rate_limit_error"
     assert api.get(url(grant, "messages"), params={"in": "sent"}).json()["data"] == []
     assert api.get(url(grant, "outbox")).json()["data"] == []
+
+
+def test_a_second_copy_of_a_message_joins_the_first_ones_thread(
+    account_server: AccountServer, api: httpx.Client, grant: dict
+) -> None:
+    first = deliver(account_server, grant, "dana@example.org", "Retry", Message_ID="<same@example.org>")
+    again = deliver(account_server, grant, "dana@example.org", "Retry", Message_ID="<same@example.org>")
+    assert again["thread_id"] == first["thread_id"]
+    to_self = api.post(url(grant, "messages/send"), json={"to": [{"email": AGENT}], "subject": "Note to self"}).json()
+    [inbox_copy] = api.get(url(grant, "messages"), params={"subject": "Note to self", "in": "inbox"}).json()["data"]
+    assert inbox_copy["thread_id"] == to_self["data"]["thread_id"]

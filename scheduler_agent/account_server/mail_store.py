@@ -133,8 +133,13 @@ def delete_grant_mail(conn: sqlite3.Connection, grant: JSONDict) -> None:
 
 
 def find_thread(conn: sqlite3.Connection, grant_id: str, mail: ParsedMail) -> str | None:
-    """The thread a new message joins: by In-Reply-To/References, else a "Re:" with the same people."""
-    refs = [*mail.references, *([mail.in_reply_to] if mail.in_reply_to else [])]
+    """The thread a new message joins: by In-Reply-To/References, else a "Re:" with the same people.
+
+    The message's own Message-ID counts too: a second copy of a message (a retried delivery, or the
+    inbox copy of mail the account sent to itself) belongs with the first.
+    """
+    own = [mail.message_id] if mail.message_id else []
+    refs = [*mail.references, *([mail.in_reply_to] if mail.in_reply_to else []), *own]
     if refs:
         marks = ",".join("?" * len(refs))
         row = conn.execute(
