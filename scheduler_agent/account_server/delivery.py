@@ -20,6 +20,9 @@ from email.message import EmailMessage
 from email.parser import BytesParser
 from email.utils import format_datetime
 
+from scheduler_agent.config import split_hostport
+from scheduler_agent.errors import ConfigError
+
 from . import mail_store
 from .context import JSONDict, ServerContext, new_id
 from .grants import find_grant
@@ -89,13 +92,6 @@ def wire_bytes(message: EmailMessage) -> bytes:
     return copy.as_bytes(policy=policy.SMTP)
 
 
-def split_hostport(text: str) -> tuple[str, int]:
-    host, _, port = text.rpartition(":")
-    if not host:
-        return text, 25
-    return host.strip("[]"), int(port)
-
-
 class Delivery:
     """The MailSubmitter, plus the background worker that drains the outbox to the smarthost."""
 
@@ -159,11 +155,15 @@ class Delivery:
     def run_once(self) -> int:
         """Try every due outbox entry once; returns how many reached the smarthost."""
         ctx = self.ctx
-        if not ctx.smarthost:
+        try:
+            if not ctx.smarthost:
+                raise ConfigError("no smarthost configured (backend.smarthost)")
+            smarthost = split_hostport(ctx.smarthost, "backend.smarthost")
+        except ConfigError as exc:
+            # The mail waits, and says why, until the smarthost is set.
             with ctx.db.tx() as conn:
                 conn.execute(
-                    "UPDATE mail_outbox SET last_error = 'no smarthost configured (backend.smarthost)'"
-                    " WHERE status = 'queued' AND last_error IS NULL"
+                    "UPDATE mail_outbox SET last_error = ? WHERE status = 'queued' AND attempts = 0", (str(exc),)
                 )
             return 0
         due = ctx.db.query(
@@ -174,13 +174,13 @@ class Delivery:
         for row in due:
             if self._stop.is_set():
                 break
-            delivered += self._attempt(row)
+            delivered += self._attempt(row, smarthost)
         return delivered
 
-    def _attempt(self, row: sqlite3.Row) -> int:
+    def _attempt(self, row: sqlite3.Row, smarthost: tuple[str, int]) -> int:
         ctx = self.ctx
         recipients: list[str] = json.loads(row["recipients"])
-        host, port = split_hostport(ctx.smarthost)
+        host, port = smarthost
         permanent = False
         refused: dict[str, tuple[int, bytes]] = {}
         error: str | None = None
