@@ -39,6 +39,7 @@ _JOIN_GAP = re.compile(
     r"preferably|say|perhaps|also|is|are|works?|would work|fine|good|for me|ok|okay|early|late|-)[\s,/&)]*)*$"
 )
 _LIST_GAP = re.compile(r"^\s*(?:-|to|through|thru|till|until|and|or|,|/|&)\s*$")
+_ECHO_GAP = re.compile(r"^\s*(?:/|\(|=|or|aka|i\.e\.,?)\s*$")
 _WEEK_OF = re.compile(r"\bweek of\s*$")
 _RANGE_GAP = re.compile(r"^\s*(?:-|to|through|thru|till|until|and)\s*$")
 _NEG_GAP = re.compile(r"^[\s,]*(?:(?:it|on|the|a|at|in|for|do|make|any|of)\s+)*$")
@@ -199,6 +200,23 @@ def zone_name(zone: tzinfo) -> str:
     minutes = int(offset.total_seconds() // 60)
     sign = "-" if minutes < 0 else "+"
     return f"UTC{sign}{abs(minutes) // 60:02d}:{abs(minutes) % 60:02d}"
+
+
+def _drop_zone_echoes(text: str, mentions: list[Mention]) -> list[Mention]:
+    """ "10am EST / 3pm GMT": the second time restates the first in another zone; keep the first only."""
+    drop: set[int] = set()
+    for i in range(len(mentions) - 3):
+        time_a, zone_a, time_b, zone_b = mentions[i : i + 4]
+        if (
+            (time_a.kind, zone_a.kind, time_b.kind, zone_b.kind) == ("tod", "zone", "tod", "zone")
+            and time_a.point
+            and time_b.point
+            and not text[time_a.end : zone_a.start].strip()
+            and _ECHO_GAP.match(text[zone_a.end : time_b.start])
+            and not text[time_b.end : zone_b.start].strip()
+        ):
+            drop |= {i + 2, i + 3}
+    return [m for i, m in enumerate(mentions) if i not in drop]
 
 
 def _stated_zone(mentions: list[Mention], ctx: RequestContext, notes: list[str]) -> tzinfo | None:
@@ -591,12 +609,13 @@ def parse_request(text: str, ctx: RequestContext) -> MeetingRequest:
     norm = normalize(body)
     zone = writer_zone(ctx)
     now = ctx.now.astimezone(zone)
-    mentions = scan(norm, today=now.date(), now=now)
+    mentions = _drop_zone_echoes(norm, scan(norm, today=now.date(), now=now))
     stated = _stated_zone(mentions, ctx, notes)
     if stated is not None and stated is not zone:
         zone = stated
         if ctx.now.astimezone(zone).date() != now.date():
-            mentions = scan(norm, today=ctx.now.astimezone(zone).date(), now=ctx.now.astimezone(zone))
+            today = ctx.now.astimezone(zone).date()
+            mentions = _drop_zone_echoes(norm, scan(norm, today=today, now=ctx.now.astimezone(zone)))
         now = ctx.now.astimezone(zone)
     duration = _duration(mentions, ctx, notes)
     slot_minutes = duration or ctx.default_duration_minutes
@@ -619,6 +638,7 @@ def parse_request(text: str, ctx: RequestContext) -> MeetingRequest:
     windows = _bound(windows, now, ctx, notes)
     avoid = [a for a in avoid if a.end > now]
 
+    notes.extend(m.note for m in mentions if m.note)
     claimed = [(m.start, m.end) for m in mentions] + [o.span() for o in _ORDINAL_PICK.finditer(norm)]
     notes.extend(f"did not understand {n!r}" for n in iter_unclaimed_numbers(norm, claimed))
     attendees = _attendees(body, norm, ctx, notes)

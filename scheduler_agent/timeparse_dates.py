@@ -34,6 +34,7 @@ class Mention:
     instant: datetime | None = None
     minutes: int = 0
     zone: str = ""
+    note: str = ""
 
 
 @dataclass(slots=True)
@@ -97,19 +98,12 @@ def _business_days(first: date, last: date, today: date) -> tuple[date, ...]:
     return tuple(days)
 
 
-def _infer_year(today: date, month: int, day: int, weekday: int | None = None) -> date | None:
-    """The first such date on or after today; with a weekday, the first year where it falls on it."""
+def _infer_year(today: date, month: int, day: int) -> date | None:
+    """The first such date on or after today (Feb 29 may be years away; the search stops after eight)."""
     for year in range(today.year, today.year + 8):
-        try:
-            candidate = date(year, month, day)
-        except ValueError:
-            continue
-        if candidate < today:
-            continue
-        if weekday is None or candidate.weekday() == weekday:
+        candidate = _safe_date(year, month, day)
+        if candidate is not None and candidate >= today:
             return candidate
-        if year > today.year + 7:
-            break
     return None
 
 
@@ -169,14 +163,14 @@ def month_date(m: Alternatives, s: Scan) -> Mention | None:
     month = MONTHS[m["mon"].rstrip(".")]  # type: ignore[union-attr]
     day = int(m["d"])
     weekday = _weekday_of(m["wd"]) if m["wd"] else _weekday_of(m["wd2"])
-    if m["y"]:
-        found = _safe_date(_full_year(m["y"]), month, day)
-    else:
-        found = _infer_year(s.today, month, day)
-        following = _safe_date(found.year + 1, month, day) if found else None
-        if found and following and weekday is not None and found.weekday() != weekday == following.weekday():
-            found = following
-    return mention(m, "days", days=(found,)) if found else None
+    found = _safe_date(_full_year(m["y"]), month, day) if m["y"] else _infer_year(s.today, month, day)
+    if found is None:
+        return None
+    note = ""
+    if weekday is not None and found.weekday() != weekday:
+        # "Thursday, Dec 2" when Dec 2 is a Wednesday: almost always a slip; keep the date, say so.
+        note = f"{m.text.strip()}: {found:%b} {found.day} is a {found:%A}"
+    return mention(m, "days", days=(found,), note=note)
 
 
 def month_date_range(m: re.Match[str], s: Scan) -> Mention | None:
