@@ -17,6 +17,8 @@ from scheduler_agent.account_server.server import AccountServer
 from scheduler_agent.clock import FixedClock
 
 TEST_KEY = "test-key-0123456789"
+# The `scenario` fixture: the real agent loop against the real account server over SMTP.
+pytest_plugins = ["scenario_harness"]
 
 
 @pytest.fixture

@@ -6,7 +6,7 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 import icalendar
-from harness import AGENT, body_text, calendar_part
+from scenario_harness import AGENT, body_text, calendar_part
 
 NY = ZoneInfo("America/New_York")
 

@@ -6,7 +6,7 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import icalendar
-from harness import AGENT, body_text, calendar_part, invitation_ics, reply_ics
+from scenario_harness import AGENT, body_text, calendar_part, invitation_ics, reply_ics
 
 from scheduler_agent.models import Interval
 from scheduler_agent.slots import Request

@@ -6,7 +6,7 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import icalendar
-from harness import body_text, calendar_part
+from scenario_harness import body_text, calendar_part
 
 NY = ZoneInfo("America/New_York")
 MONDAY = datetime(2026, 11, 23, 9, 0, tzinfo=NY)

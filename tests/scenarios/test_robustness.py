@@ -6,7 +6,7 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 import pytest
-from harness import AGENT
+from scenario_harness import AGENT
 
 from scheduler_agent.errors import ApiUnavailable
 

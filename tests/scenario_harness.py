@@ -10,11 +10,14 @@ from __future__ import annotations
 import dataclasses
 import smtplib
 import time
+from collections.abc import Iterator
 from datetime import datetime, timedelta
 from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid
 from pathlib import Path
 from typing import Any
+
+import pytest
 
 from scheduler_agent.agent import Agent, TickReport
 from scheduler_agent.backend import Backend, open_backend
@@ -203,3 +206,18 @@ def reply_ics(uid: str, attendee: str, partstat: str, start: datetime, end: date
         attendees=(ItipAttendee(email=attendee),),
     )
     return build_reply(event, attendee=attendee, partstat=partstat, dtstamp=start - timedelta(days=1))
+
+
+@pytest.fixture
+def scenario(tmp_path: Path, smtp_capture: Any) -> Iterator[Any]:
+    """A factory: `scenario(start, **settings_overrides)` gives a running Scenario; all are closed after."""
+    made: list[Scenario] = []
+
+    def make(start: datetime, **overrides: Any) -> Scenario:
+        s = Scenario(tmp_path / f"s{len(made)}", smtp_capture, start, **overrides)
+        made.append(s)
+        return s
+
+    yield make
+    for s in made:
+        s.close()
