@@ -283,7 +283,8 @@ def ctparse_resolution(text: str, ref: datetime, zone: tzinfo) -> Resolution | N
         return (t.year, t.month, t.day, t.hour, t.minute)
 
     if hasattr(res, "t_from"):
-        return fields(res.t_from) or (None,) * 5, fields(res.t_to)  # type: ignore[return-value]
+        start = fields(getattr(res, "t_from", None)) or (None, None, None, None, None)
+        return start, fields(getattr(res, "t_to", None))
     point = fields(res)
     return (point, point) if point else None
 
@@ -339,13 +340,15 @@ def available_systems() -> dict[str, Resolver]:
 
 
 def dev_items(cases: list[dict[str, Any]]) -> list[tuple[str, datetime, tzinfo, Any]]:
-    items = []
+    items: list[tuple[str, datetime, tzinfo, Any]] = []
     for case in cases:
         gold = dev_time_gold(case)
         if gold is None:
             continue
         ctx = case_context(case)
-        items.append((case["text"], ctx.now, ctx.now.tzinfo, gold))
+        zone = ctx.now.tzinfo
+        assert zone is not None  # RequestContext guarantees an aware now
+        items.append((str(case["text"]), ctx.now, zone, gold))
     return items
 
 

@@ -319,7 +319,7 @@ def _merge_day_ranges(text: str, items: list[Mention]) -> list[Mention]:
     for item in items:
         prev = merged[-1] if merged else None
         listed = prev is not None and _LIST_GAP.match(text[prev.end : item.start])
-        if listed and item.weekday is not None and prev.days and item.days and item.days[0] < prev.days[0]:
+        if prev is not None and listed and item.weekday is not None and prev.days and item.days[0] < prev.days[0]:
             later = item.days[0] + timedelta(days=7 * (1 + (prev.days[0] - item.days[0]).days // 7))
             item = Mention(item.start, item.end, "days", days=(later,), weekday=item.weekday)
         if (

@@ -160,8 +160,11 @@ def _weekday_of(text: str | None) -> int | None:
 def month_date(m: Alternatives, s: Scan) -> Mention | None:
     if m["mon_"] and m["mon_"].startswith("may") and not re.search(r"\d(?:st|nd|rd|th)|\bof\b", m.text):
         return None
-    month = MONTHS[m["mon"].rstrip(".")]  # type: ignore[union-attr]
-    day = int(m["d"])
+    month_word, day_text = m["mon"], m["d"]
+    if month_word is None or day_text is None:
+        return None
+    month = MONTHS[month_word.rstrip(".")]
+    day = int(day_text)
     weekday = _weekday_of(m["wd"]) if m["wd"] else _weekday_of(m["wd2"])
     found = _safe_date(_full_year(m["y"]), month, day) if m["y"] else _infer_year(s.today, month, day)
     if found is None:
