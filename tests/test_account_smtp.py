@@ -17,6 +17,7 @@ import pytest
 
 from scheduler_agent.account_server.context import AllowAll, InboundVerdict, JSONDict
 from scheduler_agent.account_server.server import AccountServer
+from scheduler_agent.account_server.smtp_in import header_section
 from scheduler_agent.clock import FixedClock
 
 if TYPE_CHECKING:  # a fixture type only: importing conftest by name at run time hits tests/scenarios/conftest.py
@@ -439,3 +440,36 @@ def test_oversized_header_section_gets_552(api: httpx.Client, grant: dict, smtp:
         send_raw(smtp, headers + b"Subject: fat\r\n\r\nbody\r\n", [AGENT])
     assert info.value.smtp_code == 552
     assert inbox(api, grant) == []
+
+
+def test_header_section_ends_at_the_first_empty_line_of_either_style() -> None:
+    assert header_section(b"A: b\r\nC: d\r\n\r\nbody\r\n\r\nmore") == b"A: b\r\nC: d"
+    assert header_section(b"A: b\n\nbody" + b"x\r\n\r\n" * 3) == b"A: b"
+    assert header_section(b"no body at all") == b"no body at all"
+
+
+def test_a_store_failure_for_one_recipient_answers_451_so_the_sender_retries(
+    api: httpx.Client, grant: dict, smtp: tuple[str, int], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from scheduler_agent.account_server import inbound
+
+    other = api.post("/v3/connect/custom", json={"provider": "nylas", "settings": {"email": "bea@example.com"}})
+    bea = other.json()["data"]
+    real_store = inbound.mail_store.store_message
+
+    def failing_for_bea(conn: sqlite3.Connection, grant_id: str, *args: object, **kwargs: object) -> str:
+        if grant_id == bea["id"]:
+            raise sqlite3.OperationalError("disk I/O error")
+        return real_store(conn, grant_id, *args, **kwargs)  # type: ignore[arg-type]
+
+    raw = b"From: dana@example.org\r\nSubject: Both of you\r\nMessage-ID: <both@example.org>\r\n\r\nhi\r\n"
+    monkeypatch.setattr(inbound.mail_store, "store_message", failing_for_bea)
+    with pytest.raises(smtplib.SMTPDataError) as info:
+        send_raw(smtp, raw, [AGENT, "bea@example.com"])
+    assert info.value.smtp_code == 451
+    monkeypatch.setattr(inbound.mail_store, "store_message", real_store)
+    send_raw(smtp, raw, [AGENT, "bea@example.com"])  # the sender's retry
+    assert [m["subject"] for m in inbox(api, bea)] == ["Both of you"]
+    copies = inbox(api, grant)
+    assert len(copies) == 2
+    assert copies[0]["thread_id"] == copies[1]["thread_id"]

@@ -82,6 +82,12 @@ def serve_smtp(handler: Any, host: str, port: int, *, hostname: str, data_size_l
     return RunningSmtp(str(bound_host), int(bound_port), loop, server, thread)
 
 
+def header_section(raw: bytes) -> bytes:
+    """The bytes before the first empty line (CRLF or, from sloppy clients, bare LF)."""
+    ends = [i for i in (raw.find(b"\r\n\r\n"), raw.find(b"\n\n")) if i >= 0]
+    return raw[: min(ends)] if ends else raw
+
+
 class IngressHandler:
     """aiosmtpd hooks for the account server's inbound mail."""
 
@@ -115,7 +121,7 @@ class IngressHandler:
         limits = [self.ctx.policy.max_message_bytes(a.grant) or DEFAULT_MAX_MESSAGE_BYTES for a in accepted]
         if len(raw) > min(limits):
             return f"552 5.3.4 message size {len(raw)} exceeds the limit of {min(limits)} bytes"
-        head, _, _ = raw.partition(b"\r\n\r\n")
+        head = header_section(raw)
         if len(head) > MAX_HEADER_BYTES:
             return f"552 5.3.4 header section over {MAX_HEADER_BYTES} bytes"
         hops = sum(1 for line in head.split(b"\n") if line[:9].lower() == b"received:")
@@ -128,17 +134,22 @@ class IngressHandler:
         ).encode("ascii", "replace") + raw
         mail = parse(stamped)
         stored: list[str] = []
-        try:
-            for entry in accepted:
+        failed = 0
+        for entry in accepted:
+            try:
                 message = receive(
                     self.ctx, entry.grant, stamped, envelope_from=envelope.mail_from, verdict=entry.verdict, mail=mail
                 )
-                if message is not None:
-                    stored.append(message["id"])
-        except Exception:
-            log.exception("inbound message from %s could not be stored", envelope.mail_from)
-            if not stored:
-                return "451 4.3.0 temporary failure storing the message; try again later"
+            except Exception:
+                failed += 1
+                log.exception("inbound message from %s for %s not stored", envelope.mail_from, entry.grant["email"])
+                continue
+            if message is not None:
+                stored.append(message["id"])
+        if failed:
+            # The sender retries the whole message: a recipient that already has it gets a second copy
+            # (it joins the same thread by Message-ID), which beats losing it for the one that failed.
+            return "451 4.3.0 temporary failure storing the message; try again later"
         return f"250 2.0.0 OK: stored as {', '.join(stored) or 'nothing'}"
 
 
