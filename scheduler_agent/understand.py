@@ -164,7 +164,9 @@ def validate(out: LLMRequest, ctx: RequestContext, text: str, *, extractor: str)
         intent = Intent.OTHER
     known = _mentioned(text, ctx)
     exclude = {ctx.agent_email.lower()} | ({ctx.sender.email.lower()} if ctx.sender else set())
-    attendees: dict[str, Person] = {}
+    # Whoever is on the To/Cc line is included, as with the offline engine; the model can only add people
+    # the message names, never remove or invent them.
+    attendees: dict[str, Person] = {p.email.lower(): p for p in ctx.recipients if p.email.lower() not in exclude}
     for address in out.attendees:
         address = address.strip()
         lowered = address.lower()

@@ -125,6 +125,12 @@ def test_invalid_json_is_retried_once_then_the_offline_engine_answers() -> None:
     assert [w.start.day for w in req.windows] == [24, 25]
 
 
+def test_people_on_the_cc_line_are_kept_even_when_the_model_omits_them() -> None:
+    cc = Person("bob@corp.com", "Bob Stone")
+    req = extractor(fake("valid.json")).extract(TEXT, ctx(recipients=(Person("agent@localhost"), cc)))
+    assert req.attendees == (cc, Person("priya@example.com"))
+
+
 def test_one_bad_answer_then_a_good_one_uses_the_good_one() -> None:
     model = fake("invalid_json.txt", "valid.json")
     req = extractor(model).extract(TEXT, ctx())
