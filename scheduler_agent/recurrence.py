@@ -5,8 +5,13 @@ at next week, so an unbounded rule is re-anchored: its DTSTART moves forward by 
 (days, weeks, months, years) to just before the window, which yields exactly the same occurrences there
 because every RRULE part is periodic in its own FREQ x INTERVAL. Parts that dateutil would otherwise take
 implicitly from DTSTART (the weekday of a WEEKLY rule, the day of a MONTHLY one, the day and month of a
-YEARLY one) are written out first so that moving DTSTART does not change them. Rules with COUNT cannot be
-re-anchored (the count runs from the first occurrence), but they are bounded by the count anyway.
+YEARLY one) are written out first so that moving DTSTART does not change them. A rule with COUNT becomes
+the same rule with UNTIL at its last occurrence (found once, at parse time), so it can move too.
+
+Calendar data can be hostile (an invitation is enough to put an event on the agent's calendar), so rules
+that cost without bound are refused or made safe when parsed: sub-hourly frequencies, rules whose parts
+can never match (dateutil would search until the year 9999 for them), and counts above
+`_MAX_COUNT`, which are treated as endless: at worst a free slot after a very long series stays busy.
 
 Expansion happens in the wall time of the series' zone, as RFC 5545 requires: a 09:00 weekly meeting in
 New York stays at 09:00 local across DST. Local times that do not exist (spring forward) take the offset
@@ -42,7 +47,8 @@ _PERIOD_STEP = {
 _LONGEST_PERIOD_SECONDS = {YEARLY: 366 * 86400, MONTHLY: 31 * 86400}  # never overshoot the window
 _DATE_VALUE = re.compile(r"^(\d{4})(\d{2})(\d{2})(?:T(\d{2})(\d{2})(\d{2})(Z?))?$")
 _MAX_RULE_CHARS = 1000
-_MAX_COUNT_TO_UNTIL = 5000  # counting further at parse time costs more than iterating later
+_MAX_COUNT = 5000
+_MONTH_DAYS = (31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
 
 
 @dataclass(frozen=True, slots=True, eq=False)
@@ -58,7 +64,6 @@ class Series:
     duration: timedelta
     all_day: bool
     rules: tuple[rrule, ...]
-    reanchor: tuple[bool, ...]
     walks: tuple[_Walk | None, ...]
     rdates: tuple[datetime, ...]
     exdates: frozenset[datetime]
@@ -85,7 +90,6 @@ def make_series(
     zone = start.tzinfo
     wall = start.replace(tzinfo=None)
     rules: list[rrule] = []
-    reanchor: list[bool] = []
     walks: list[_Walk | None] = []
     for text in rrules:
         body = text.strip()
@@ -94,19 +98,21 @@ def make_series(
         if not body or len(body) > _MAX_RULE_CHARS:
             raise ValueError(f"unreadable RRULE {text[:80]!r}")
         parts = _wall_until(_rule_parts(body), zone, all_day)
-        rule = _compile(parts, wall, text)
-        if "COUNT" in parts and int(parts["COUNT"]) <= _MAX_COUNT_TO_UNTIL:
-            # A counted rule is the same rule ending at its last occurrence; as such it can be re-anchored.
-            final = rule.before(datetime.max, inc=True)
-            if final is not None:
-                parts = {k: v for k, v in parts.items() if k != "COUNT"} | {"UNTIL": final.strftime("%Y%m%dT%H%M%S")}
-        bounded = "COUNT" in parts
-        if not bounded:
-            parts = _explicit_anchor(parts, wall)
-            rule = _compile(parts, wall, text)
-        rules.append(rule)
-        reanchor.append(not bounded)
-        walks.append(None if bounded else _simple_walk(parts))
+        _check_feasible(parts, text)
+        if "COUNT" in parts:
+            if not parts["COUNT"].isdigit():
+                raise ValueError(f"unreadable RRULE {text[:80]!r}: COUNT is not a number")
+            counted = {k: v for k, v in parts.items() if k != "UNTIL"}  # RFC 5545 forbids both; the first end wins
+            parts = {k: v for k, v in parts.items() if k != "COUNT"}
+            if int(counted["COUNT"]) <= _MAX_COUNT:
+                final = _compile(counted, wall, text).before(datetime.max, inc=True)
+                if final is None:
+                    continue  # no occurrence besides DTSTART itself
+                until = min(final.strftime("%Y%m%dT%H%M%S"), parts.get("UNTIL", "99991231T235959"))
+                parts = parts | {"UNTIL": until}
+        parts = _explicit_anchor(parts, wall)
+        rules.append(_compile(parts, wall, text))
+        walks.append(_simple_walk(parts))
     rd = tuple(sorted(_as_wall(d, zone) for d in rdates))
     ex = frozenset(_as_wall(d, zone) for d in exdates)
     series = Series(
@@ -114,7 +120,6 @@ def make_series(
         duration=duration,
         all_day=all_day,
         rules=tuple(rules),
-        reanchor=tuple(reanchor),
         walks=tuple(walks),
         rdates=rd,
         exdates=ex,
@@ -151,13 +156,11 @@ def occurrence_stamps(series: Series, lo: float, hi: float) -> list[tuple[float,
     first = series.start.replace(tzinfo=None)
     if wall_lo <= first <= wall_hi:
         starts.add(first)  # RFC 5545: DTSTART is always the first instance, even if the rule skips it
-    for rule, movable, walk in zip(series.rules, series.reanchor, series.walks, strict=True):
+    for rule, walk in zip(series.rules, series.walks, strict=True):
         if walk is not None:
             starts.update(walk.starts(first, wall_lo, wall_hi))
-            continue
-        if movable:
-            rule = _moved(rule, wall_lo)
-        starts.update(rule.between(wall_lo, wall_hi, inc=True))
+        else:
+            starts.update(_moved(rule, wall_lo).between(wall_lo, wall_hi, inc=True))
     starts.update(d for d in series.rdates if wall_lo <= d <= wall_hi)
     length = series.duration.total_seconds()
     found: list[tuple[float, float]] = []
@@ -238,6 +241,36 @@ def _wall_until(parts: dict[str, str], zone: tzinfo, all_day: bool) -> dict[str,
         if z:
             wall = wall.replace(tzinfo=UTC).astimezone(zone).replace(tzinfo=None)
     return {**parts, "UNTIL": wall.strftime("%Y%m%dT%H%M%S")}
+
+
+def _check_feasible(parts: dict[str, str], text: str) -> None:
+    """Refuse rules that would make every query slow: too frequent, or never matching any date."""
+    freq = parts["FREQ"].upper()
+    if freq in {"SECONDLY", "MINUTELY"}:
+        raise ValueError(f"RRULE {text[:80]!r}: FREQ={freq} is not a meeting rule")
+    try:
+        months = [int(m) for m in parts["BYMONTH"].split(",")] if "BYMONTH" in parts else list(range(1, 13))
+        monthdays = [abs(int(d)) for d in parts["BYMONTHDAY"].split(",")] if "BYMONTHDAY" in parts else []
+        ordinals = [int(d[:-2]) for d in parts.get("BYDAY", "").upper().split(",") if len(d.strip()) > 2]
+    except ValueError:
+        raise ValueError(f"unreadable RRULE {text[:80]!r}") from None
+    if any(not 1 <= m <= 12 for m in months):
+        raise ValueError(f"RRULE {text[:80]!r}: BYMONTH out of range")
+    if monthdays and not any(d <= _MONTH_DAYS[m - 1] for d in monthdays for m in months):
+        raise ValueError(f"RRULE {text[:80]!r} never occurs: no such day in those months")
+    if freq == "MONTHLY" and any(abs(n) > 5 for n in ordinals):
+        raise ValueError(f"RRULE {text[:80]!r} never occurs: no month has that many such weekdays")
+    plain_days = "BYDAY" in parts and not ordinals and not any(k in parts for k in ("BYMONTHDAY", "BYHOUR", "BYMINUTE"))
+    if freq == "MONTHLY" and plain_days and "BYSETPOS" in parts:
+        most = 5 * len(parts["BYDAY"].split(","))
+        try:
+            positions = [abs(int(p)) for p in parts["BYSETPOS"].split(",")]
+        except ValueError:
+            raise ValueError(f"unreadable RRULE {text[:80]!r}") from None
+        if all(p > most for p in positions):
+            raise ValueError(f"RRULE {text[:80]!r} never occurs: BYSETPOS beyond the days a month has")
+    if any(k in parts for k in ("BYWEEKNO", "BYYEARDAY")) and "BYMONTH" in parts:
+        raise ValueError(f"RRULE {text[:80]!r}: BYWEEKNO/BYYEARDAY together with BYMONTH is not supported")
 
 
 def _explicit_anchor(parts: dict[str, str], wall: datetime) -> dict[str, str]:
@@ -357,16 +390,14 @@ def _end_of(series: Series, wall: datetime) -> datetime:
 
 
 def _with_last_end(series: Series) -> Series:
-    """Find when a bounded series ends (COUNT or UNTIL on every rule); endless series keep None."""
-    last: datetime | None = series.start.replace(tzinfo=None)
+    """When a series with UNTIL on every rule ends (at the latest); endless series keep None."""
+    last = series.start.replace(tzinfo=None)
     for rule in series.rules:
-        if rule._count is None and rule._until is None:
+        until: datetime | None = rule._until  # dateutil has no public accessor
+        if until is None:
             return series
-        final = rule.before(datetime.max - timedelta(days=1)) if rule._until is None else rule._until
-        if final is not None and (last is None or final > last):
-            last = final
-    if series.rdates and (last is None or series.rdates[-1] > last):
-        last = series.rdates[-1]
-    assert last is not None
+        last = max(last, until)
+    if series.rdates:
+        last = max(last, series.rdates[-1])
     end = _end_of(series, last)
     return replace(series, last_end=end)

@@ -233,3 +233,39 @@ def test_window_expansion_equals_iterating_from_dtstart(
     got = [(a.astimezone(UTC), b.astimezone(UTC)) for a, b in occurrences(series, lo, hi)]
     want = [(a.astimezone(UTC), b.astimezone(UTC)) for a, b in brute(first, length, rule, lo, hi)]
     assert got == want
+
+
+@pytest.mark.parametrize(
+    ("rule", "message"),
+    [
+        ("FREQ=DAILY;BYMONTH=2;BYMONTHDAY=30", "never occurs"),
+        ("FREQ=YEARLY;BYMONTH=4,6;BYMONTHDAY=31", "never occurs"),
+        ("FREQ=MONTHLY;BYDAY=6MO", "never occurs"),
+        ("FREQ=MONTHLY;BYDAY=MO;BYSETPOS=9", "never occurs"),
+        ("FREQ=MINUTELY", "not a meeting rule"),
+        ("FREQ=SECONDLY;COUNT=5", "not a meeting rule"),
+        ("FREQ=DAILY;COUNT=many", "COUNT is not a number"),
+        ("FREQ=YEARLY;BYMONTH=13", "out of range"),
+    ],
+)
+def test_hostile_rules_are_refused_when_parsed(rule: str, message: str) -> None:
+    """dateutil would search until the year 9999 for some of these on every query."""
+    with pytest.raises(ValueError, match=message):
+        make_series(datetime(2026, 1, 1, 9, tzinfo=NY), timedelta(hours=1), rrules=[rule])
+
+
+def test_a_huge_count_is_treated_as_endless() -> None:
+    s = make_series(datetime(1990, 1, 1, 9, tzinfo=NY), timedelta(hours=1), rrules=["FREQ=DAILY;COUNT=1000000000"])
+    assert s.last_end is None
+    got = list(occurrences(s, datetime(2026, 3, 1, tzinfo=NY), datetime(2026, 3, 8, tzinfo=NY)))
+    assert len(got) == 7
+
+
+def test_a_count_rule_that_only_matches_dtstart_keeps_dtstart() -> None:
+    s = make_series(
+        datetime(2026, 1, 5, 9, tzinfo=NY),
+        timedelta(hours=1),
+        rrules=["FREQ=YEARLY;BYMONTH=2;BYMONTHDAY=29;BYDAY=MO;COUNT=1;UNTIL=20270101T000000Z"],
+    )
+    got = list(occurrences(s, datetime(2026, 1, 1, tzinfo=NY), datetime(2027, 1, 1, tzinfo=NY)))
+    assert [a.date() for a, _ in got] == [date(2026, 1, 5)]
