@@ -333,3 +333,12 @@ def test_a_second_copy_of_a_message_joins_the_first_ones_thread(
     to_self = api.post(url(grant, "messages/send"), json={"to": [{"email": AGENT}], "subject": "Note to self"}).json()
     [inbox_copy] = api.get(url(grant, "messages"), params={"subject": "Note to self", "in": "inbox"}).json()["data"]
     assert inbox_copy["thread_id"] == to_self["data"]["thread_id"]
+
+
+def test_an_account_name_with_line_breaks_becomes_a_one_line_sender(api: httpx.Client) -> None:
+    body = {"provider": "nylas", "name": "Sched\r\nBcc: spy@evil.example", "settings": {"email": "s@example.com"}}
+    grant = api.post("/v3/connect/custom", json=body).json()["data"]
+    r = api.post(url(grant, "messages/send"), json={"to": [{"email": "dana@example.org"}], "subject": "hi"})
+    assert r.status_code == 200, r.text
+    assert r.json()["data"]["from"] == [{"name": "Sched Bcc: spy@evil.example", "email": "s@example.com"}]
+    assert r.json()["data"]["bcc"] == []

@@ -24,6 +24,7 @@ REPLY_PREFIX_RE = re.compile(r"^\s*((re|aw|sv|fw|fwd|wg)\s*(\[\d+\])?\s*:\s*)+",
 _WS_RE = re.compile(r"\s+")
 _UNFOLD_RE = re.compile(r"\r?\n(?=[ \t])")
 _HEADER_NAME_RE = re.compile(r"^[!-9;-~]+$")
+_MIME_TYPE_RE = re.compile(r"^(?P<main>[\w.+-]+)/(?P<sub>[\w.+-]+)\s*(;|$)")
 # Headers the API builds itself; custom_headers may not override them.
 RESERVED_HEADERS = {
     "from",
@@ -363,13 +364,12 @@ def build(out: Outgoing, *, message_id: str, date: datetime) -> EmailMessage:
         msg.set_content(html_to_text(out.body) or " ")
         msg.add_alternative(out.body or "<p></p>", subtype="html")
     for part in out.attachments:
-        maintype, _, subtype = part.content_type.partition("/")
-        if not subtype:
-            maintype, subtype = "application", "octet-stream"
+        kind = _MIME_TYPE_RE.match(part.content_type.strip())
+        maintype, subtype = (kind["main"], kind["sub"]) if kind else ("application", "octet-stream")
         msg.add_attachment(
             part.data,
             maintype=maintype,
-            subtype=subtype.split(";")[0].strip(),
+            subtype=subtype,
             filename=part.filename,
             disposition=part.content_disposition,
             cid=f"<{part.content_id}>" if part.content_id else None,

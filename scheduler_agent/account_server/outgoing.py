@@ -189,7 +189,10 @@ def sender_for(grant: JSONDict, payload: JSONDict) -> dict[str, str]:
         raise bad_request("from takes a single address")
     if given and given[0]["email"].lower() != str(grant["email"]).lower():
         raise ApiError(403, "forbidden", f"this account can only send as {grant['email']}")
-    name = given[0]["name"] if given and given[0]["name"] else str(grant.get("name") or "")
+    if given and given[0]["name"]:
+        name = given[0]["name"]
+    else:  # the account's display name is stored free-form; a header needs it on one line
+        name = " ".join(str(grant.get("name") or "").split())
     return {"name": name, "email": str(grant["email"])}
 
 
