@@ -8,32 +8,34 @@ matches picks against the proposals already sent, and reads the intent from the 
 
 from __future__ import annotations
 
-import html
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta, timezone, tzinfo
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from .models import Intent, Interval, Medium, MeetingRequest, Person, RequestContext
+from .models import Intent, Interval, MeetingRequest, RequestContext
 from .timeparse_dates import Mention
 from .timeparse_grammar import POSTNEG, iter_unclaimed_numbers, normalize, scan
-from .timeparse_lexicon import MEDIUM_CUES, MONTHS, SIGN_OFFS, URGENT_RE, WEEKDAYS, ZONE_ABBREVIATIONS
+from .timeparse_lexicon import (
+    ACCEPT_RE,
+    ANY_PICK_RE,
+    CANCEL_RE,
+    CONDITIONAL_RE,
+    COUNTER_RE,
+    DECLINE_RE,
+    INSTEAD_OF_RE,
+    ORDINAL_INDEX,
+    ORDINAL_PICK_RE,
+    RESCHEDULE_RE,
+    SCHEDULE_RE,
+    URGENT_RE,
+)
+from .timeparse_mail import clean_body, find_attendees, medium_and_location
 
-MAX_TEXT_CHARS = 20_000
 MAX_WINDOWS = 120
 MAX_DURATION_MINUTES = 8 * 60
 MAX_RANGE_DAYS = 62
 
-_QUOTE_HEADER = re.compile(
-    r"^\s*(?:on\s.{0,300}\bwrote:|-{2,}\s*(?:original|forwarded) message\s*-{0,}|_{8,}|"
-    r"from:\s.+\s(?:sent|date):\s.+|begin forwarded message:)\s*$",
-    re.IGNORECASE,
-)
-_FROM_LINE = re.compile(r"^\s*from:\s", re.IGNORECASE)
-_SENT_LINE = re.compile(r"^\s*(?:sent|date|to|subject):\s", re.IGNORECASE)
-_TAG = re.compile(r"<[^>]{0,2000}>")
-# Starts only where an address can start, so a long run of letters is scanned once, not once per letter.
-EMAIL_RE = re.compile(r"(?<![\w.+-])([\w.+-]+@[\w-]+(?:\.[\w-]+)+)")
 _JOIN_GAP = re.compile(
     r"^[\s,/&(]*(?:(?:or|and|and/or|either|at|on|in|the|from|around|about|@|any ?time|sometime|maybe|ideally|"
     r"preferably|say|perhaps|also|is|are|works?|would work|fine|good|for me|ok|okay|early|late|-)[\s,/&)]*)*$"
@@ -43,66 +45,6 @@ _ECHO_GAP = re.compile(r"^\s*(?:/|\(|=|or|aka|i\.e\.,?)\s*$")
 _WEEK_OF = re.compile(r"\bweek of\s*$")
 _RANGE_GAP = re.compile(r"^\s*(?:-|to|through|thru|till|until|and)\s*$")
 _NEG_GAP = re.compile(r"^[\s,]*(?:(?:it|on|the|a|at|in|for|do|make|any|of)\s+)*$")
-
-_CANCEL = re.compile(
-    r"\b(?:cancel(?:l?ed|l?ing|s)?|call(?:ing)? (?:it|this|the \w+) off|scrap (?:it|the)|"
-    r"no longer (?:need|necessary|required)|"
-    r"won'?t be needed|not needed any ?more|drop the (?:meeting|call))\b"
-)
-_RESCHEDULE = re.compile(
-    r"\b(?:re-?schedul\w*|push(?:ed|ing)? (?:it|this|that|the|our|my|\w+'s)|push(?:ed|ing)? (?:back|out)|"
-    r"move[sd]? (?:it|this|that|the|our|my|\w+'s)|moving (?:it|this|the|our)|postpon\w*|"
-    r"shift(?:ed|ing)? (?:it|the|our)|"
-    r"bump(?:ed)? (?:it|the|our)|rebook\w*|delay (?:it|the|our)|change (?:the|our) (?:time|date|day)|rain ?check)\b"
-)
-_INSTEAD_OF = re.compile(r"\binstead of\b")
-_CONDITIONAL = re.compile(r"\b(?:only if|but only|provided (?:that|we)|as long as|if we can|if you can)\b")
-_DECLINE = re.compile(
-    r"\b(?:can'?t make it|cannot make it|can'?t attend|cannot attend|won'?t be able to (?:make|attend|join|come)|"
-    r"unable to (?:make|attend|join)|(?:have|need) to decline|declin(?:e|ing)|not interested|no,? thanks|"
-    r"i'?ll (?:have to )?pass|pass on this|not going to make it|regretfully|won'?t make it|"
-    r"no longer able to (?:attend|make it|join|come)|go ahead without me|count me out|won'?t be attending)\b"
-)
-_COUNTER = re.compile(
-    r"\b(?:none of (?:these|those|them|the \w+)|neither|how about|what about|could we (?:do|try|make it)|"
-    r"can we (?:do|try|make it)|instead|alternatively|any chance (?:we|you) could|other (?:options?|times?|days?)|"
-    r"(?:don'?t|doesn'?t|do not|does not) work(?: for me)?)\b"
-)
-_ACCEPT = re.compile(
-    r"\b(?:works?(?: for me| great| well| fine)?|sounds? (?:good|great|perfect)|perfect|great|let'?s do|"
-    r"book (?:it|that|me)|lock (?:it|that) in|confirm(?:ed)?|see you (?:then|there)|(?:that'?s|is) fine|fine by me|"
-    r"ok(?:ay)?|yes|yep|sure|good for me|i'?ll take)\b"
-)
-_ANY_PICK = re.compile(
-    r"\b(?:any(?: of (?:them|those|these))?|either(?: one)?|all of (?:them|those|these)) (?:works?|is fine|are fine)\b"
-)
-_SCHEDULE = re.compile(
-    r"\b(?:meet(?:ing)?|call|chat|sync|catch[- ]?up|schedule|set up|book|find (?:a )?time|get together|coffee|lunch|"
-    r"demo|interview|intro|talk|connect|hop on|touch base|1:1|one[- ]on[- ]one|availability|available|free|slot)\b"
-)
-_ORDINAL_PICK = re.compile(
-    r"\b(?:the\s)?(?P<o>first|second|third|fourth|fifth|1st|2nd|3rd|4th|5th|last|final|former|latter)\s"
-    r"(?:one|option|slot|time|choice|proposal|suggestion|date|1|works?|is (?:fine|good|great|perfect|best))\b|"
-    r"(?:\b(?:option|slot|choice|number|no\.?)|#)\s?(?P<n>\d)\b"
-)
-_ORDINAL_INDEX = {
-    "first": 0, "1st": 0, "second": 1, "2nd": 1, "third": 2, "3rd": 2, "fourth": 3, "4th": 3, "fifth": 4, "5th": 4,
-    "last": -1, "final": -1, "former": 0, "latter": -1,
-}  # fmt: skip
-_INVITE_NAME = re.compile(r"\b(?:include|invite|add|loop in|bring(?: in| along)?|cc)\s+([A-Z][a-z]+(?:\s[A-Z][a-z]+)?)")
-_LOCATION = re.compile(
-    r"\b(?:at|in)\s+((?:the\s)?(?:[Rr]oom|[Cc]onference [Rr]oom|[Ss]uite)\s[\w-]+|(?:the|our) office|"
-    r"(?:the\s)?[A-Z][\w'&-]+(?:\s(?:[A-Z][\w'&-]+|of|de|la))*)"
-)
-_NOT_PLACES = {w.lower() for w in (*WEEKDAYS, *MONTHS, *ZONE_ABBREVIATIONS)} | {
-    "i",
-    "the",
-    "my",
-    "your",
-    "our",
-    "q1",
-    "q2",
-}
 
 
 @dataclass(slots=True)
@@ -136,47 +78,6 @@ class RulesExtractor:
 
     def extract(self, text: str, ctx: RequestContext) -> MeetingRequest:
         return parse_request(text, ctx)
-
-
-def _drop_style_and_script(text: str) -> str:
-    """Remove <style>/<script> contents in one pass (a lazy regex is quadratic on unclosed tags)."""
-    lowered = text.lower()
-    parts: list[str] = []
-    pos = 0
-    for opening in re.finditer(r"<(style|script)\b", lowered):
-        if opening.start() < pos:
-            continue
-        parts.append(text[pos : opening.start()])
-        close = lowered.find(f"</{opening.group(1)}", opening.end())
-        pos = len(text) if close < 0 else close
-    parts.append(text[pos:])
-    return "".join(parts)
-
-
-def clean_body(text: str) -> str:
-    """The writer's own words: no HTML, no quoted earlier mail, no signature."""
-    text = text[: MAX_TEXT_CHARS * 10]
-    if re.search(r"<(?:br|p|div|html|body|span|table)\b", text[:5000], re.IGNORECASE):
-        text = re.sub(r"(?i)<(?:br|/p|/div|/tr|/li)\b[^>]{0,200}>", "\n", _drop_style_and_script(text))
-        text = html.unescape(_TAG.sub("", text))
-    lines = text[:MAX_TEXT_CHARS].replace("\r\n", "\n").replace("\r", "\n").split("\n")
-    kept: list[str] = []
-    for index, line in enumerate(lines):
-        joined = line + " " + (lines[index + 1] if index + 1 < len(lines) else "")
-        if _QUOTE_HEADER.match(line) or (line.lower().startswith("on ") and _QUOTE_HEADER.match(joined)):
-            break
-        if _FROM_LINE.match(line) and index + 1 < len(lines) and _SENT_LINE.match(lines[index + 1]):
-            break
-        if line.rstrip() in ("--", "-- ", "—"):
-            break
-        if line.lstrip().startswith(">"):
-            continue
-        kept.append(line)
-    for index in range(len(kept) - 1, max(-1, len(kept) - 7), -1):
-        if SIGN_OFFS.match(kept[index].strip()) and index > 0:
-            kept = kept[:index]
-            break
-    return "\n".join(kept).strip()
 
 
 def writer_zone(ctx: RequestContext) -> tzinfo:
@@ -491,9 +392,9 @@ def _pick(
 ) -> tuple[datetime | None, set[int]]:
     """The proposal the writer chose, and the clauses that only served to name it."""
     proposals = ctx.proposals
-    ordinal = _ORDINAL_PICK.search(text)
+    ordinal = ORDINAL_PICK_RE.search(text)
     if ordinal:
-        index = _ORDINAL_INDEX[ordinal["o"]] if ordinal["o"] else int(ordinal["n"]) - 1
+        index = ORDINAL_INDEX[ordinal["o"]] if ordinal["o"] else int(ordinal["n"]) - 1
         if -len(proposals) <= index < len(proposals):
             return proposals[index].start, set()
         notes.append(f"picked option {ordinal.group(0)!r} but only {len(proposals)} were offered")
@@ -509,57 +410,17 @@ def _pick(
             candidates.extend(p for p in hits if p not in candidates)
     if len(candidates) == 1:
         unmatched = [c for n, c in enumerate(clauses) if not c.negated and n not in used]
-        if _CONDITIONAL.search(text) or (unmatched and re.search(r"\binstead\b", text)):
+        if CONDITIONAL_RE.search(text) or (unmatched and re.search(r"\binstead\b", text)):
             return None, set()  # "Tuesday could work, but only if we start at 2:30": a counter, not a pick
         return candidates[0].start, used
     if len(candidates) > 1:
         notes.append("the reply matches several proposed times")
         return None, set()
-    if _ANY_PICK.search(text):
+    if ANY_PICK_RE.search(text):
         return proposals[0].start, set()
-    if not clauses and len(proposals) == 1 and _ACCEPT.search(text) and not _COUNTER.search(text):
+    if not clauses and len(proposals) == 1 and ACCEPT_RE.search(text) and not COUNTER_RE.search(text):
         return proposals[0].start, set()
     return None, set()
-
-
-def _attendees(body: str, text: str, ctx: RequestContext, notes: list[str]) -> tuple[Person, ...]:
-    exclude = {ctx.agent_email.lower()} | ({ctx.sender.email.lower()} if ctx.sender else set())
-    people: dict[str, Person] = {}
-    for person in ctx.recipients:
-        if person.email.lower() not in exclude:
-            people.setdefault(person.email.lower(), person)
-    for address in EMAIL_RE.findall(body):
-        address = address.rstrip(".")
-        if address.lower() not in exclude:
-            people.setdefault(address.lower(), Person(email=address))
-    known_names = {p.name.split()[0].lower() for p in (*ctx.recipients, *people.values()) if p.name}
-    known_names |= {p.email.split("@")[0].split(".")[0].lower() for p in people.values()}
-    if ctx.sender and ctx.sender.name:
-        known_names.add(ctx.sender.name.split()[0].lower())
-    for name in _INVITE_NAME.findall(body):
-        if name.split()[0].lower() not in known_names:
-            notes.append(f"{name} should be included but no address was given")
-    return tuple(people.values())
-
-
-def _medium_and_location(body: str, text: str) -> tuple[Medium, str | None]:
-    medium = Medium.UNSPECIFIED
-    for pattern, value in MEDIUM_CUES:
-        if re.search(pattern, text):
-            medium = Medium(value)
-            break
-    location = None
-    for match in _LOCATION.finditer(body):
-        place = match.group(1).strip()
-        words = place.lower().split()
-        if words[-1] == "office" or (words[-1] not in _NOT_PLACES and words[0] not in _NOT_PLACES):
-            location = place
-            break
-    if location and medium is Medium.UNSPECIFIED:
-        medium = Medium.IN_PERSON
-    if medium is Medium.VIDEO:
-        location = None
-    return medium, location
 
 
 def _duration(mentions: list[Mention], ctx: RequestContext, notes: list[str]) -> int | None:
@@ -579,9 +440,9 @@ def _intent(
     text: str, ctx: RequestContext, chosen: datetime | None, has_windows: bool, has_avoid: bool, duration: int | None
 ) -> tuple[Intent, bool]:
     """The intent and whether the wording said it outright (which raises confidence)."""
-    cancel, reschedule = _CANCEL.search(text), _RESCHEDULE.search(text)
-    decline, counter = _DECLINE.search(text), _COUNTER.search(text)
-    if reschedule or (not ctx.proposals and _INSTEAD_OF.search(text)):
+    cancel, reschedule = CANCEL_RE.search(text), RESCHEDULE_RE.search(text)
+    decline, counter = DECLINE_RE.search(text), COUNTER_RE.search(text)
+    if reschedule or (not ctx.proposals and INSTEAD_OF_RE.search(text)):
         return Intent.RESCHEDULE, True
     if cancel:
         return Intent.CANCEL, True
@@ -597,8 +458,8 @@ def _intent(
         return Intent.OTHER, False
     if decline:
         return Intent.DECLINE, True
-    if has_windows or duration or _SCHEDULE.search(text):
-        return Intent.SCHEDULE, bool(_SCHEDULE.search(text))
+    if has_windows or duration or SCHEDULE_RE.search(text):
+        return Intent.SCHEDULE, bool(SCHEDULE_RE.search(text))
     return Intent.OTHER, False
 
 
@@ -639,12 +500,12 @@ def parse_request(text: str, ctx: RequestContext) -> MeetingRequest:
     avoid = [a for a in avoid if a.end > now]
 
     notes.extend(m.note for m in mentions if m.note)
-    claimed = [(m.start, m.end) for m in mentions] + [o.span() for o in _ORDINAL_PICK.finditer(norm)]
+    claimed = [(m.start, m.end) for m in mentions] + [o.span() for o in ORDINAL_PICK_RE.finditer(norm)]
     notes.extend(f"did not understand {n!r}" for n in iter_unclaimed_numbers(norm, claimed))
-    attendees = _attendees(body, norm, ctx, notes)
-    medium, location = _medium_and_location(body, norm)
+    attendees = find_attendees(body, ctx, notes)
+    medium, location = medium_and_location(body, norm)
     intent, explicit = _intent(norm, ctx, chosen, bool(windows), bool(avoid), duration)
-    if intent is Intent.OTHER and ctx.proposals and _ACCEPT.search(norm) and chosen is None:
+    if intent is Intent.OTHER and ctx.proposals and ACCEPT_RE.search(norm) and chosen is None:
         notes.append("agreed, but which proposed time is unclear")
     confidence = 0.35 + (0.25 if explicit else 0.0) + (0.3 if windows or chosen else 0.0) - 0.15 * len(notes)
     if intent is Intent.OTHER:

@@ -214,3 +214,50 @@ SIGN_OFFS = re.compile(
     r"all the best|talk soon|many thanks|br|--|—|sent from my \w+.*)[,.!]?\s*$",
     re.IGNORECASE,
 )
+
+# Intent cues, read on normalized (lower-case) text; the intent rules in timeparse.py weigh them.
+CANCEL_RE = re.compile(
+    r"\b(?:cancel(?:l?ed|l?ing|s)?|call(?:ing)? (?:it|this|the \w+) off|scrap (?:it|the)|"
+    r"no longer (?:need|necessary|required)|"
+    r"won'?t be needed|not needed any ?more|drop the (?:meeting|call))\b"
+)
+RESCHEDULE_RE = re.compile(
+    r"\b(?:re-?schedul\w*|push(?:ed|ing)? (?:it|this|that|the|our|my|\w+'s)|push(?:ed|ing)? (?:back|out)|"
+    r"move[sd]? (?:it|this|that|the|our|my|\w+'s)|moving (?:it|this|the|our)|postpon\w*|"
+    r"shift(?:ed|ing)? (?:it|the|our)|"
+    r"bump(?:ed)? (?:it|the|our)|rebook\w*|delay (?:it|the|our)|change (?:the|our) (?:time|date|day)|rain ?check)\b"
+)
+INSTEAD_OF_RE = re.compile(r"\binstead of\b")
+CONDITIONAL_RE = re.compile(r"\b(?:only if|but only|provided (?:that|we)|as long as|if we can|if you can)\b")
+DECLINE_RE = re.compile(
+    r"\b(?:can'?t make it|cannot make it|can'?t attend|cannot attend|won'?t be able to (?:make|attend|join|come)|"
+    r"unable to (?:make|attend|join)|(?:have|need) to decline|declin(?:e|ing)|not interested|no,? thanks|"
+    r"i'?ll (?:have to )?pass|pass on this|not going to make it|regretfully|won'?t make it|"
+    r"no longer able to (?:attend|make it|join|come)|go ahead without me|count me out|won'?t be attending)\b"
+)
+COUNTER_RE = re.compile(
+    r"\b(?:none of (?:these|those|them|the \w+)|neither|how about|what about|could we (?:do|try|make it)|"
+    r"can we (?:do|try|make it)|instead|alternatively|any chance (?:we|you) could|other (?:options?|times?|days?)|"
+    r"(?:don'?t|doesn'?t|do not|does not) work(?: for me)?)\b"
+)
+ACCEPT_RE = re.compile(
+    r"\b(?:works?(?: for me| great| well| fine)?|sounds? (?:good|great|perfect)|perfect|great|let'?s do|"
+    r"book (?:it|that|me)|lock (?:it|that) in|confirm(?:ed)?|see you (?:then|there)|(?:that'?s|is) fine|fine by me|"
+    r"ok(?:ay)?|yes|yep|sure|good for me|i'?ll take)\b"
+)
+ANY_PICK_RE = re.compile(
+    r"\b(?:any(?: of (?:them|those|these))?|either(?: one)?|all of (?:them|those|these)) (?:works?|is fine|are fine)\b"
+)
+SCHEDULE_RE = re.compile(
+    r"\b(?:meet(?:ing)?|call|chat|sync|catch[- ]?up|schedule|set up|book|find (?:a )?time|get together|coffee|lunch|"
+    r"demo|interview|intro|talk|connect|hop on|touch base|one[- ]on[- ]one|availability|available|free|slot)\b"
+)
+ORDINAL_PICK_RE = re.compile(
+    r"\b(?:the\s)?(?P<o>first|second|third|fourth|fifth|1st|2nd|3rd|4th|5th|last|final|former|latter)\s"
+    r"(?:one|option|slot|time|choice|proposal|suggestion|date|1|works?|is (?:fine|good|great|perfect|best))\b|"
+    r"(?:\b(?:option|slot|choice|number|no\.?)|#)\s?(?P<n>\d)\b"
+)
+ORDINAL_INDEX = {
+    "first": 0, "1st": 0, "second": 1, "2nd": 1, "third": 2, "3rd": 2, "fourth": 3, "4th": 3, "fifth": 4, "5th": 4,
+    "last": -1, "final": -1, "former": 0, "latter": -1,
+}  # fmt: skip

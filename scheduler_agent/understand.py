@@ -25,7 +25,8 @@ from pydantic import BaseModel, Field
 from .config import ModelSettings, Settings
 from .errors import ConfigError, ExtractionError
 from .models import Intent, Interval, Medium, MeetingRequest, Person, RequestContext
-from .timeparse import EMAIL_RE, RulesExtractor, writer_zone, zone_name
+from .timeparse import RulesExtractor, writer_zone, zone_name
+from .timeparse_mail import EMAIL_RE
 
 if TYPE_CHECKING:
     from langchain_core.language_models import BaseChatModel

@@ -21,7 +21,7 @@ CORE = {
     "compose",
     "triage",
 }
-CORE |= {"timeparse_grammar", "timeparse_lexicon", "timeparse_dates"}
+CORE |= {"timeparse_grammar", "timeparse_lexicon", "timeparse_dates", "timeparse_mail"}
 EDGE_ONLY = {
     "httpx",
     "sqlite3",
