@@ -44,8 +44,8 @@ def events_from_ics(text: str, *, home: tzinfo, agent_email: str = "") -> list[C
         raise ValueError(f"calendar text is too large ({len(text)} characters)")
     try:
         calendar = icalendar.Calendar.from_ical(text)
-    except (ValueError, IndexError, KeyError) as exc:
-        raise ValueError(f"not a readable iCalendar file: {exc}") from None
+    except (ValueError, IndexError, KeyError, OSError) as exc:  # icalendar looks TZIDs up as file names
+        raise ValueError(f"not a readable iCalendar file: {str(exc)[:200]}") from None
     wr_zone = calendar.get("X-WR-TIMEZONE")
     series_zone = resolve_tzid(str(wr_zone)) if wr_zone else None
     masters: list[icalendar.Event] = []
@@ -83,7 +83,7 @@ def events_from_nylas_json(
     for item in items:
         try:
             event = _nylas_event(item, home, agent_email, str(item.get("id", "")) not in has_instances)
-        except (ValueError, KeyError, TypeError, OverflowError) as exc:
+        except (ValueError, KeyError, TypeError, AttributeError, OverflowError) as exc:
             log.warning("skipping event %s: %s", str(item.get("id", "?"))[:80], exc)
             continue
         events.append(event)

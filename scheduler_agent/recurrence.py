@@ -48,6 +48,7 @@ _LONGEST_PERIOD_SECONDS = {YEARLY: 366 * 86400, MONTHLY: 31 * 86400}  # never ov
 _DATE_VALUE = re.compile(r"^(\d{4})(\d{2})(\d{2})(?:T(\d{2})(\d{2})(\d{2})(Z?))?$")
 _MAX_RULE_CHARS = 1000
 _MAX_COUNT = 5000
+_LONGEST_OCCURRENCE = timedelta(days=366)
 _MONTH_DAYS = (31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
 
 
@@ -87,6 +88,8 @@ def make_series(
     """Parse the rules once; raises ValueError on a rule dateutil cannot read or that never ends in time."""
     if start.tzinfo is None:
         raise ValueError("a series needs a timezone-aware start")
+    if not timedelta() <= duration <= _LONGEST_OCCURRENCE:
+        raise ValueError(f"an occurrence cannot last {duration}")
     zone = start.tzinfo
     wall = start.replace(tzinfo=None)
     rules: list[rrule] = []

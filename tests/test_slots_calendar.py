@@ -98,7 +98,18 @@ def test_broken_events_are_skipped_and_logged(caplog: pytest.LogCaptureFixture) 
     assert caplog.text.count("skipping VEVENT") == 3
 
 
-@pytest.mark.parametrize("text", ["", "hello", "BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\n", "\x00" * 10])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "",
+        "hello",
+        "BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\n",
+        "\x00" * 10,
+        "BEGIN:VCALENDAR\r\nBEGIN:VEVENT\r\nDTSTART;TZID="
+        + "X" * 5000
+        + ":20260302T090000\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n",
+    ],
+)
 def test_not_a_calendar_is_a_clear_error(text: str) -> None:
     with pytest.raises(ValueError, match="iCalendar"):
         events_from_ics(text, home=LA)
@@ -180,3 +191,23 @@ def test_nylas_bad_items_are_skipped(caplog: pytest.LogCaptureFixture) -> None:
         events = events_from_nylas_json(items, home=LA)
     assert len(events) == 1
     assert caplog.text.count("skipping event") == 3
+
+
+def test_hostile_calendar_data_is_skipped_not_fatal(caplog: pytest.LogCaptureFixture) -> None:
+    text = (
+        "BEGIN:VCALENDAR\r\n"
+        "BEGIN:VEVENT\r\nUID:long\r\nDTSTART:20260302T090000Z\r\nDTEND:90000302T090000Z\r\nRRULE:FREQ=YEARLY\r\nEND:VEVENT\r\n"
+        "BEGIN:VEVENT\r\nUID:never\r\nDTSTART:20260302T090000Z\r\nDTEND:20260302T100000Z\r\n"
+        "RRULE:FREQ=DAILY;BYMONTH=2;BYMONTHDAY=31\r\nEND:VEVENT\r\n"
+        "BEGIN:VEVENT\r\nUID:tz\r\nDTSTART;TZID=Mars/Olympus:20260302T090000\r\nEND:VEVENT\r\n"
+        "END:VCALENDAR\r\n"
+    )
+    with caplog.at_level(logging.WARNING):
+        events = events_from_ics(text, home=LA)
+    assert [e.start for e in events] == [datetime(2026, 3, 2, 9, tzinfo=LA)]  # unknown zone: home time
+    assert caplog.text.count("skipping VEVENT") == 2
+    items = [
+        {"id": "w", "when": "tomorrow"},
+        {"id": "p", "when": {"start_time": 1, "end_time": 2}, "participants": "all"},
+    ]
+    assert events_from_nylas_json(items, home=LA, agent_email=AGENT) == []
