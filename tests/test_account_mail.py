@@ -342,3 +342,23 @@ def test_an_account_name_with_line_breaks_becomes_a_one_line_sender(api: httpx.C
     assert r.status_code == 200, r.text
     assert r.json()["data"]["from"] == [{"name": "Sched Bcc: spy@evil.example", "email": "s@example.com"}]
     assert r.json()["data"]["bcc"] == []
+
+
+def test_mail_changes_are_notified(account_server: AccountServer, api: httpx.Client, grant: dict) -> None:
+    seen: list[tuple[str, str]] = []
+    account_server.ctx.notifiers.append(lambda grant_id, trigger, obj: seen.append((trigger, obj["id"])))
+    first = deliver(account_server, grant, "dana@example.org", "Ping", Message_ID="<n1@example.org>")
+    second = deliver(account_server, grant, "dana@example.org", "Re: Ping", In_Reply_To="<n1@example.org>")
+    sent = api.post(url(grant, "messages/send"), json={"to": [{"email": "dana@example.org"}], "subject": "x"}).json()
+    assert seen == [
+        ("message.created", first["id"]),
+        ("message.created", second["id"]),
+        ("message.created", sent["data"]["id"]),
+    ]
+    seen.clear()
+    api.put(url(grant, f"threads/{first['thread_id']}"), json={"starred": True})
+    assert sorted(seen) == sorted([("message.updated", first["id"]), ("message.updated", second["id"])])
+    seen.clear()
+    api.delete(url(grant, f"messages/{first['id']}"))
+    api.delete(url(grant, f"messages/{first['id']}"))
+    assert seen == [("message.updated", first["id"]), ("message.deleted", first["id"])]

@@ -68,26 +68,42 @@ def install(ctx: ServerContext, router: Any) -> None:
                 params.append(int(body[key]))
         folders = check_folders(ctx, req.grant_id, body["folders"]) if "folders" in body else None
         with ctx.db.tx() as conn:
+            ids = [
+                r["id"]
+                for r in conn.execute(
+                    "SELECT id FROM mail_messages WHERE thread_id = ? AND is_draft = 0", (thread["id"],)
+                )
+            ]
             if sets:
                 conn.execute(
                     f"UPDATE mail_messages SET {', '.join(sets)}, updated_at = ? WHERE thread_id = ? AND is_draft = 0",
                     (*params, ctx.timestamp(), thread["id"]),
                 )
-            if folders is not None:
-                for row in conn.execute(
-                    "SELECT id FROM mail_messages WHERE thread_id = ? AND is_draft = 0", (thread["id"],)
-                ).fetchall():
-                    mail_store.set_folders(conn, req.grant_id, row["id"], folders)
+            for message_id in ids if folders is not None else []:
+                mail_store.set_folders(conn, req.grant_id, message_id, folders)
+        if sets or folders is not None:
+            for message_id in ids:
+                ctx.notify(req.grant_id, "message.updated", mail_store.get_message(ctx.db, message_id))
         return ok(mail_store.thread_json(ctx, thread_row(req)))
 
     @router.route("DELETE", "/v3/grants/{grant}/threads/{id}")
     def delete_thread(req: Request) -> Response:
         thread = thread_row(req)
+        trashed: list[str] = []
+        removed: list[str] = []
         with ctx.db.tx() as conn:
             rows = conn.execute("SELECT * FROM mail_messages WHERE thread_id = ?", (thread["id"],)).fetchall()
             for row in rows:
                 if row["is_draft"] or "trash" in json.loads(row["folders"]):
                     mail_store.delete_message(conn, row)
+                    removed.append(row["id"])
                 else:
                     mail_store.set_folders(conn, req.grant_id, row["id"], ["trash"])
+                    trashed.append(row["id"])
+        for message_id in trashed:
+            ctx.notify(req.grant_id, "message.updated", mail_store.get_message(ctx.db, message_id))
+        for message_id in removed:
+            ctx.notify(
+                req.grant_id, "message.deleted", {"grant_id": req.grant_id, "id": message_id, "object": "message"}
+            )
         return deleted()
