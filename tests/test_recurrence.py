@@ -269,3 +269,42 @@ def test_a_count_rule_that_only_matches_dtstart_keeps_dtstart() -> None:
     )
     got = list(occurrences(s, datetime(2026, 1, 1, tzinfo=NY), datetime(2027, 1, 1, tzinfo=NY)))
     assert [a.date() for a, _ in got] == [date(2026, 1, 5)]
+
+
+ICS_ZONES = ["America/New_York", "Europe/Berlin", "Asia/Kolkata", "Australia/Adelaide"]
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    rule=rule_texts(),
+    zone_name=st.sampled_from(ICS_ZONES),
+    start=st.datetimes(min_value=datetime(2022, 1, 1), max_value=datetime(2026, 6, 30)),
+    minutes=st.sampled_from([30, 60, 90]),
+    exclude=st.booleans(),
+    move=st.booleans(),
+    offset_days=st.integers(0, 900),
+)
+def test_random_ics_series_agree_with_recurring_ical_events(
+    rule: str, zone_name: str, start: datetime, minutes: int, exclude: bool, move: bool, offset_days: int
+) -> None:
+    """A whole VEVENT (TZID, RRULE, EXDATE, a moved occurrence) through our reader and through the reference."""
+    zone = ZoneInfo(zone_name)
+    first = start.replace(second=0, microsecond=0)
+    plain = make_series(first.replace(tzinfo=zone), timedelta(minutes=minutes), rrules=[rule])
+    upcoming = [
+        a for a, _ in occurrences(plain, first.replace(tzinfo=zone), first.replace(tzinfo=zone) + timedelta(days=800))
+    ]
+    stamp = "%Y%m%dT%H%M%S"
+    lines = ["BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//test//EN", "BEGIN:VEVENT", "UID:s@example.com"]
+    lines += [f"DTSTART;TZID={zone_name}:{first:{stamp}}", f"DURATION:PT{minutes}M", f"RRULE:{rule}"]
+    if exclude and len(upcoming) > 1:
+        lines.append(f"EXDATE;TZID={zone_name}:{upcoming[1]:{stamp}}")
+    lines.append("END:VEVENT")
+    if move and len(upcoming) > 2:
+        moved = upcoming[2] + timedelta(hours=3)
+        lines += ["BEGIN:VEVENT", "UID:s@example.com", f"RECURRENCE-ID;TZID={zone_name}:{upcoming[2]:{stamp}}"]
+        lines += [f"DTSTART;TZID={zone_name}:{moved:{stamp}}", f"DURATION:PT{minutes}M", "END:VEVENT"]
+    text = "\r\n".join([*lines, "END:VCALENDAR"]) + "\r\n"
+    lo = (first + timedelta(days=offset_days)).replace(tzinfo=zone).astimezone(UTC)
+    hi = lo + timedelta(days=45)
+    assert ours(text, lo, hi) == reference(text, lo, hi)
