@@ -337,7 +337,11 @@ def why_not(
     request: Request | None = None,
     holds: Sequence[Interval] = (),
 ) -> tuple[Blocker, ...]:
-    """Every reason the meeting starting at `start` cannot be offered; empty when it can."""
+    """Every reason the meeting starting at `start` cannot be offered; empty when it can.
+
+    Any start is judged, not only those on the slot grid: a person asking "why not 10:05?" deserves the
+    real answer, and the grid only decides which free times `find_slots` lists.
+    """
     require_aware(start, "start")
     q = _Query(calendar, rules, now, request or Request(), holds)
     s = start.timestamp()
