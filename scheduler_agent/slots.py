@@ -133,6 +133,10 @@ class Rules:
     def __post_init__(self) -> None:
         if len(self.weekly) != 7:
             raise ValueError("weekly hours need seven days, Monday first")
+        for ranges in (*self.weekly, *self.overrides.values()):
+            for pair in ranges:
+                if not (isinstance(pair, tuple) and len(pair) == 2 and 0 <= pair[0] < pair[1] <= 1440):
+                    raise ValueError(f"working hours are (start, end) minutes within a day, not {pair!r}")
         for what in (self.duration, self.slot_interval, self.round_to):
             if what <= timedelta():
                 raise ValueError("duration, slot interval and rounding must be positive")

@@ -446,6 +446,15 @@ def test_why_not_never_names_the_event() -> None:
 # ----- inputs
 
 
+def test_malformed_hours_are_refused() -> None:
+    with pytest.raises(ValueError, match="seven days"):
+        Rules(zone=NY, weekly=((),) * 5)
+    with pytest.raises(ValueError, match="minutes within a day"):
+        Rules(zone=NY, weekly=((540, 1020),) * 5 + ((), ()))  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match="minutes within a day"):
+        rules(overrides={date(2026, 3, 2): ((600, 500),)})
+
+
 def test_naive_times_are_refused() -> None:
     with pytest.raises(ValueError, match="timezone-aware"):
         CalendarEvent(start=datetime(2026, 3, 2, 9), end=datetime(2026, 3, 2, 10))
