@@ -108,6 +108,10 @@ class TickReport:
         }
 
 
+class _QuotaReached(Exception):
+    """Today's send limit is used up: sends wait in the outbox, everything else goes on."""
+
+
 class Agent:
     """The scheduling agent over one grant."""
 
@@ -126,6 +130,7 @@ class Agent:
         self.rules: Rules = rules_from_schedule(settings.schedule, settings.schedule_zone)
         self.home = ZoneInfo(settings.agent.timezone)
         self._calendar_cache: tuple[datetime, list[dict[str, Any]]] | None = None
+        self._quota_reached = False
 
     # ── the pass ───────────────────────────────────────────────────────────────────────────────
 
@@ -133,6 +138,7 @@ class Agent:
         """Flush what earlier passes left in the outbox, handle unread mail oldest first, then due timers."""
         report = TickReport()
         self._calendar_cache = None
+        self._quota_reached = False
         self.flush_outbox(now, report)
         try:
             unread = list(
@@ -472,8 +478,15 @@ class Agent:
         for item in self.store.pending():
             if thread_id is not None and item.thread_id != thread_id:
                 continue
+            if item.type == "send_reply" and self._quota_reached:
+                continue
             try:
                 self._run(item, now, report)
+            except _QuotaReached:
+                self._quota_reached = True
+                message = f"the daily send limit ({self.settings.policy.daily_send_limit}) is reached; mail waits"
+                log.warning("%s in the outbox until tomorrow (UTC)", message)
+                self.store.record_error("send quota", message, now=now)
             except ApiUnavailable as exc:
                 self.store.mark_failed(item.key, str(exc), now=now, max_attempts=1_000_000)
                 self._error(f"{item.type} {item.key}", exc, now, report)
@@ -486,8 +499,7 @@ class Agent:
         p = item.payload
         if item.type == "send_reply":
             if not self.store.take_send_quota(now=now, limit=self.settings.policy.daily_send_limit):
-                log.warning("daily send limit reached; %s waits in the outbox", item.key)
-                raise ApiUnavailable("the daily send limit is reached; the mail waits for tomorrow")
+                raise _QuotaReached
             body: dict[str, Any] = {
                 "to": [_person_json(x) for x in p["to"]],
                 "subject": p["subject"],

@@ -247,7 +247,18 @@ def _bench_account(args: argparse.Namespace, settings: Settings) -> int:
     return run_bench(quick=args.quick, as_json=args.json)
 
 
-BENCHES: dict[str, Handler] = {"slots": _bench_slots, "parse": _bench_parse, "account": _bench_account}
+def _bench_agent(args: argparse.Namespace, settings: Settings) -> int:
+    from .bench_agent import run_bench
+
+    return run_bench(quick=args.quick, as_json=args.json)
+
+
+BENCHES: dict[str, Handler] = {
+    "slots": _bench_slots,
+    "parse": _bench_parse,
+    "account": _bench_account,
+    "agent": _bench_agent,
+}
 
 
 def _cmd_bench(args: argparse.Namespace, settings: Settings) -> int:

@@ -100,3 +100,18 @@ def test_an_api_outage_mid_pass_loses_nothing_and_sends_once(scenario, monkeypat
     s.nothing_sent()
     assert calls["n"] == 2
     assert list(s.backend.client.iter_inbound(unread=True)) == []
+
+
+def test_the_daily_send_limit_holds_mail_until_the_next_day(scenario) -> None:
+    s = scenario(MONDAY, policy={"daily_send_limit": 1})
+    s.mail("dana@client.example", "Quick sync", REQUEST)
+    s.mail("lee@other.example", "Chat", REQUEST)
+    s.tick()
+    s.outgoing(1)
+    s.nothing_sent()
+    assert [item.type for item in s.store.pending()] == ["send_reply"]
+    assert any("send limit" in e["message"] for e in s.store.last_errors())
+    s.advance(days=1)
+    s.tick()
+    s.outgoing(1)
+    assert s.store.pending() == []
