@@ -234,8 +234,13 @@ class Agent:
             avoid=request.avoid,
         )
         candidates, busy = self._availability(now, slot_request, before)
+        nearest: tuple[Interval, ...] = ()
+        if request.windows and not candidates:
+            # Nothing free where they asked: find the closest free times instead of only asking again.
+            wider = Request(duration=slot_request.duration, avoid=request.avoid, preferred=request.windows)
+            nearest, _ = self._availability(now, wider, before)
         event = InboundRequest.from_message(
-            message, request, candidates=candidates, busy=busy, sender_timezone=ctx.sender_timezone
+            message, request, candidates=candidates, busy=busy, sender_timezone=ctx.sender_timezone, nearest=nearest
         )
         return self._step(decision, event, now)
 

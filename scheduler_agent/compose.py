@@ -139,6 +139,16 @@ def new_options(voice: Voice, slots: Sequence[Interval], *, title: str, duration
     )
 
 
+def nearest_options(voice: Voice, slots: Sequence[Interval], *, title: str, duration_minutes: int) -> str:
+    """Nothing was free inside the times asked for: say so plainly and offer the closest free ones."""
+    return _letter(
+        voice,
+        "I'm not free at any of the times you mentioned. The nearest times that work for "
+        f"{_what(title, duration_minutes)} are:\n\n{_numbered(voice, slots)}",
+        _PICK_ONE,
+    )
+
+
 def slot_taken(voice: Voice, taken: Interval, slots: Sequence[Interval]) -> str:
     """The picked time was booked by someone else between our offer and the reply."""
     when = format_slot(taken, reader_zone=voice.reader_zone, agent_zone=voice.agent_zone)

@@ -342,6 +342,8 @@ class InboundRequest:
     sender_timezone: str | None = None
     candidates: tuple[Interval, ...] = ()
     busy: tuple[Interval, ...] = ()
+    # Free times outside the windows the mail asked for, offered only when nothing inside them is free.
+    nearest: tuple[Interval, ...] = ()
 
     @property
     def source_id(self) -> str:
@@ -356,6 +358,7 @@ class InboundRequest:
         candidates: tuple[Interval, ...] = (),
         busy: tuple[Interval, ...] = (),
         sender_timezone: str | None = None,
+        nearest: tuple[Interval, ...] = (),
     ) -> InboundRequest:
         """The event for a triaged mail: addresses come from its headers only, never from the request."""
         if message.sender is None:
@@ -373,6 +376,7 @@ class InboundRequest:
             sender_timezone=sender_timezone,
             candidates=candidates,
             busy=busy,
+            nearest=nearest,
         )
 
 

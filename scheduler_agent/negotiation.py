@@ -485,6 +485,10 @@ def _propose(
     reader_zone = compose.zone_or_none(conv.requester_timezone) or turn.zone
     future = (c for c in ev.candidates if c.start > turn.now)
     slots = choose_proposals(future, busy=ev.busy, exclude=exclude, count=policy.proposals, zone=reader_zone)
+    if not slots and isinstance(ev, InboundRequest) and ev.nearest:
+        nearest = (c for c in ev.nearest if c.start > turn.now)
+        slots = choose_proposals(nearest, busy=ev.busy, exclude=exclude, count=policy.proposals, zone=reader_zone)
+        wording = _nearest_times(conv)
     out = turn.out
     if conv.proposals:
         out.add(ReleaseHolds)
@@ -509,6 +513,12 @@ def _propose(
 
 def _first_times(conv: Conversation) -> Wording:
     return lambda voice, slots: compose.proposals(
+        voice, slots, title=conv.title, duration_minutes=conv.duration_minutes
+    )
+
+
+def _nearest_times(conv: Conversation) -> Wording:
+    return lambda voice, slots: compose.nearest_options(
         voice, slots, title=conv.title, duration_minutes=conv.duration_minutes
     )
 

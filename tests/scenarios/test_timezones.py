@@ -40,3 +40,23 @@ def test_tokyo_requester_across_the_dst_change(scenario) -> None:
     assert "ET" in text or "New_York" in text
     # 10 pm in Tokyo is 9 am in New York only on daylight time: the engine used the zone of the meeting day.
     assert first.start.astimezone(TOKYO).hour == 22
+
+
+def test_nothing_free_in_the_asked_window_offers_the_nearest_times(scenario) -> None:
+    # 5-9 pm in Tokyo is 4-8 am in New York: outside the agent's hours every day.
+    s = scenario(datetime(2026, 3, 6, 9, 0, tzinfo=NY))
+    s.mail(
+        "Kenji <kenji@tokyo.example>",
+        "Intro call",
+        "Could we do a 30 minute call next Tuesday or Wednesday evening, my time?",
+        offset="+0900",
+    )
+    s.tick()
+    [reply] = s.outgoing(1)
+    text = body_text(reply)
+    assert "not free at any of the times you mentioned" in text
+    conv = s.conversation()
+    assert conv.state.value == "proposed"
+    assert len(conv.proposals) == 3
+    for slot in conv.proposals:
+        assert 9 <= slot.start.astimezone(NY).hour < 17
