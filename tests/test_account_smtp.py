@@ -473,3 +473,33 @@ def test_a_store_failure_for_one_recipient_answers_451_so_the_sender_retries(
     copies = inbox(api, grant)
     assert len(copies) == 2
     assert copies[0]["thread_id"] == copies[1]["thread_id"]
+
+
+def test_concurrent_smtp_sessions_and_api_sends_all_land(
+    account_server: AccountServer, api: httpx.Client, grant: dict, smtp: tuple[str, int]
+) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    def smtp_client(n: int) -> None:
+        with smtplib.SMTP(*smtp, timeout=30) as client:
+            for i in range(10):
+                client.sendmail(f"c{n}@example.org", [AGENT], f"Subject: s{n}-{i}\r\n\r\nbody\r\n".encode())
+
+    def api_sender(n: int) -> int:
+        with httpx.Client(
+            transport=httpx.WSGITransport(app=account_server.app),
+            base_url="http://t",
+            headers={"Authorization": api.headers["Authorization"]},
+        ) as client:
+            body = {"to": [{"email": AGENT}], "subject": f"api {n}", "body": "x"}
+            return client.post(f"/v3/grants/{grant['id']}/messages/send", json=body).status_code
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        smtp_jobs = [pool.submit(smtp_client, n) for n in range(4)]
+        statuses = list(pool.map(api_sender, range(10)))
+        for job in smtp_jobs:
+            job.result()
+    assert statuses == [200] * 10
+    total = len(inbox(api, grant, limit=200))
+    assert total == 4 * 10 + 10  # SMTP mail plus the local delivery of each API send to itself
+    assert len(api.get(f"/v3/grants/{grant['id']}/messages", params={"in": "sent", "limit": 200}).json()["data"]) == 10
