@@ -525,6 +525,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
         stream=sys.stderr,
     )
+    if logging.getLogger().level > logging.DEBUG:
+        # Both log every request or job run at INFO; our own lines already say what matters.
+        for noisy in ("httpx", "apscheduler", "mail.log"):
+            logging.getLogger(noisy).setLevel(logging.WARNING)
     # aiosmtpd logs every SMTP command at INFO; keep it for --log-level DEBUG only.
     if logging.getLogger().level > logging.DEBUG:
         logging.getLogger("mail.log").setLevel(logging.WARNING)

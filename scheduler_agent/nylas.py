@@ -229,7 +229,11 @@ class V3Session:
                 continue
             elapsed = (time.perf_counter() - started) * 1000
             request_id = response.headers.get("x-request-id", "")
-            log.info("%s %s -> %d in %.0f ms (request %s)", method, path, response.status_code, elapsed, request_id)
+            # Reads are the idle poll's bread and butter: DEBUG keeps a daemon's log to what changed something.
+            level = logging.DEBUG if method == "GET" and response.status_code < 400 else logging.INFO
+            log.log(
+                level, "%s %s -> %d in %.0f ms (request %s)", method, path, response.status_code, elapsed, request_id
+            )
             if response.status_code < 400:
                 return response
             if method == "DELETE" and response.status_code == 404 and ambiguous:
