@@ -24,6 +24,7 @@ from .timeparse_lexicon import (
     COUNTER_RE,
     DECLINE_RE,
     INSTEAD_OF_RE,
+    LATER_RESCHEDULE_RE,
     ORDINAL_INDEX,
     ORDINAL_PICK_RE,
     RESCHEDULE_RE,
@@ -394,7 +395,7 @@ def _pick(
     proposals = ctx.proposals
     ordinal = ORDINAL_PICK_RE.search(text)
     if ordinal:
-        index = ORDINAL_INDEX[ordinal["o"]] if ordinal["o"] else int(ordinal["n"]) - 1
+        index = ORDINAL_INDEX[ordinal["o"]] if ordinal["o"] else int(ordinal["n"] or ordinal["bare"]) - 1
         if -len(proposals) <= index < len(proposals):
             return proposals[index].start, set()
         notes.append(f"picked option {ordinal.group(0)!r} but only {len(proposals)} were offered")
@@ -442,6 +443,8 @@ def _intent(
     """The intent and whether the wording said it outright (which raises confidence)."""
     cancel, reschedule = CANCEL_RE.search(text), RESCHEDULE_RE.search(text)
     decline, counter = DECLINE_RE.search(text), COUNTER_RE.search(text)
+    if cancel and LATER_RESCHEDULE_RE.search(text):
+        return Intent.CANCEL, True  # "cancel today's call, I'll reschedule next week": cancelled for now
     if reschedule or (not ctx.proposals and INSTEAD_OF_RE.search(text)):
         return Intent.RESCHEDULE, True
     if cancel:

@@ -305,13 +305,23 @@ RECOGNIZERS: tuple[tuple[re.Pattern[str], Recognizer], ...] = tuple(
             r"anything but|not on|not|avoid|"
             r"can'?t do|cannot do|can'?t make|cannot make|can'?t meet|won'?t be (?:able|available)(?: on)?|"
             r"(?:(?:i'?m|i am|i'?ll be|i will be|we'?re|we are) (?:out|away|off|travell?ing|booked|tied up)|"
-            r"busy|unavailable|not available|ooo|out of (?:the )?office|slammed|swamped|packed|booked solid|"
-            r"(?:on vacation|on holiday|on leave|away|out|travell?ing) (?:until|till|through|thru))"
+            r"(?:i'?m|i am|i'?ll be|i will be|we'?re|we are|we'?ll be) (?:at|in) (?:a |an |the |our )?"
+            r"(?:conference|offsite|off-site|workshop|training|summit|trade show|wedding|retreat)|"
+            r"busy|unavailable|not available|ooo|out of (?:the )?office|slammed|swamped|packed|booked solid)"
             r"(?: all day)?(?: on)?|no|(?:i have|i've got|i got|we have)(?:\s[a-z']+){1,3}(?=\sat\s\d))"
             r"(?=\s(?!later\b|earlier\b|sooner\b|problem\b|worries\b|rush\b|before\b|after\b|until\b|sure\b|more\b))",
             _neg,
         ),
         (r"\bbut\b", _but),
+        (
+            # "OOO until Monday", "on vacation until December": the end of an absence, not a time on offer.
+            r"\b(?:ooo|out of (?:the )?office|on vacation|on holiday|on leave|away|out|travell?ing|off) "
+            r"(?:until|till|through|thru) (?:the |next |early |mid-?|end of )?"
+            rf"(?:{WEEKDAY_RE}|{MONTH_RE}(?:\s\d{{1,2}}(?:st|nd|rd|th)?)?|\d{{1,2}}/\d{{1,2}}|\d{{1,2}}(?:st|nd|rd|th)|"
+            r"tomorrow|next week|the (?:week|month))",
+            _reference,
+        ),
+        (r"\b(?:have|having|grab(?:bing)?|my|eat(?:ing)?) (?:lunch|breakfast|dinner)\b", _reference),
         (
             r"\b(?:good|great|lovely|nice|happy|enjoy (?:the|your)|have a (?:good|great|nice|lovely))"
             r"(?: rest of (?:the|your))?\s(?:morning|afternoon|evening|night|day|weekend|week|"

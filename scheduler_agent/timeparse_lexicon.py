@@ -227,6 +227,7 @@ RESCHEDULE_RE = re.compile(
     r"shift(?:ed|ing)? (?:it|the|our)|"
     r"bump(?:ed)? (?:it|the|our)|rebook\w*|delay (?:it|the|our)|change (?:the|our) (?:time|date|day)|rain ?check)\b"
 )
+LATER_RESCHEDULE_RE = re.compile(r"\b(?:i'?ll|i will|we'?ll|will|to) (?:reschedule|rebook|find (?:a|another) time)\b")
 INSTEAD_OF_RE = re.compile(r"\binstead of\b")
 CONDITIONAL_RE = re.compile(r"\b(?:only if|but only|provided (?:that|we)|as long as|if we can|if you can)\b")
 DECLINE_RE = re.compile(
@@ -255,7 +256,8 @@ SCHEDULE_RE = re.compile(
 ORDINAL_PICK_RE = re.compile(
     r"\b(?:the\s)?(?P<o>first|second|third|fourth|fifth|1st|2nd|3rd|4th|5th|last|final|former|latter)\s"
     r"(?:one|option|slot|time|choice|proposal|suggestion|date|1|works?|is (?:fine|good|great|perfect|best))\b|"
-    r"(?:\b(?:option|slot|choice|number|no\.?)|#)\s?(?P<n>\d)\b"
+    r"(?:\b(?:option|slot|choice|number|no\.?)|#)\s?(?P<n>\d)\b|"
+    r"^\s*\(?(?P<bare>[1-9])\)?(?=\s*(?:works?\b|is (?:fine|good|great|perfect|best)|please|pls|[.!]|$))"
 )
 ORDINAL_INDEX = {
     "first": 0, "1st": 0, "second": 1, "2nd": 1, "third": 2, "3rd": 2, "fourth": 3, "4th": 3, "fifth": 4, "5th": 4,
