@@ -144,7 +144,7 @@ def _build_clauses(text: str, mentions: list[Mention]) -> list[Clause]:
         if m.kind in ("zone", "duration"):  # "8am PT on Friday": the zone does not split the clause
             text = text[: m.start] + " " * (m.end - m.start) + text[m.end :]
     items = [m for m in mentions if m.kind in ("days", "tod", "instant")]
-    items = _merge_day_ranges(text, _expand_week_of(text, items))
+    items = _merge_day_ranges(text, _later_that_week(text, _expand_week_of(text, items)))
     negs = [m for m in mentions if m.kind == "neg"]
     clauses: list[Clause] = []
     current: Clause | None = None
@@ -213,6 +213,23 @@ def _expand_week_of(text: str, items: list[Mention]) -> list[Mention]:
             item = Mention(item.start, item.end, "days", days=week, level="week")
         expanded.append(item)
     return expanded
+
+
+def _later_that_week(text: str, items: list[Mention]) -> list[Mention]:
+    """ "Tuesday afternoon or later in the week": the days after that Tuesday, up to its Friday."""
+    out: list[Mention] = []
+    for item in items:
+        previous = next((m for m in reversed(out) if m.kind == "days" and len(m.days) == 1), None)
+        if (
+            previous is not None
+            and item.kind == "days"
+            and re.fullmatch(r"later (?:in|that) the week|later that week", text[item.start : item.end])
+        ):
+            day = previous.days[0]
+            week = tuple(day + timedelta(days=i) for i in range(1, 5 - day.weekday()))
+            item = Mention(item.start, item.end, "days", days=week, level="range") if week else item
+        out.append(item)
+    return out
 
 
 def _merge_day_ranges(text: str, items: list[Mention]) -> list[Mention]:

@@ -210,17 +210,39 @@ def month_only(m: re.Match[str], s: Scan) -> Mention | None:
     year = _full_year(m["y"]) if m["y"] else (s.today.year if month >= s.today.month else s.today.year + 1)
     if m["mod"] and not m["y"] and month <= s.today.month:
         year = s.today.year + 1
+    days = _month_days(year, month, m["part"] or "", s.today)
+    return mention(m, "days", days=days, level="month") if days else None
+
+
+_WEEK_ORDINALS = {"first": 0, "1st": 0, "second": 1, "2nd": 1, "third": 2, "3rd": 2, "fourth": 3, "4th": 3}
+
+
+def _month_days(year: int, month: int, part: str, today: date) -> tuple[date, ...]:
+    """The working days a (part of a) month names: "early" 1-10, "mid" 10-20, "late" the last ten days,
+    "the first week of" the Mon-Fri week holding the month's first weekday, "the last week of" the one
+    holding its last day; weeks are clipped to the month."""
     last = calendar.monthrange(year, month)[1]
+    part = part.removeprefix("the ").strip()
+    week = re.fullmatch(r"(\w+) week of", part)
+    if week:
+        ordinal = _WEEK_ORDINALS.get(week.group(1))
+        if ordinal is None:
+            anchor = date(year, month, last)
+            monday = anchor - timedelta(days=anchor.weekday())
+        else:
+            first = date(year, month, 1)
+            monday = first - timedelta(days=first.weekday()) + timedelta(days=7 if first.weekday() >= 5 else 0)
+            monday += timedelta(days=7 * ordinal)
+        low, high = max(monday, date(year, month, 1)), min(monday + timedelta(days=4), date(year, month, last))
+        return _business_days(low, high, today)
     first_day, last_day = 1, last
-    part = m["part"]
     if part in ("early", "beginning of", "start of"):
         last_day = 10
     elif part in ("mid", "mid-", "middle of"):
         first_day, last_day = 10, 20
     elif part in ("late", "end of"):
         first_day = last - 9
-    days = _business_days(date(year, month, first_day), date(year, month, last_day), s.today)
-    return mention(m, "days", days=days, level="month") if days else None
+    return _business_days(date(year, month, first_day), date(year, month, last_day), today)
 
 
 # Relative days -------------------------------------------------------------------------------------------
@@ -228,7 +250,7 @@ def month_only(m: re.Match[str], s: Scan) -> Mention | None:
 
 def relative_day(m: re.Match[str], s: Scan) -> Mention | None:
     word = m["w"].removeprefix("the ")
-    offsets = {"today": 0, "tomorrow": 1, "tmrw": 1, "tmr": 1, "yesterday": -1}
+    offsets = {"today": 0, "now": 0, "tomorrow": 1, "tmrw": 1, "tmr": 1, "yesterday": -1}
     if word.startswith("day after"):
         offset = 2
     elif word.startswith("day before"):
@@ -308,19 +330,11 @@ def month_phrase(m: re.Match[str], s: Scan) -> Mention | None:
     year, month = s.today.year, s.today.month
     if "next" in phrase or "following" in phrase:
         year, month = (year + 1, 1) if month == 12 else (year, month + 1)
-    last = calendar.monthrange(year, month)[1]
     part = m["part"] or ""
     if part in ("end of", "the end of") or phrase in ("eom",):
-        day = date(year, month, last)
+        day = date(year, month, calendar.monthrange(year, month)[1])
         return mention(m, "days", days=(day,)) if day >= s.today else None
-    first_day, last_day = 1, last
-    if part in ("early", "beginning of", "start of", "the beginning of", "the start of"):
-        last_day = 10
-    elif part in ("mid", "mid-", "middle of", "the middle of"):
-        first_day, last_day = 10, 20
-    elif part in ("late",):
-        first_day = last - 9
-    days = _business_days(date(year, month, first_day), date(year, month, last_day), s.today)
+    days = _month_days(year, month, part, s.today)
     return mention(m, "days", days=days, level="month") if days else None
 
 

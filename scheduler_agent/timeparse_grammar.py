@@ -56,6 +56,13 @@ def normalize(text: str) -> str:
     t = re.sub(r"\ba quarter of an hour\b", "15 minutes", t)
     t = re.sub(r"\b(?:1:1|1-on-1)s?\b", "one-on-one", t)
     t = re.sub(r"(?<=\d)ish\b", "", t)
+    # "11 or 2 both work": bare hours offered as alternatives are times.
+    t = re.sub(
+        r"\b(\d{1,2}(?::\d\d)?) (or|and) (\d{1,2}(?::\d\d)?)"
+        r"(?= (?:both |either )?(?:works?|would work|is fine|are fine))",
+        r"at \1 \2 at \3",
+        t,
+    )
     t = re.sub(r"\b(\d{1,2})\s?o'?\s?clock\b", r"\1:00", t)
     t = re.sub(r"\b(?:a )?couple (?:of )?", "2 ", t)
     t = re.sub(r"\b(?:a )?few (?=(?:days|weeks|minutes|hours))", "3 ", t)
@@ -240,7 +247,8 @@ def _zone(m: re.Match[str], s: Scan) -> Mention | None:
         return mention(m, "zone", zone="@writer")
     if name in ("your", "yours"):
         return mention(m, "zone", zone="@agent")
-    if name in ZONE_NEEDS_TIME_WORD and not m["tw"]:
+    right_after_a_time = re.search(r"(?:\d|am|pm)\s?$", s.text[: m.start()]) is not None
+    if name in ZONE_NEEDS_TIME_WORD and not m["tw"] and not right_after_a_time:
         return None
     return mention(m, "zone", zone=ZONE_ABBREVIATIONS[name])
 
@@ -281,6 +289,7 @@ POSTNEG = re.compile(
     r"[\s,]*(?:(?:is|are|would be|will be)\s)?"
     r"(?:(?:doesn'?t|does not|won'?t|will not|don'?t|do not|wouldn'?t|isn'?t|is not|"
     r"are not|aren'?t|not)\s(?:really\s)?(?:work|suit|good|great|possible|ideal|an option|going to work|available)|"
+    r"(?:a (?:public |bank |national |school )?holiday|off)\b|"
     r"(?:(?:fully|completely|totally|all) )?"
     r"(?:out|bad|no good|tough|difficult|booked|full|blocked|taken|impossible|a no)\b|"
     r"(?:i'?m|i am|we'?re) (?:out|busy|booked|travell?ing|off|away|unavailable))"
@@ -293,7 +302,7 @@ _YEAR = r"(?:,?\s(?P<y>(?:19|20)\d{2}|'\d{2}))?"
 _ORD = r"(?:st|nd|rd|th)?"
 _PART = (
     r"(?:(?P<part>early|beginning of|start of|the beginning of|the start of|mid-?|middle of|the middle of|"
-    r"late|end of|the end of)\s?)?"
+    r"late|end of|the end of|(?:the )?(?:first|1st|second|2nd|third|3rd|fourth|4th|last|final) week of)\s?)?"
 )
 
 RECOGNIZERS: tuple[tuple[re.Pattern[str], Recognizer], ...] = tuple(
@@ -322,6 +331,7 @@ RECOGNIZERS: tuple[tuple[re.Pattern[str], Recognizer], ...] = tuple(
             _reference,
         ),
         (r"\b(?:have|having|grab(?:bing)?|my|eat(?:ing)?) (?:lunch|breakfast|dinner)\b", _reference),
+        (r"(?:(?<=\bbetween )|(?<=\bfrom ))(?P<w>now)(?= (?:and|until|till|to|through)\b)", relative_day),
         (
             r"\b(?:good|great|lovely|nice|happy|enjoy (?:the|your)|have a (?:good|great|nice|lovely))"
             r"(?: rest of (?:the|your))?\s(?:morning|afternoon|evening|night|day|weekend|week|"
