@@ -43,6 +43,7 @@ _JOIN_GAP = re.compile(
 )
 _LIST_GAP = re.compile(r"^\s*(?:-|to|through|thru|till|until|and|or|,|/|&)\s*$")
 _ECHO_GAP = re.compile(r"^\s*(?:/|\(|=|or|aka|i\.e\.,?)\s*$")
+_DEADLINE = re.compile(r"\b(by|before|no later than|not later than|until|till)\s(?:the end of\s)?$")
 _WEEK_OF = re.compile(r"\bweek of\s*$")
 _RANGE_GAP = re.compile(r"^\s*(?:-|to|through|thru|till|until|and)\s*$")
 _NEG_GAP = re.compile(r"^[\s,]*(?:(?:it|on|the|a|at|in|for|do|make|any|of)\s+)*$")
@@ -139,12 +140,27 @@ def _stated_zone(mentions: list[Mention], ctx: RequestContext, notes: list[str])
     return None
 
 
-def _build_clauses(text: str, mentions: list[Mention]) -> list[Clause]:
+def _deadlines(text: str, items: list[Mention], today: date) -> list[Mention]:
+    """ "by Friday", "no later than Tuesday": every working day from today up to it ("before": not it)."""
+    out: list[Mention] = []
+    for item in items:
+        cue = _DEADLINE.search(text, 0, item.start) if item.kind == "days" and len(item.days) == 1 else None
+        if cue is not None and today <= item.days[0]:
+            last = item.days[0] - timedelta(days=1 if cue.group(1) == "before" else 0)
+            span = [today + timedelta(days=i) for i in range((last - today).days + 1)]
+            days = tuple(d for d in span if d.weekday() < 5) or tuple(span)
+            item = Mention(cue.start(), item.end, "days", days=days, level="range") if days else item
+        out.append(item)
+    return out
+
+
+def _build_clauses(text: str, mentions: list[Mention], today: date) -> list[Clause]:
     for m in mentions:
         if m.kind in ("zone", "duration"):  # "8am PT on Friday": the zone does not split the clause
             text = text[: m.start] + " " * (m.end - m.start) + text[m.end :]
     items = [m for m in mentions if m.kind in ("days", "tod", "instant")]
     items = _merge_day_ranges(text, _later_that_week(text, _expand_week_of(text, items)))
+    items = _deadlines(text, items, today)
     negs = [m for m in mentions if m.kind == "neg"]
     clauses: list[Clause] = []
     current: Clause | None = None
@@ -501,7 +517,7 @@ def parse_request(text: str, ctx: RequestContext) -> MeetingRequest:
     duration = _duration(mentions, ctx, notes)
     slot_minutes = duration or ctx.default_duration_minutes
 
-    clauses = _build_clauses(norm, mentions)
+    clauses = _build_clauses(norm, mentions, now.date())
     _anchor_weekdays(clauses)
     chosen, pick_clauses = _pick(norm, clauses, ctx, zone, notes) if ctx.proposals else (None, set())
 
