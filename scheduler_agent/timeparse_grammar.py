@@ -48,6 +48,11 @@ def normalize(text: str) -> str:
     t = text.lower()
     t = re.sub(r"[\u2010-\u2015\u2212]", "-", t)
     t = t.replace("\u2019", "'").replace("\u00a0", " ")
+    t = re.sub(r"\bforty[- ]five\b", "45", t)
+    words = "|".join(sorted((w for w in NUMBER_WORDS if w != "one" and " " not in w), key=len, reverse=True))
+    t = re.sub(rf"\b({words})\b", lambda m: str(NUMBER_WORDS[m.group(1)]), t)
+    t = re.sub(r"\bone\b(?=[\s-]*(?:hour|hr|day|week|month|minute|min|o'?clock|am|pm|a\.m|p\.m|\d))", "1", t)
+    t = re.sub(r"(?<=\bat )one\b", "1", t)
     t = re.sub(r"\b([ap])\.?\s?m\b\.?", r"\1m", t)
     t = re.sub(r"(?<=\d)([ap])\b", r"\1m", t)
     t = re.sub(r"(?<=\d)(?:ish)?\s(?:in the |at )?([ap]m)\b", r" \1", t)
@@ -66,11 +71,6 @@ def normalize(text: str) -> str:
     t = re.sub(r"\b(\d{1,2})\s?o'?\s?clock\b", r"\1:00", t)
     t = re.sub(r"\b(?:a )?couple (?:of )?", "2 ", t)
     t = re.sub(r"\b(?:a )?few (?=(?:days|weeks|minutes|hours))", "3 ", t)
-    t = re.sub(r"\bforty[- ]five\b", "45", t)
-    words = "|".join(sorted((w for w in NUMBER_WORDS if w != "one" and " " not in w), key=len, reverse=True))
-    t = re.sub(rf"\b({words})\b", lambda m: str(NUMBER_WORDS[m.group(1)]), t)
-    t = re.sub(r"\bone\b(?=[\s-]*(?:hour|hr|day|week|month|minute|min|oclock|am|pm|\d))", "1", t)
-    t = re.sub(r"(?<=\bat )one\b", "1", t)
     return re.sub(r"[ \t]+", " ", t)
 
 
@@ -78,11 +78,11 @@ def clock(hour: int, minute: int, meridiem: str | None, hint: str | None = None)
     """A spoken hour as a time: "3" means 15:00 in business talk, "8" means 08:00, unless told otherwise."""
     if minute > 59 or hour > 24:
         return None
-    if meridiem in ("am", "a"):
+    if meridiem == "am":
         if hour > 12:
             return time(hour % 24, minute)
         return time(0 if hour == 12 else hour, minute)
-    if meridiem in ("pm", "p"):
+    if meridiem == "pm":
         if hour > 12:
             return time(hour % 24, minute)
         return time(12 if hour == 12 else hour + 12, minute)
