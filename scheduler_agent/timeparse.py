@@ -9,7 +9,7 @@ matches picks against the proposals already sent, and reads the intent from the 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta, timezone, tzinfo
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -518,6 +518,9 @@ def parse_request(text: str, ctx: RequestContext) -> MeetingRequest:
     slot_minutes = duration or ctx.default_duration_minutes
 
     clauses = _build_clauses(norm, mentions, now.date())
+    if duration:  # "book 90 minutes on the 2nd, starting 1:30pm": a start time, not "free from 1:30 on"
+        for clause in clauses:
+            clause.tods = [replace(t, point=True, tod_end=t.tod_start) if t.starts else t for t in clause.tods]
     _anchor_weekdays(clauses)
     chosen, pick_clauses = _pick(norm, clauses, ctx, zone, notes) if ctx.proposals else (None, set())
 

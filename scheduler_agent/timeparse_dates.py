@@ -18,8 +18,9 @@ from .timeparse_lexicon import MONTHS, WEEKDAYS
 class Mention:
     """One recognized piece of a message, with its character span in the normalized text.
 
-    kind is one of: days, tod, instant, duration, zone, neg, postneg, ref.
-    For tod, `end` None means "until the end of the day" and `point` marks an exact start time.
+    kind is one of: days, tod, instant, duration, zone, neg, ref.
+    For tod, `tod_end` None means "until the end of the day", `point` marks an exact start time and
+    `starts` an open-ended one worded as a start ("starting 1:30pm"), which is exact once a length is known.
     """
 
     start: int
@@ -31,6 +32,7 @@ class Mention:
     tod_start: time | None = None
     tod_end: time | None = None
     point: bool = False
+    starts: bool = False
     instant: datetime | None = None
     minutes: int = 0
     zone: str = ""

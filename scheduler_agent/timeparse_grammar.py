@@ -174,7 +174,10 @@ def _time_range(m: re.Match[str], s: Scan) -> Mention | None:
 
 def _after_time(m: re.Match[str], s: Scan) -> Mention | None:
     start = _time_from(m, "a", None, s.text)
-    return mention(m, "tod", tod_start=start, tod_end=None) if start is not None else None
+    if start is None:
+        return None
+    starts = m.group(0).startswith(("starting", "beginning")) and " from" not in m.group(0)
+    return mention(m, "tod", tod_start=start, tod_end=None, starts=starts)
 
 
 def _before_time(m: re.Match[str], s: Scan) -> Mention | None:
