@@ -80,6 +80,7 @@ def open_backend(
         clock=clock,
         env=env,
         smarthost=settings.backend.smarthost,
+        hostname=settings.agent.email.rpartition("@")[2] or "localhost",
         **dict(server_options or {}),
     )
     try:

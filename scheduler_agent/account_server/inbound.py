@@ -10,7 +10,7 @@ import logging
 import sqlite3
 
 from . import mail_store
-from .context import InboundVerdict, JSONDict, ServerContext
+from .context import InboundVerdict, JSONDict, ServerContext, new_id
 from .mime import ParsedMail, parse
 
 log = logging.getLogger(__name__)
@@ -59,6 +59,9 @@ def receive(
         return None
     if mail.problems:
         log.warning("grant %s: stored a malformed message: %s", grant["id"], "; ".join(mail.problems[:5]))
+    if not mail.message_id:
+        # RFC 5322 wants one and MTAs add it; without it nobody could reply into this thread.
+        mail.message_id = f"<{new_id()}@{ctx.hostname}>"
     with ctx.db.tx() as conn:
         message_id = mail_store.store_message(
             conn,

@@ -115,3 +115,16 @@ def test_the_daily_send_limit_holds_mail_until_the_next_day(scenario) -> None:
     s.tick()
     s.outgoing(1)
     assert s.store.pending() == []
+
+
+def test_mail_without_a_message_id_still_gets_a_threaded_reply(scenario) -> None:
+    s = scenario(MONDAY)
+    s.raw(
+        "dana@client.example",
+        b"From: dana@client.example\r\nTo: " + AGENT.encode() + b"\r\nSubject: Quick sync\r\n"
+        b"Date: Mon, 23 Nov 2026 09:00:00 -0500\r\n\r\n" + REQUEST.encode() + b"\r\n",
+    )
+    s.tick()
+    [reply] = s.outgoing(1)
+    assert reply["In-Reply-To"]
+    assert reply["In-Reply-To"].endswith("@sched.example>")  # the server named it after the agent's domain
