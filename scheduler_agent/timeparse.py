@@ -355,19 +355,19 @@ def _clause_intervals(clause: Clause, days: list[date], zone: tzinfo, minutes: i
 
 
 def _positive_windows(
-    positive: list[Clause], negative: list[Clause], now: datetime, zone: tzinfo, minutes: int
+    positive: list[Clause], negative: list[Clause], moved_from: list[date], now: datetime, zone: tzinfo, minutes: int
 ) -> list[Interval]:
     """Clauses to windows; a clause with times but no day borrows days from the clauses around it.
 
-    "Can we meet Tuesday? I'm free after 3" puts the 3pm on Tuesday; "lunch on the 3rd. Noon at
-    Café Rouge?" makes noon on the 3rd replace the vaguer lunch window it refines.
+    "Can we meet Tuesday? I'm free after 3" puts the 3pm on Tuesday; "move tomorrow's meeting to the
+    afternoon" puts the afternoon on the meeting's day (`moved_from`); and an exact time replaces the
+    vaguer window it refines on the same days ("lunch on the 3rd. Noon at Café Rouge?").
     """
     day_only = [c for c in positive if c.day_mentions and not c.tods and not c.instants]
     tod_only = [c for c in positive if c.tods and not c.day_mentions]
     shared_days = [d for c in day_only for d in c.days] if tod_only else []
     if tod_only and not shared_days:
         shared_days = [d for c in negative if c.tods for d in c.days]
-    refined: set[int] = set()
     plan: list[tuple[Clause, list[date]]] = []
     for clause in positive:
         if clause in day_only and shared_days:
@@ -375,14 +375,19 @@ def _positive_windows(
         days = clause.days
         if not days and clause.tods and not shared_days:
             donor = next((c for c in reversed(positive) if c.start < clause.start and c.day_mentions), None)
-            if donor is not None:
-                days = donor.days
-                points = [t for t in clause.tods if t.point]
-                if points and donor.tods and all(any(_within(p, r) for p in points) for r in donor.tods):
-                    refined.add(id(donor))
+            days = donor.days if donor is not None else moved_from
         if not days and clause.tods:
             days = shared_days or [_default_day(clause.tods, now, zone, minutes)]
         plan.append((clause, days))
+    refined = {
+        id(vague)
+        for exact, exact_days in plan
+        for vague, vague_days in plan
+        if vague is not exact
+        and set(vague_days) == set(exact_days)
+        and vague.tods
+        and all(any(_within(p, r) for p in exact.tods if p.point) for r in vague.tods)
+    }
     windows: list[Interval] = []
     for clause, days in plan:
         if id(clause) not in refined:
@@ -526,7 +531,8 @@ def parse_request(text: str, ctx: RequestContext) -> MeetingRequest:
 
     positive = [c for i, c in enumerate(clauses) if not c.negated and i not in pick_clauses]
     negative = [c for c in clauses if c.negated]
-    windows = _positive_windows(positive, negative, now, zone, slot_minutes)
+    moved_from = [d for m in mentions if m.kind == "ref" for d in m.days]
+    windows = _positive_windows(positive, negative, moved_from, now, zone, slot_minutes)
     positive_days = sorted({w.start.astimezone(zone).date() for w in windows})
     avoid: list[Interval] = []
     for clause in negative:

@@ -344,6 +344,14 @@ def end_of_year(m: re.Match[str], s: Scan) -> Mention | None:
     return mention(m, "days", days=(date(s.today.year, 12, 31),))
 
 
+def next_n_days(m: re.Match[str], s: Scan) -> Mention | None:
+    """ "in the next couple of days", "within 3 days": today and the n days after it."""
+    n = int(m["n"] or m["n2"])
+    if not 0 < n <= 31:
+        return None
+    return mention(m, "days", days=tuple(s.today + timedelta(days=i) for i in range(n + 1)), level="range")
+
+
 def in_n_days(m: re.Match[str], s: Scan) -> Mention | None:
     count = m["n"] or m["n2"]
     n = 1 if count in ("a", "an") else int(count)

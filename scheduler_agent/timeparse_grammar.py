@@ -25,6 +25,7 @@ from .timeparse_dates import (
     month_date_range,
     month_only,
     month_phrase,
+    next_n_days,
     numeric_date,
     ordinal_day,
     relative_day,
@@ -38,6 +39,7 @@ from .timeparse_lexicon import (
     PART_OF_DAY_RE,
     PARTS_OF_DAY,
     WEEKDAY_RE,
+    WEEKDAYS,
     ZONE_ABBREVIATIONS,
     ZONE_NEEDS_TIME_WORD,
 )
@@ -71,6 +73,7 @@ def normalize(text: str) -> str:
     t = re.sub(r"\b(\d{1,2})\s?o'?\s?clock\b", r"\1:00", t)
     t = re.sub(r"\b(?:a )?couple (?:of )?", "2 ", t)
     t = re.sub(r"\b(?:a )?few (?=(?:days|weeks|minutes|hours))", "3 ", t)
+    t = re.sub(r"\bwks?\b", lambda m: "weeks" if m.group(0) == "wks" else "week", t)
     return re.sub(r"[ \t]+", " ", t)
 
 
@@ -281,6 +284,19 @@ def _but(m: re.Match[str], s: Scan) -> Mention | None:
     return mention(m, "neg") if re.search(r"\b(?:any|every|all)\b[^.;!?]{0,40}$", s.text[: m.start()]) else None
 
 
+def _possessive_day(m: re.Match[str], s: Scan) -> Mention | None:
+    """ "tomorrow's meeting", "Thursday's call": the meeting being moved; its day is kept for "to the afternoon"."""
+    what = m["what"]
+    if what in ("today", "tomorrow"):
+        day = s.today + timedelta(days=1 if what == "tomorrow" else 0)
+    else:
+        weekday = WEEKDAYS.get(what.rstrip("."))
+        if weekday is None:
+            return mention(m, "ref")
+        day = s.today + timedelta(days=(weekday - s.today.weekday()) % 7)
+    return mention(m, "ref", days=(day,))
+
+
 def _reference(m: re.Match[str], s: Scan) -> Mention | None:
     """ "Thursday's call", "our 2pm": the meeting being talked about, not a time the writer is offering."""
     return mention(m, "ref")
@@ -299,7 +315,8 @@ POSTNEG = re.compile(
 )
 _NOT_A_TIME_AFTER = r"(?!\s?(?:days?|weeks?|months?|people|persons?|min|mins|minutes?|hours?|hrs?|h\b))"
 _NOT_A_DAY_AFTER = (
-    r"(?!\s(?:one|option|slot|choice|time|proposal|suggestion|week|day|meeting|call|round|attempt|floor))"
+    r"(?!\s(?:one|option|slot|choice|time|proposal|suggestion|week|day|meeting|call|round|attempt|floor|"
+    r"ave|avenue|st|street|rd|road|place|grade|anniversary|birthday|edition|try|row)\b)"
 )
 _YEAR = r"(?:,?\s(?P<y>(?:19|20)\d{2}|'\d{2}))?"
 _ORD = r"(?:st|nd|rd|th)?"
@@ -345,7 +362,11 @@ RECOGNIZERS: tuple[tuple[re.Pattern[str], Recognizer], ...] = tuple(
             rf"\binstead of (?:the |our |my )?(?:\d{{1,2}}(?::\d\d)?\s?(?:am|pm)?|{WEEKDAY_RE}|today|tomorrow)(?!\w)",
             _reference,
         ),
-        (r"(?P<what>\b[a-z]+day|\btomorrow|\btoday)'s\b", _reference),
+        (
+            rf"\b(?P<what>{WEEKDAY_RE}|tomorrow|today)'s\b"
+            r"(?!\s(?:fine|good|great|perfect|ok|okay|better|best|open|free|bad|out|no good|tough|not|booked|works?))",
+            _possessive_day,
+        ),
         (
             r"\b(?:our|my|the|today'?s|tomorrow'?s) "
             r"(?=\d{1,2}(?::\d\d)?\s?(?:am|pm)?\s(?:meeting|call|sync|slot|chat|to\b))"
@@ -391,6 +412,10 @@ RECOGNIZERS: tuple[tuple[re.Pattern[str], Recognizer], ...] = tuple(
             _quick,
         ),
         # Relative instants and days.
+        (
+            r"\b(?:in|over|within|during) the (?:next|coming) (?P<n>\d+) days\b|\bwithin (?P<n2>\d+) days\b",
+            next_n_days,
+        ),
         (r"\b(?:in (?P<n>\d+|an?) days?|(?P<n2>\d+) days? from (?:now|today))\b", in_n_days),
         (
             r"(?<!from )\b(?P<w>(?:the )?day after tomorrow|(?:the )?day before yesterday|"
