@@ -51,6 +51,8 @@ log = logging.getLogger(__name__)
 
 MAX_MESSAGES_PER_TICK = 200
 MAX_ICS_BYTES = 1024 * 1024
+# A mail whose handling raises this many times in one process is set aside (logged, audited, marked read).
+MAX_DECIDE_FAILURES = 3
 # Marks our mail so other instances of this agent (and our own triage) recognise an agent-to-agent loop.
 AGENT_HEADER = "X-Scheduler-Agent"
 
@@ -131,6 +133,7 @@ class Agent:
         self.home = ZoneInfo(settings.agent.timezone)
         self._calendar_cache: tuple[datetime, list[dict[str, Any]]] | None = None
         self._quota_reached = False
+        self._failures: dict[str, int] = {}
 
     # ── the pass ───────────────────────────────────────────────────────────────────────────────
 
@@ -171,8 +174,20 @@ class Agent:
             return
         except Exception as exc:  # a bug or hostile input must not stop the loop or lose the mail
             log.exception("could not decide on message %s", message.id)
-            self.store.release(message.id)
-            self._error(f"message {message.id}", exc, now, report)
+            failures = self._failures.get(message.id, 0) + 1
+            self._failures[message.id] = failures
+            if failures < MAX_DECIDE_FAILURES:
+                self.store.release(message.id)
+                self._error(f"message {message.id}", exc, now, report)
+                return
+            # The same mail keeps failing: stop retrying it every pass, and say so where people look.
+            self._error(
+                f"message {message.id}", RuntimeError(f"gave up after {failures} failures: {exc!r}"), now, report
+            )
+            self.store.audit(message.thread_id, "gave_up", {"message_id": message.id, "error": repr(exc)}, now=now)
+            self.store.mark_done(message.id, now=now)
+            report.skipped["failed"] = report.skipped.get("failed", 0) + 1
+            self._mark_read(message.id, now, report)
             return
         if self.apply(decision, now, report, message_id=message.id):
             self._mark_read(message.id, now, report)

@@ -128,3 +128,22 @@ def test_mail_without_a_message_id_still_gets_a_threaded_reply(scenario) -> None
     [reply] = s.outgoing(1)
     assert reply["In-Reply-To"]
     assert reply["In-Reply-To"].endswith("@sched.example>")  # the server named it after the agent's domain
+
+
+def test_a_mail_that_keeps_failing_is_set_aside_visibly(scenario, monkeypatch: pytest.MonkeyPatch) -> None:
+    s = scenario(MONDAY)
+    s.mail("dana@client.example", "Quick sync", REQUEST)
+
+    def broken(text, ctx):
+        raise RuntimeError("extractor bug")
+
+    monkeypatch.setattr(s.agent.extractor, "extract", broken)
+    for _ in range(2):
+        report = s.tick()
+        assert report.errors
+        assert list(s.backend.client.iter_inbound(unread=True))  # retried next pass, not lost
+    report = s.tick()
+    assert report.skipped == {"failed": 1}
+    assert list(s.backend.client.iter_inbound(unread=True)) == []
+    assert any("gave up after 3 failures" in e["message"] for e in s.store.last_errors())
+    s.nothing_sent()
