@@ -313,14 +313,16 @@ class Agent:
                 busy=busy,
             )
         if itip.method == "COUNTER" and known is not None:
-            candidates, busy = self._availability(
-                now, Request(duration=timedelta(minutes=known.duration_minutes)), known
-            )
+            proposed = Interval(master.start, master.end)
+            # The proposed time itself, when the rules allow it, then the best other times.
+            exact, busy = self._availability(now, Request(duration=proposed.duration, windows=(proposed,)), known)
+            others, _ = self._availability(now, Request(duration=timedelta(minutes=known.duration_minutes)), known)
+            candidates = exact + others
             return InboundCounter(
                 message_id=message.id,
                 thread_id=thread_id,
                 sender=sender,
-                proposed=Interval(master.start, master.end),
+                proposed=proposed,
                 received=message.date,
                 ical_uid=master.uid,
                 candidates=candidates,

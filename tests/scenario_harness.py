@@ -226,3 +226,22 @@ def scenario(tmp_path: Path, smtp_capture: Any) -> Iterator[Any]:
     yield make
     for s in made:
         s.close()
+
+
+def counter_ics(uid: str, attendee: str, start: datetime, end: datetime, proposed: datetime, sequence: int = 0) -> str:
+    """Outlook's "propose new time": an iMIP COUNTER from a guest to the agent."""
+    from scheduler_agent.itip import ItipAttendee, ItipEvent, build_counter
+
+    event = ItipEvent(
+        uid=uid,
+        sequence=sequence,
+        start=start,
+        end=end,
+        organizer=ItipAttendee(email=AGENT),
+        attendees=(ItipAttendee(email=attendee),),
+        tzid="America/New_York",
+    )
+    length = end - start
+    return build_counter(
+        event, attendee=attendee, start=proposed, end=proposed + length, dtstamp=start - timedelta(days=1)
+    )

@@ -6,7 +6,7 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import icalendar
-from scenario_harness import AGENT, body_text, calendar_part, invitation_ics, reply_ics
+from scenario_harness import AGENT, body_text, calendar_part, counter_ics, invitation_ics, reply_ics
 
 from scheduler_agent.models import Interval
 from scheduler_agent.slots import Request
@@ -114,3 +114,49 @@ def test_decline_by_the_only_guest_reopens_the_conversation(scenario) -> None:
     conv = s.conversation()
     assert conv.state.value in {"rescheduling", "proposed"}
     assert "1." in body_text(reopen)
+
+
+def _booked_with_dana(s):
+    s.mail("dana@client.example", "Quick sync", "Could we do a 30 min call later this week?")
+    s.tick()
+    [proposal] = s.outgoing(1)
+    s.advance(minutes=10)
+    s.mail("dana@client.example", "Re: Quick sync", "The first one works.", reply_to=proposal)
+    s.tick()
+    invite = next(m for m in s.outgoing(2) if calendar_part(m))
+    [vevent] = list(icalendar.Calendar.from_ical(calendar_part(invite)).walk("VEVENT"))
+    return vevent, s.conversation().booked
+
+
+def test_outlook_counter_to_a_free_time_moves_the_meeting(scenario) -> None:
+    s = scenario(MONDAY)
+    vevent, booked = _booked_with_dana(s)
+    proposed = datetime(2026, 11, 27, 11, 0, tzinfo=NY)  # Friday 11:00, free
+    s.advance(hours=1)
+    ics = counter_ics(str(vevent["UID"]), "dana@client.example", booked.start, booked.end, proposed)
+    s.mail("dana@client.example", "New Time Proposed: Quick sync", "Proposed new time.", ics=ics, ics_method="COUNTER")
+    s.tick()
+    sent = s.outgoing(2)
+    update = next(m for m in sent if calendar_part(m))
+    [moved] = list(icalendar.Calendar.from_ical(calendar_part(update)).walk("VEVENT"))
+    assert moved.decoded("DTSTART") == proposed
+    assert int(moved["SEQUENCE"]) > int(vevent.get("SEQUENCE", 0))
+    assert s.conversation().booked.start == proposed
+    [event] = s.events()
+    assert event["when"]["start_time"] == int(proposed.timestamp())
+
+
+def test_outlook_counter_to_a_busy_time_gets_other_options(scenario) -> None:
+    s = scenario(MONDAY)
+    vevent, booked = _booked_with_dana(s)
+    proposed = datetime(2026, 11, 28, 11, 0, tzinfo=NY)  # Saturday: not a working day
+    s.advance(hours=1)
+    ics = counter_ics(str(vevent["UID"]), "dana@client.example", booked.start, booked.end, proposed)
+    s.mail("dana@client.example", "New Time Proposed: Quick sync", "Proposed new time.", ics=ics, ics_method="COUNTER")
+    s.tick()
+    [offer] = s.outgoing(1)
+    assert "1." in body_text(offer)
+    conv = s.conversation()
+    assert conv.booked == booked  # the meeting stays where it was until a new time is picked
+    assert conv.proposals
+    assert all(p.start != proposed for p in conv.proposals)
