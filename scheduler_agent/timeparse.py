@@ -20,6 +20,7 @@ from .timeparse_lexicon import (
     ACCEPT_RE,
     ANY_PICK_RE,
     CANCEL_RE,
+    COMPARATIVE_PICK_RE,
     CONDITIONAL_RE,
     COUNTER_RE,
     DECLINE_RE,
@@ -44,6 +45,7 @@ _JOIN_GAP = re.compile(
 _LIST_GAP = re.compile(r"^\s*(?:-|to|through|thru|till|until|and|or|,|/|&)\s*$")
 _ECHO_GAP = re.compile(r"^\s*(?:/|\(|=|or|aka|i\.e\.,?)\s*$")
 _DEADLINE = re.compile(r"\b(by|before|no later than|not later than|until|till)\s(?:the end of\s)?$")
+_EARLY_WORDS = frozenset({"earlier", "earliest", "first", "sooner", "soonest"})
 _WEEK_OF = re.compile(r"\bweek of\s*$")
 _RANGE_GAP = re.compile(r"^\s*(?:-|to|through|thru|till|until|and)\s*$")
 _NEG_GAP = re.compile(r"^[\s,]*(?:(?:it|on|the|a|at|in|for|do|make|any|of)\s+)*$")
@@ -120,6 +122,19 @@ def _drop_zone_echoes(text: str, mentions: list[Mention]) -> list[Mention]:
         ):
             drop |= {i + 2, i + 3}
     return [m for i, m in enumerate(mentions) if i not in drop]
+
+
+def _following_the_proposals(text: str, mentions: list[Mention], ctx: RequestContext, zone: tzinfo) -> list[Mention]:
+    """In a reply to proposals, "the following week" is the week after the one proposed, not next week."""
+    last = max(p.start for p in ctx.proposals).astimezone(zone).date()
+    monday = last - timedelta(days=last.weekday()) + timedelta(days=7)
+    week = tuple(monday + timedelta(days=i) for i in range(5))
+    return [
+        Mention(m.start, m.end, "days", days=week, level="week")
+        if m.kind == "days" and text[m.start : m.end] in ("the following week", "following week")
+        else m
+        for m in mentions
+    ]
 
 
 def _stated_zone(mentions: list[Mention], ctx: RequestContext, notes: list[str]) -> tzinfo | None:
@@ -440,13 +455,24 @@ def _pick(
         return None, set()
     used: set[int] = set()
     candidates: list[Interval] = []
+    hit_sets: list[set[Interval]] = []
     for number, clause in enumerate(clauses):
         if clause.negated:
             continue
         hits = [p for p in proposals if _matches(clause, p, zone)]
         if hits:
             used.add(number)
+            hit_sets.append(set(hits))
             candidates.extend(p for p in hits if p not in candidates)
+    if len(candidates) > 1 and len(hit_sets) > 1:
+        # "8pm works (the Wednesday one)": each clause narrows the other.
+        common = set.intersection(*hit_sets)
+        candidates = [p for p in candidates if p in common] or candidates
+    relative = COMPARATIVE_PICK_RE.search(text)
+    if relative and (candidates or proposals):
+        pool = sorted(candidates or proposals)
+        early = (relative.group(1) or relative.group(2)) in _EARLY_WORDS
+        return (pool[0] if early else pool[-1]).start, used
     if len(candidates) == 1:
         unmatched = [c for n, c in enumerate(clauses) if not c.negated and n not in used]
         if CONDITIONAL_RE.search(text) or (unmatched and re.search(r"\binstead\b", text)):
@@ -522,6 +548,8 @@ def parse_request(text: str, ctx: RequestContext) -> MeetingRequest:
     duration = _duration(mentions, ctx, notes)
     slot_minutes = duration or ctx.default_duration_minutes
 
+    if ctx.proposals:
+        mentions = _following_the_proposals(norm, mentions, ctx, zone)
     clauses = _build_clauses(norm, mentions, now.date())
     if duration:  # "book 90 minutes on the 2nd, starting 1:30pm": a start time, not "free from 1:30 on"
         for clause in clauses:

@@ -227,6 +227,10 @@ RESCHEDULE_RE = re.compile(
     r"shift(?:ed|ing)? (?:it|the|our)|"
     r"bump(?:ed)? (?:it|the|our)|rebook\w*|delay (?:it|the|our)|change (?:the|our) (?:time|date|day)|rain ?check)\b"
 )
+COMPARATIVE_PICK_RE = re.compile(
+    r"\b(?:the )?(earlier|earliest|later|latest|sooner|soonest) (?:one|option|slot|time|choice)\b|"
+    r"\bwhichever (?:one )?is (first|earlier|earliest|sooner|soonest|later|latest|last)\b"
+)
 LATER_RESCHEDULE_RE = re.compile(r"\b(?:i'?ll|i will|we'?ll|will|to) (?:reschedule|rebook|find (?:a|another) time)\b")
 INSTEAD_OF_RE = re.compile(r"\binstead of\b")
 CONDITIONAL_RE = re.compile(r"\b(?:only if|but only|provided (?:that|we)|as long as|if we can|if you can)\b")
