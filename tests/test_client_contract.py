@@ -1,0 +1,444 @@
+"""Our own v3 client (`NylasApp`, `NylasClient`) against the real account server: app-level calls, calendars,
+events and error mapping. Mail is in `test_client_contract_mail.py`.
+
+The scripted tests in `test_nylas_client.py` show the client builds the requests v3 documents; these show
+that our server understands them and that the client reads what the server answers, so the two cannot
+drift apart. Most tests go in-process through `httpx.WSGITransport`; each area also runs over real TCP.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import time
+from collections.abc import Callable, Iterator
+from datetime import UTC, datetime, timedelta
+from email.message import EmailMessage
+from pathlib import Path
+from typing import TYPE_CHECKING, TypeVar
+
+import httpx
+import pytest
+from icalendar import Calendar
+
+from scheduler_agent.account_server.server import AccountServer
+from scheduler_agent.errors import ApiRejected, ApiUnavailable
+from scheduler_agent.models import Interval
+from scheduler_agent.nylas import NylasApp, NylasClient
+from scheduler_agent.nylas_models import timespan
+
+if TYPE_CHECKING:  # fixtures come from conftest.py; importing it by name breaks once subdirectories have their own
+    from conftest import SmtpCapture, WebhookReceiver
+
+T = TypeVar("T")
+START = datetime(2027, 3, 2, 15, 0, tzinfo=UTC)  # a Tuesday, well after the machine's clock
+
+
+def connect(server: AccountServer, via: str, sleeps: list[float], *, key: str | None = None) -> NylasApp:
+    """Our client on `server`: in-process over WSGI, or over a real loopback socket (started on first use)."""
+    api_key = server.api_key if key is None else key
+    if via == "tcp":
+        host, port = server.http_address or server.start_http("127.0.0.1", 0)
+        return NylasApp.connect(f"http://{host}:{port}", api_key, timeout=10, sleep=sleeps.append)
+    transport = httpx.WSGITransport(app=server.app)
+    return NylasApp.connect("http://account.test", api_key, transport=transport, sleep=sleeps.append)
+
+
+def eventually(probe: Callable[[], T], timeout: float = 10.0) -> T:
+    """The first truthy value of `probe`; background work (delivery, webhooks) lands within moments."""
+    deadline = time.monotonic() + timeout
+    while not (value := probe()):
+        if time.monotonic() > deadline:
+            raise AssertionError("condition not reached in time")
+        time.sleep(0.02)
+    return value
+
+
+@pytest.fixture
+def sleeps() -> list[float]:
+    """Every back-off the client asked for; no test really waits."""
+    return []
+
+
+@pytest.fixture
+def app(request: pytest.FixtureRequest, account_server: AccountServer, sleeps: list[float]) -> Iterator[NylasApp]:
+    """Our app-level client; `@pytest.mark.parametrize("app", ["tcp"], indirect=True)` puts it on a socket."""
+    with connect(account_server, getattr(request, "param", "wsgi"), sleeps) as client:
+        yield client
+
+
+@pytest.fixture
+def agent(app: NylasApp) -> NylasClient:
+    return app.grant(app.create_account("agent@example.com", name="Agent")["id"])
+
+
+@pytest.fixture
+def dana(app: NylasApp) -> NylasClient:
+    return app.grant(app.create_account("dana@example.com", name="Dana")["id"])
+
+
+# -- app level ------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("app", ["wsgi", "tcp"], indirect=True)
+def test_accounts_are_created_paged_by_offset_updated_and_deleted(app: NylasApp) -> None:
+    workspace = app.workspaces.create({"name": "Agents", "domain": "agents.example"})
+    made = [app.create_account(f"a{n}@example.com", name=f"Agent {n}") for n in range(4)]
+    placed = app.create_account("b@agents.example", workspace_id=workspace["workspace_id"])
+    assert [(g["provider"], g["email"], g["name"]) for g in made[:2]] == [
+        ("nylas", "a0@example.com", "Agent 0"),
+        ("nylas", "a1@example.com", "Agent 1"),
+    ]
+    assert placed["workspace_id"] == workspace["workspace_id"]
+
+    before = app.request_count
+    listed = list(app.grants.list(limit=2))
+    assert app.request_count - before == 3  # offsets 0, 2, 4; the short third page is the last
+    assert len(listed) == 5  # no grant twice, none skipped across the page seams
+    assert {g["id"] for g in listed} == {g["id"] for g in [*made, placed]}
+    assert [g["id"] for g in app.grants.list(limit=2, max_items=3)] == [g["id"] for g in listed[:3]]
+    assert [g["id"] for g in app.grants.list(email="a2@example.com")] == [made[2]["id"]]
+
+    assert app.grants.get(made[1]["id"])["email"] == "a1@example.com"
+    renamed = app.grants.update(made[1]["id"], {"name": "Scheduler"})
+    assert (renamed["id"], renamed["name"]) == (made[1]["id"], "Scheduler")
+    assert app.grants.get(made[1]["id"])["name"] == "Scheduler"
+    app.grants.delete(made[1]["id"])
+    with pytest.raises(ApiRejected) as info:
+        app.grants.get(made[1]["id"])
+    assert info.value.status == 404
+    assert sorted(g["email"] for g in app.grants.list()) == [
+        "a0@example.com",
+        "a2@example.com",
+        "a3@example.com",
+        "b@agents.example",
+    ]
+
+
+def test_a_duplicate_account_is_refused(app: NylasApp) -> None:
+    app.create_account("agent@example.com")
+    with pytest.raises(ApiRejected) as info:
+        app.create_account("Agent@Example.com")
+    assert info.value.status in (400, 409)
+    assert info.value.request_id
+    assert [g["email"] for g in app.grants.list()] == ["agent@example.com"]
+
+
+@pytest.mark.parametrize("app", ["wsgi", "tcp"], indirect=True)
+def test_webhooks_crud_and_secret_rotation(
+    app: NylasApp, account_server: AccountServer, webhook_receiver: WebhookReceiver
+) -> None:
+    account_server.ctx.webhook_backoff_seconds = 0.05
+    hook = app.webhooks.create({"trigger_types": ["grant.updated"], "webhook_url": webhook_receiver.url})
+    assert len(webhook_receiver.challenges) == 1  # the URL was verified before it was stored
+    assert webhook_receiver.challenges[0]
+    assert (hook["webhook_url"], hook["status"], hook["trigger_types"]) == (
+        webhook_receiver.url,
+        "active",
+        ["grant.updated"],
+    )
+    assert hook["webhook_secret"]
+    assert [h["id"] for h in app.webhooks.list()] == [hook["id"]]
+    assert app.webhooks.get(hook["id"])["webhook_url"] == webhook_receiver.url
+    assert "webhook_secret" not in app.webhooks.get(hook["id"])  # shown only on create and rotate
+
+    updated = app.webhooks.update(hook["id"], {"description": "agent"})
+    assert (updated["description"], updated["trigger_types"]) == ("agent", ["grant.updated"])
+    rotated = app.webhooks.rotate_secret(hook["id"])
+    assert rotated["id"] == hook["id"]
+    assert rotated["webhook_secret"] not in ("", hook["webhook_secret"])
+
+    grant = app.create_account("agent@example.com")
+    app.grants.update(grant["id"], {"name": "Signed"})
+    headers, body = webhook_receiver.wait_for(1)[0]
+    assert (
+        headers["x-nylas-signature"] == hmac.new(rotated["webhook_secret"].encode(), body, hashlib.sha256).hexdigest()
+    )
+    notification = json.loads(body)
+    assert notification["type"] == "grant.updated"
+    assert notification["data"]["object"]["id"] == grant["id"]
+
+    app.webhooks.delete(hook["id"])
+    with pytest.raises(ApiRejected) as info:
+        app.webhooks.get(hook["id"])
+    assert info.value.status == 404
+    assert list(app.webhooks.list()) == []
+
+
+def test_a_webhook_whose_url_fails_the_challenge_is_refused(app: NylasApp, webhook_receiver: WebhookReceiver) -> None:
+    webhook_receiver.echo_challenge = False
+    with pytest.raises(ApiRejected) as info:
+        app.webhooks.create({"trigger_types": ["message.created"], "webhook_url": webhook_receiver.url})
+    assert info.value.status == 400
+    assert "challenge" in info.value.message
+    assert list(app.webhooks.list()) == []
+
+
+def test_policies_crud(app: NylasApp) -> None:
+    made = app.policies.create({"name": "Agents", "limits": {"limit_count_daily_message_per_grant": 100}})
+    assert made["limits"]["limit_count_daily_message_per_grant"] == 100
+    assert [p["id"] for p in app.policies.list()] == [made["id"]]
+    assert app.policies.get(made["id"])["name"] == "Agents"
+    updated = app.policies.update(made["id"], {"name": "Agents v2", "limits": {"limit_size_total_mime": 1_000_000}})
+    assert updated["name"] == "Agents v2"
+    assert updated["limits"].get("limit_count_daily_message_per_grant") is None  # nested objects replace wholesale
+    assert updated["limits"]["limit_size_total_mime"] == 1_000_000
+    app.policies.delete(made["id"])
+    assert list(app.policies.list()) == []
+
+
+@pytest.mark.parametrize("app", ["wsgi", "tcp"], indirect=True)
+def test_lists_items_and_rules(app: NylasApp) -> None:
+    blocked = app.lists.create({"name": "Blocked", "type": "domain"})
+    assert (blocked["type"], blocked["items_count"]) == ("domain", 0)
+    assert app.lists.add_items(blocked["id"], ["Spam.Example", "junk.example", "spam.example"])["items_count"] == 2
+    assert sorted(i["value"] for i in app.lists.items(blocked["id"], limit=1)) == ["junk.example", "spam.example"]
+    assert app.lists.remove_items(blocked["id"], ["junk.example", "never.example"])["items_count"] == 1
+    assert [i["value"] for i in app.lists.items(blocked["id"])] == ["spam.example"]
+    assert app.lists.update(blocked["id"], {"description": "no thanks"})["description"] == "no thanks"
+    assert app.lists.get(blocked["id"])["items_count"] == 1
+    assert [x["id"] for x in app.lists.list()] == [blocked["id"]]
+
+    rule = app.rules.create(
+        {
+            "name": "Block listed domains",
+            "priority": 5,
+            "match": {"conditions": [{"field": "from.domain", "operator": "in_list", "value": [blocked["id"]]}]},
+            "actions": [{"type": "block"}],
+        }
+    )
+    assert (rule["priority"], rule["enabled"], rule["match"]["conditions"][0]["value"]) == (5, True, [blocked["id"]])
+    assert app.rules.get(rule["id"])["name"] == "Block listed domains"
+    assert app.rules.update(rule["id"], {"enabled": False})["enabled"] is False
+    assert [r["id"] for r in app.rules.list()] == [rule["id"]]
+    with pytest.raises(ApiRejected) as info:
+        app.rules.create({"name": "bad", "match": {"conditions": []}, "actions": [{"type": "block"}]})
+    assert (info.value.status, info.value.type) == (400, "invalid_request_error")
+    app.rules.delete(rule["id"])
+    app.lists.delete(blocked["id"])
+    assert (list(app.rules.list()), list(app.lists.list())) == ([], [])
+
+
+def test_workspaces_crud(app: NylasApp) -> None:
+    (default,) = app.workspaces.list()
+    assert default["default"] is True
+    made = app.workspaces.create({"name": "Acme", "domain": "acme.example"})
+    assert (made["name"], made["domain"], made["default"]) == ("Acme", "acme.example", False)
+    assert app.workspaces.get(made["workspace_id"])["name"] == "Acme"
+    policy = app.policies.create({"name": "Acme policy"})
+    updated = app.workspaces.update(made["workspace_id"], {"name": "Acme Inc", "policy_id": policy["id"]})
+    assert (updated["name"], updated["policy_id"]) == ("Acme Inc", policy["id"])
+    assert {w["workspace_id"] for w in app.workspaces.list()} == {default["workspace_id"], made["workspace_id"]}
+    app.workspaces.delete(made["workspace_id"])
+    assert [w["workspace_id"] for w in app.workspaces.list()] == [default["workspace_id"]]
+
+
+# -- errors end to end -----------------------------------------------------------------------------------
+
+
+def test_unknown_ids_are_rejected_with_the_servers_request_id(app: NylasApp, agent: NylasClient) -> None:
+    with pytest.raises(ApiRejected) as info:
+        agent.get_message("no-such-message")
+    assert (info.value.status, info.value.type) == (404, "not_found_error")
+    assert info.value.request_id
+    assert info.value.request_id in str(info.value)
+    with pytest.raises(ApiRejected) as info:
+        app.grant("no-such-grant").get_calendar()
+    assert (info.value.status, info.value.type) == (404, "not_found_error")
+
+
+@pytest.mark.parametrize("via", ["wsgi", "tcp"])
+def test_a_bad_key_is_rejected_without_retrying(account_server: AccountServer, sleeps: list[float], via: str) -> None:
+    with connect(account_server, via, sleeps, key="wrong-key") as intruder:
+        with pytest.raises(ApiRejected) as info:
+            list(intruder.grants.list())
+        assert intruder.request_count == 1
+    assert (info.value.status, info.value.type) == (401, "unauthorized")
+    assert info.value.request_id
+    assert sleeps == []
+
+
+def test_a_stopped_server_is_unavailable_after_bounded_retries(
+    account_server: AccountServer, sleeps: list[float]
+) -> None:
+    with connect(account_server, "tcp", sleeps) as app:
+        grant = app.create_account("agent@example.com")
+        account_server.stop()
+        with pytest.raises(ApiUnavailable) as info:
+            app.grants.get(grant["id"])
+        assert app.request_count == 1 + 4  # the create, then the first try and three retries
+    assert "ConnectError" in str(info.value)
+    assert sleeps == [0.5, 1.0, 2.0]
+
+
+# -- calendars and events --------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def invite_server(tmp_path: Path, smtp_capture: SmtpCapture) -> Iterator[AccountServer]:
+    """A server whose mail for other domains goes to the capturing smarthost, with its delivery worker running."""
+    server = AccountServer(
+        tmp_path / "invites", env={"SCHEDULER_AGENT_API_KEY": "invite-key"}, smarthost=smtp_capture.address
+    )
+    server.start_smtp("127.0.0.1", 0)
+    yield server
+    server.stop()
+
+
+def ics_of(message: EmailMessage) -> tuple[str, Calendar]:
+    part = next(p for p in message.walk() if p.get_content_type() == "text/calendar")
+    return str(part.get_param("method")), Calendar.from_ical(part.get_content())
+
+
+@pytest.mark.parametrize("via", ["wsgi", "tcp"])
+def test_event_lifecycle_sends_imip_to_the_smarthost(
+    invite_server: AccountServer, smtp_capture: SmtpCapture, sleeps: list[float], via: str
+) -> None:
+    with connect(invite_server, via, sleeps) as app:
+        agent = app.grant(app.create_account("agent@example.com", name="Agent")["id"])
+        (calendar,) = agent.list_calendars()
+        assert agent.get_calendar("primary")["id"] == calendar["id"]
+        assert calendar["is_primary"] is True
+
+        body = {
+            "title": "Intro call",
+            "when": timespan(START, START + timedelta(minutes=30)),
+            "participants": [{"email": "pat@else.org", "name": "Pat"}],
+            "metadata": {"key1": "conv-42"},
+        }
+        event = agent.create_event(body, notify_participants=True)
+        assert (event["calendar_id"], event["title"], event["when"]["start_time"]) == (
+            calendar["id"],
+            "Intro call",
+            int(START.timestamp()),
+        )
+        assert [(p["email"], p["status"]) for p in event["participants"]] == [("pat@else.org", "noreply")]
+        [invite] = smtp_capture.wait_for(1)
+        assert smtp_capture.envelopes[0] == ("agent@example.com", ["pat@else.org"])
+        method, ics = ics_of(invite)
+        [vevent] = ics.walk("VEVENT")
+        assert (method, str(vevent["UID"]), vevent.decoded("DTSTART")) == ("REQUEST", event["ical_uid"], START)
+
+        window = {"start": START - timedelta(hours=1), "end": START + timedelta(hours=1)}
+        assert [e["id"] for e in agent.list_events(**window)] == [event["id"]]
+        assert list(agent.list_events(start=START + timedelta(hours=2), end=START + timedelta(hours=3))) == []
+        assert [e["id"] for e in agent.list_events(**window, metadata_pair="key1:conv-42")] == [event["id"]]
+        assert list(agent.list_events(**window, metadata_pair="key1:conv-43")) == []
+        assert agent.get_event(event["id"])["title"] == "Intro call"
+
+        moved = agent.update_event(
+            event["id"],
+            {"when": timespan(START + timedelta(hours=1), START + timedelta(hours=2))},
+            notify_participants=True,
+        )
+        assert moved["when"]["start_time"] == int(START.timestamp()) + 3600
+        method, ics = ics_of(smtp_capture.wait_for(2)[1])
+        [vevent] = ics.walk("VEVENT")
+        assert (method, int(vevent["SEQUENCE"]), vevent.decoded("DTSTART")) == (
+            "REQUEST",
+            1,
+            START + timedelta(hours=1),
+        )
+
+        agent.delete_event(event["id"], notify_participants=True)
+        method, ics = ics_of(smtp_capture.wait_for(3)[2])
+        assert (method, str(ics.walk("VEVENT")[0]["UID"])) == ("CANCEL", event["ical_uid"])
+        # Our server keeps a deleted event as a cancelled tombstone (as Google does): hidden from lists
+        # unless asked for, still readable by id so a sync can see what became of it.
+        day = {"start": START - timedelta(hours=1), "end": START + timedelta(hours=5)}
+        assert list(agent.list_events(**day)) == []
+        assert [e["id"] for e in agent.list_events(**day, show_cancelled=True)] == [event["id"]]
+        assert agent.get_event(event["id"])["status"] == "cancelled"
+        agent.delete_event(event["id"], notify_participants=True)  # already gone: fine, and no second CANCEL
+        time.sleep(0.2)
+        assert len(smtp_capture.messages) == 3
+        assert sleeps == []
+
+
+def test_a_silent_hold_mails_nobody(
+    invite_server: AccountServer, smtp_capture: SmtpCapture, sleeps: list[float]
+) -> None:
+    with connect(invite_server, "wsgi", sleeps) as app:
+        agent = app.grant(app.create_account("agent@example.com")["id"])
+        body = {
+            "title": "Hold",
+            "when": timespan(START, START + timedelta(hours=1)),
+            "participants": [{"email": "pat@else.org"}],
+        }
+        hold = agent.create_event(body, notify_participants=False)
+        agent.update_event(hold["id"], {"title": "Hold (moved)"}, notify_participants=False)
+        agent.delete_event(hold["id"], notify_participants=False)
+        time.sleep(0.2)
+    assert smtp_capture.messages == []
+
+
+def test_recurring_events_expand_inside_the_window(agent: NylasClient) -> None:
+    series = agent.create_event(
+        {
+            "title": "Standup",
+            "when": timespan(START, START + timedelta(minutes=15)),
+            "recurrence": ["RRULE:FREQ=DAILY;COUNT=5"],
+        },
+        notify_participants=False,
+    )
+    window = {"start": START + timedelta(days=1), "end": START + timedelta(days=3, hours=1)}
+    occurrences = list(agent.list_events(**window, limit=2))
+    assert [o["when"]["start_time"] for o in occurrences] == [
+        int((START + timedelta(days=n)).timestamp()) for n in (1, 2, 3)
+    ]
+    assert {o["master_event_id"] for o in occurrences} == {series["id"]}
+    assert len({o["id"] for o in occurrences}) == 3
+    assert agent.get_event(occurrences[0]["id"])["title"] == "Standup"
+    masters = list(agent.list_events(**window, expand_recurring=False))
+    assert [(m["id"], m["recurrence"]) for m in masters] == [(series["id"], ["RRULE:FREQ=DAILY;COUNT=5"])]
+    later = list(agent.list_events(start=START + timedelta(days=5), end=START + timedelta(days=9)))
+    assert later == []  # COUNT=5 ends the series on day 4
+
+
+@pytest.mark.parametrize("app", ["wsgi", "tcp"], indirect=True)
+def test_an_invitation_between_hosted_accounts_is_answered_with_send_rsvp(
+    app: NylasApp, agent: NylasClient, dana: NylasClient
+) -> None:
+    event = agent.create_event(
+        {
+            "title": "Planning",
+            "when": timespan(START, START + timedelta(minutes=30)),
+            "participants": [{"email": "dana@example.com", "name": "Dana"}],
+        },
+        notify_participants=True,
+    )
+    window = {"start": START - timedelta(hours=1), "end": START + timedelta(hours=1)}
+    (invite,) = eventually(lambda: list(dana.list_events(**window)))
+    assert (invite["title"], invite["ical_uid"], invite["read_only"]) == ("Planning", event["ical_uid"], True)
+    assert dana.send_rsvp(invite["id"], "yes") == {}  # no send_ics_error: the REPLY went out
+
+    def agent_sees(status: str) -> bool:
+        return agent.get_event(event["id"])["participants"][0]["status"] == status
+
+    eventually(lambda: agent_sees("yes"))
+    assert dana.get_event(invite["id"])["participants"][0]["status"] == "yes"
+    with pytest.raises(ApiRejected) as info:
+        agent.send_rsvp(event["id"], "no")  # the organizer does not answer its own invitation
+    assert info.value.status == 400
+
+
+def test_free_busy_for_a_hosted_and_an_unknown_address(agent: NylasClient, dana: NylasClient) -> None:
+    for offset, busy in ((0, True), (2, True), (4, False)):
+        start = START + timedelta(hours=offset)
+        body = {"title": f"Block {offset}", "when": timespan(start, start + timedelta(hours=1)), "busy": busy}
+        dana.create_event(body, notify_participants=False)
+    answer = agent.free_busy(
+        START - timedelta(hours=1), START + timedelta(hours=6), ["dana@example.com", "ghost@nowhere.example"]
+    )
+    assert answer.busy == {
+        "dana@example.com": (
+            Interval(START, START + timedelta(hours=1)),
+            Interval(START + timedelta(hours=2), START + timedelta(hours=3)),
+        )
+    }
+    assert set(answer.errors) == {"ghost@nowhere.example"}
+    assert answer.errors["ghost@nowhere.example"]
+    own = agent.free_busy(START, START + timedelta(hours=1), ["agent@example.com"])
+    assert own.busy == {"agent@example.com": ()}
+    assert own.errors == {}
