@@ -488,25 +488,30 @@ ConversationEvent = (
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-class SendReply:
-    type: ClassVar[str] = "send_reply"
+class ActionBase:
+    """What every action has: its `type` (design section 6), its stable key and its thread."""
+
+    type: ClassVar[str] = ""
     key: str
     thread_id: str
-    to: tuple[Person, ...]
-    subject: str
-    body: str
-    cc: tuple[Person, ...] = ()
-    reply_to_message_id: str | None = None
 
     def to_json(self) -> dict[str, Any]:
         return {"type": self.type, **_encode(self)}
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-class CreateEvent:
+class SendReply(ActionBase):
+    type: ClassVar[str] = "send_reply"
+    to: tuple[Person, ...]
+    subject: str
+    body: str
+    cc: tuple[Person, ...] = ()
+    reply_to_message_id: str | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class CreateEvent(ActionBase):
     type: ClassVar[str] = "create_event"
-    key: str
-    thread_id: str
     title: str
     interval: Interval
     participants: tuple[Person, ...]
@@ -515,104 +520,61 @@ class CreateEvent:
     description: str = ""
     notify_participants: bool = True
 
-    def to_json(self) -> dict[str, Any]:
-        return {"type": self.type, **_encode(self)}
-
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-class UpdateEvent:
+class UpdateEvent(ActionBase):
     type: ClassVar[str] = "update_event"
-    key: str
-    thread_id: str
     event_id: str
     interval: Interval
     participants: tuple[Person, ...]
     timezone: str
     notify_participants: bool = True
 
-    def to_json(self) -> dict[str, Any]:
-        return {"type": self.type, **_encode(self)}
-
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-class DeleteEvent:
+class DeleteEvent(ActionBase):
     type: ClassVar[str] = "delete_event"
-    key: str
-    thread_id: str
     event_id: str
     notify_participants: bool = True
 
-    def to_json(self) -> dict[str, Any]:
-        return {"type": self.type, **_encode(self)}
-
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-class SendRsvp:
+class SendRsvp(ActionBase):
     type: ClassVar[str] = "send_rsvp"
-    key: str
-    thread_id: str
     event_id: str
     status: str
 
-    def to_json(self) -> dict[str, Any]:
-        return {"type": self.type, **_encode(self)}
-
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-class PlaceHolds:
+class PlaceHolds(ActionBase):
     type: ClassVar[str] = "hold"
-    key: str
-    thread_id: str
     intervals: tuple[Interval, ...]
     expires: datetime
 
-    def to_json(self) -> dict[str, Any]:
-        return {"type": self.type, **_encode(self)}
-
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-class ReleaseHolds:
+class ReleaseHolds(ActionBase):
     """Release every hold of the thread: holds are always replaced as a set, never one by one."""
 
     type: ClassVar[str] = "release"
-    key: str
-    thread_id: str
-
-    def to_json(self) -> dict[str, Any]:
-        return {"type": self.type, **_encode(self)}
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-class FlagHuman:
+class FlagHuman(ActionBase):
     type: ClassVar[str] = "flag_human"
-    key: str
-    thread_id: str
     reason: str
 
-    def to_json(self) -> dict[str, Any]:
-        return {"type": self.type, **_encode(self)}
-
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-class ScheduleTimer:
+class ScheduleTimer(ActionBase):
     type: ClassVar[str] = "schedule_timer"
-    key: str
-    thread_id: str
     kind: TimerKind
     at: datetime
 
-    def to_json(self) -> dict[str, Any]:
-        return {"type": self.type, **_encode(self)}
-
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-class CancelTimers:
+class CancelTimers(ActionBase):
     type: ClassVar[str] = "cancel_timers"
-    key: str
-    thread_id: str
-
-    def to_json(self) -> dict[str, Any]:
-        return {"type": self.type, **_encode(self)}
 
 
 Action = (
