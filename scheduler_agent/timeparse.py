@@ -1,21 +1,22 @@
 """The offline, deterministic understanding of meeting requests: English mail text in, MeetingRequest out.
 
 No key, no network, no clock: everything is resolved against `ctx.now` in the writer's time zone.
-`timeparse_grammar` finds the mentions (dates, times, zones, durations, negations); this module cleans
-the mail, groups mentions into clauses ("Tue or Wed afternoon"), turns clauses into concrete windows,
-matches picks against the proposals already sent, and reads the intent from the wording.
+`timeparse_mail` cleans the mail, `timeparse_grammar` (with `timeparse_dates`) finds the mentions,
+`timeparse_clauses` groups them ("Tue or Wed afternoon"); this module settles the zone, turns clauses
+into concrete windows, matches picks against the proposals already sent and reads the intent.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from datetime import date, datetime, time, timedelta, timezone, tzinfo
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from .models import Intent, Interval, MeetingRequest, RequestContext
+from .timeparse_clauses import Clause, anchor_weekdays, build_clauses, within
 from .timeparse_dates import Mention
-from .timeparse_grammar import POSTNEG, iter_unclaimed_numbers, normalize, scan
+from .timeparse_grammar import iter_unclaimed_numbers, normalize, scan
 from .timeparse_lexicon import (
     ACCEPT_RE,
     ANY_PICK_RE,
@@ -36,43 +37,9 @@ from .timeparse_mail import clean_body, find_attendees, medium_and_location
 
 MAX_WINDOWS = 120
 MAX_DURATION_MINUTES = 8 * 60
-MAX_RANGE_DAYS = 62
 
-_JOIN_GAP = re.compile(
-    r"^[\s,/&(]*(?:(?:or|and|and/or|either|at|on|in|the|from|around|about|@|any ?time|sometime|maybe|ideally|"
-    r"preferably|say|perhaps|also|is|are|works?|would work|fine|good|for me|ok|okay|early|late|-)[\s,/&)]*)*$"
-)
-_LIST_GAP = re.compile(r"^\s*(?:-|to|through|thru|till|until|and|or|,|/|&)\s*$")
 _ECHO_GAP = re.compile(r"^\s*(?:/|\(|=|or|aka|i\.e\.,?)\s*$")
-_DEADLINE = re.compile(r"\b(by|before|no later than|not later than|until|till)\s(?:the end of\s)?$")
 _EARLY_WORDS = frozenset({"earlier", "earliest", "first", "sooner", "soonest"})
-_WEEK_OF = re.compile(r"\bweek of\s*$")
-_RANGE_GAP = re.compile(r"^\s*(?:-|to|through|thru|till|until|and)\s*$")
-_NEG_GAP = re.compile(r"^[\s,]*(?:(?:it|on|the|a|at|in|for|do|make|any|of)\s+)*$")
-
-
-@dataclass(slots=True)
-class Clause:
-    """Mentions that belong together: the days of "Tue or Wed" with the "afternoon" after them."""
-
-    start: int
-    end: int
-    day_mentions: list[Mention] = field(default_factory=list)
-    tods: list[Mention] = field(default_factory=list)
-    instants: list[Mention] = field(default_factory=list)
-    negated: bool = False
-    last_kind: str = ""
-
-    @property
-    def days(self) -> list[date]:
-        found: list[date] = []
-        for m in self.day_mentions:
-            found.extend(d for d in m.days if d not in found)
-        return found
-
-    @property
-    def weekdays(self) -> set[int]:
-        return {m.weekday for m in self.day_mentions if m.weekday is not None}
 
 
 class RulesExtractor:
@@ -155,175 +122,6 @@ def _stated_zone(mentions: list[Mention], ctx: RequestContext, notes: list[str])
     return None
 
 
-def _deadlines(text: str, items: list[Mention], today: date) -> list[Mention]:
-    """ "by Friday", "no later than Tuesday": every working day from today up to it ("before": not it)."""
-    out: list[Mention] = []
-    for item in items:
-        cue = _DEADLINE.search(text, 0, item.start) if item.kind == "days" and len(item.days) == 1 else None
-        if cue is not None and today <= item.days[0]:
-            last = item.days[0] - timedelta(days=1 if cue.group(1) == "before" else 0)
-            span = [today + timedelta(days=i) for i in range((last - today).days + 1)]
-            days = tuple(d for d in span if d.weekday() < 5) or tuple(span)
-            item = Mention(cue.start(), item.end, "days", days=days, level="range") if days else item
-        out.append(item)
-    return out
-
-
-def _build_clauses(text: str, mentions: list[Mention], today: date) -> list[Clause]:
-    for m in mentions:
-        if m.kind in ("zone", "duration"):  # "8am PT on Friday": the zone does not split the clause
-            text = text[: m.start] + " " * (m.end - m.start) + text[m.end :]
-    items = [m for m in mentions if m.kind in ("days", "tod", "instant")]
-    items = _merge_day_ranges(text, _later_that_week(text, _expand_week_of(text, items)))
-    items = _deadlines(text, items, today)
-    negs = [m for m in mentions if m.kind == "neg"]
-    clauses: list[Clause] = []
-    current: Clause | None = None
-    for index, item in enumerate(items):
-        gap = text[current.end : item.start] if current else ""
-        starts_new = (
-            current is None
-            or len(gap) > 40
-            or not _JOIN_GAP.match(gap)
-            or (current.negated and "," in gap)
-            or (item.kind == "days" and current.tods and current.day_mentions and _binds_forward(text, items, index))
-            or (item.kind == "days" and current.tods and current.day_mentions and current.last_kind == "tod")
-            or (
-                item.kind == "tod"
-                and current.tods
-                and current.day_mentions
-                and current.last_kind == "days"
-                and not any(t.point and _within(t, item) for t in current.tods)
-            )
-        )
-        if starts_new:
-            current = Clause(start=item.start, end=item.end)
-            current.negated = any(n.end <= item.start and _NEG_GAP.match(text[n.end : item.start]) for n in negs)
-            clauses.append(current)
-        assert current is not None
-        if item.kind == "days":
-            current.day_mentions.append(item)
-        elif item.kind == "tod":
-            current.tods.append(item)
-        else:
-            current.instants.append(item)
-        current.end = item.end
-        current.last_kind = item.kind
-    for clause in clauses:
-        if not clause.negated and POSTNEG.match(text, clause.end):
-            clause.negated = True
-        points = [t for t in clause.tods if t.point]
-        if points:
-            clause.tods = [t for t in clause.tods if t.point or not any(_within(p, t) for p in points)]
-    return clauses
-
-
-def _within(point: Mention, span: Mention) -> bool:
-    """Whether an exact time falls inside a part of day ("tomorrow afternoon at 5": the 5 is what counts)."""
-    at = point.tod_start or time(0)
-    return not span.point and (span.tod_start or time(0)) <= at and (span.tod_end is None or at <= span.tod_end)
-
-
-def _binds_forward(text: str, items: list[Mention], index: int) -> bool:
-    """In "2pm Tue or Wed 4pm" the Wednesday goes with the 4pm written right after it, not with the 2pm."""
-    following = items[index + 1] if index + 1 < len(items) else None
-    return (
-        following is not None
-        and following.kind == "tod"
-        and re.fullmatch(r"\s*(?:at|@|,)?\s*", text[items[index].end : following.start]) is not None
-    )
-
-
-def _expand_week_of(text: str, items: list[Mention]) -> list[Mention]:
-    """ "the week of Dec 7": the working days of that week, not just the 7th."""
-    expanded: list[Mention] = []
-    for item in items:
-        if item.kind == "days" and len(item.days) == 1 and _WEEK_OF.search(text, 0, item.start):
-            monday = item.days[0] - timedelta(days=item.days[0].weekday())
-            week = tuple(monday + timedelta(days=i) for i in range(5))
-            item = Mention(item.start, item.end, "days", days=week, level="week")
-        expanded.append(item)
-    return expanded
-
-
-def _later_that_week(text: str, items: list[Mention]) -> list[Mention]:
-    """ "Tuesday afternoon or later in the week": the days after that Tuesday, up to its Friday."""
-    out: list[Mention] = []
-    for item in items:
-        previous = next((m for m in reversed(out) if m.kind == "days" and len(m.days) == 1), None)
-        if (
-            previous is not None
-            and item.kind == "days"
-            and re.fullmatch(r"later (?:in|that) the week|later that week", text[item.start : item.end])
-        ):
-            day = previous.days[0]
-            week = tuple(day + timedelta(days=i) for i in range(1, 5 - day.weekday()))
-            item = Mention(item.start, item.end, "days", days=week, level="range") if week else item
-        out.append(item)
-    return out
-
-
-def _merge_day_ranges(text: str, items: list[Mention]) -> list[Mention]:
-    """ "Mon-Wed", "from Tuesday to Friday", "between Tue and Thu": one mention covering every day between."""
-    merged: list[Mention] = []
-    for item in items:
-        prev = merged[-1] if merged else None
-        listed = prev is not None and _LIST_GAP.match(text[prev.end : item.start])
-        if prev is not None and listed and item.weekday is not None and prev.days and item.days[0] < prev.days[0]:
-            later = item.days[0] + timedelta(days=7 * (1 + (prev.days[0] - item.days[0]).days // 7))
-            item = Mention(item.start, item.end, "days", days=(later,), weekday=item.weekday)
-        if (
-            prev is not None
-            and prev.kind == item.kind == "days"
-            and len(prev.days) == 1
-            and len(item.days) == 1
-            and _RANGE_GAP.match(text[prev.end : item.start])
-            and (
-                text[prev.end : item.start].strip() != "and"
-                or text[max(0, prev.start - 8) : prev.start].strip() == "between"
-            )
-            and 0 < (item.days[0] - prev.days[0]).days <= MAX_RANGE_DAYS
-        ):
-            first = prev.days[0]
-            span = tuple(first + timedelta(days=i) for i in range((item.days[0] - first).days + 1))
-            merged[-1] = Mention(prev.start, item.end, "days", days=span, level="range")
-            continue
-        merged.append(item)
-    return merged
-
-
-def _anchor_weekdays(clauses: list[Clause]) -> None:
-    """A bare "Tuesday" said next to "next week" means next week's Tuesday; the week itself is then context."""
-    weeks = [m for c in clauses if not c.negated for m in c.day_mentions if m.level in ("week", "month") and m.days]
-    if not weeks:
-        return
-    anchor = weeks[0]
-    monday = anchor.days[0] - timedelta(days=anchor.days[0].weekday())
-    for clause in clauses:
-        clause.day_mentions = [
-            Mention(m.start, m.end, "days", days=(monday + timedelta(days=m.weekday),), level="day", weekday=m.weekday)
-            if m.weekday is not None and anchor.level == "week"
-            else m
-            for m in clause.day_mentions
-        ]
-        if any(m.level in ("day", "range") for m in clause.day_mentions):
-            clause.day_mentions = [
-                m for m in clause.day_mentions if m.level not in ("week", "month")
-            ] or clause.day_mentions
-    specific = {
-        d for c in clauses if not c.negated for m in c.day_mentions if m.level in ("day", "range") for d in m.days
-    }
-    for clause in clauses:
-        if (
-            specific
-            and not clause.negated
-            and not clause.tods
-            and all(m.level in ("week", "month") for m in clause.day_mentions)
-            and specific & set(clause.days)
-        ):
-            clause.day_mentions = []
-
-
 def _tod_intervals(day: date, tod: Mention, zone: tzinfo, minutes: int) -> Interval | None:
     start_t = tod.tod_start or time(0)
     start = datetime.combine(day, start_t, tzinfo=zone)
@@ -401,7 +199,7 @@ def _positive_windows(
         if vague is not exact
         and set(vague_days) == set(exact_days)
         and vague.tods
-        and all(any(_within(p, r) for p in exact.tods if p.point) for r in vague.tods)
+        and all(any(within(p, r) for p in exact.tods if p.point) for r in vague.tods)
     }
     windows: list[Interval] = []
     for clause, days in plan:
@@ -535,39 +333,24 @@ def parse_request(text: str, ctx: RequestContext) -> MeetingRequest:
     notes: list[str] = []
     body = clean_body(text or "")
     norm = normalize(body)
-    zone = writer_zone(ctx)
-    now = ctx.now.astimezone(zone)
-    mentions = _drop_zone_echoes(norm, scan(norm, today=now.date(), now=now))
-    stated = _stated_zone(mentions, ctx, notes)
-    if stated is not None and stated is not zone:
-        zone = stated
-        if ctx.now.astimezone(zone).date() != now.date():
-            today = ctx.now.astimezone(zone).date()
-            mentions = _drop_zone_echoes(norm, scan(norm, today=today, now=ctx.now.astimezone(zone)))
-        now = ctx.now.astimezone(zone)
+    mentions, zone, now = _read_in_zone(norm, ctx, notes)
     duration = _duration(mentions, ctx, notes)
     slot_minutes = duration or ctx.default_duration_minutes
 
     if ctx.proposals:
         mentions = _following_the_proposals(norm, mentions, ctx, zone)
-    clauses = _build_clauses(norm, mentions, now.date())
+    clauses = build_clauses(norm, mentions, now.date())
     if duration:  # "book 90 minutes on the 2nd, starting 1:30pm": a start time, not "free from 1:30 on"
         for clause in clauses:
             clause.tods = [replace(t, point=True, tod_end=t.tod_start) if t.starts else t for t in clause.tods]
-    _anchor_weekdays(clauses)
+    anchor_weekdays(clauses)
     chosen, pick_clauses = _pick(norm, clauses, ctx, zone, notes) if ctx.proposals else (None, set())
 
     positive = [c for i, c in enumerate(clauses) if not c.negated and i not in pick_clauses]
     negative = [c for c in clauses if c.negated]
     moved_from = [d for m in mentions if m.kind == "ref" for d in m.days]
     windows = _positive_windows(positive, negative, moved_from, now, zone, slot_minutes)
-    positive_days = sorted({w.start.astimezone(zone).date() for w in windows})
-    avoid: list[Interval] = []
-    for clause in negative:
-        days = clause.days
-        if not days:
-            days = positive_days or [now.date() + timedelta(days=i) for i in range(ctx.horizon_days)]
-        avoid.extend(_clause_intervals(clause, days, zone, slot_minutes))
+    avoid = _avoid_windows(negative, windows, now, zone, ctx.horizon_days, slot_minutes)
     windows = _subtract(windows, avoid)
     windows = _bound(windows, now, ctx, notes)
     avoid = [a for a in avoid if a.end > now]
@@ -580,9 +363,6 @@ def parse_request(text: str, ctx: RequestContext) -> MeetingRequest:
     intent, explicit = _intent(norm, ctx, chosen, bool(windows), bool(avoid), duration)
     if intent is Intent.OTHER and ctx.proposals and ACCEPT_RE.search(norm) and chosen is None:
         notes.append("agreed, but which proposed time is unclear")
-    confidence = 0.35 + (0.25 if explicit else 0.0) + (0.3 if windows or chosen else 0.0) - 0.15 * len(notes)
-    if intent is Intent.OTHER:
-        confidence = min(confidence, 0.3)
     subject = re.sub(r"^(?:\s*(?:re|fwd?|aw|sv)\s*:\s*)+", "", ctx.subject, flags=re.IGNORECASE).strip()
     return MeetingRequest(
         intent=intent,
@@ -596,10 +376,45 @@ def parse_request(text: str, ctx: RequestContext) -> MeetingRequest:
         medium=medium,
         chosen=chosen,
         urgent=bool(URGENT_RE.search(norm)),
-        confidence=max(0.05, min(1.0, confidence)),
+        confidence=_confidence(intent, explicit, bool(windows or chosen), len(notes)),
         not_understood=tuple(dict.fromkeys(notes)),
         extractor="rules",
     )
+
+
+def _read_in_zone(norm: str, ctx: RequestContext, notes: list[str]) -> tuple[list[Mention], tzinfo, datetime]:
+    """Mentions resolved in the zone the writer means: a stated one ("2pm ET") wins over their own."""
+    zone = writer_zone(ctx)
+    now = ctx.now.astimezone(zone)
+    mentions = _drop_zone_echoes(norm, scan(norm, today=now.date(), now=now))
+    stated = _stated_zone(mentions, ctx, notes)
+    if stated is not None and stated is not zone:
+        zone = stated
+        if ctx.now.astimezone(zone).date() != now.date():  # "today" is another date over there: read again
+            there = ctx.now.astimezone(zone)
+            mentions = _drop_zone_echoes(norm, scan(norm, today=there.date(), now=there))
+        now = ctx.now.astimezone(zone)
+    return mentions, zone, now
+
+
+def _avoid_windows(
+    negative: list[Clause], windows: list[Interval], now: datetime, zone: tzinfo, horizon_days: int, minutes: int
+) -> list[Interval]:
+    """What the writer ruled out; "no mornings" with no day applies to the days offered, else to every day."""
+    offered = sorted({w.start.astimezone(zone).date() for w in windows})
+    avoid: list[Interval] = []
+    for clause in negative:
+        days = clause.days or offered or [now.date() + timedelta(days=i) for i in range(horizon_days)]
+        avoid.extend(_clause_intervals(clause, days, zone, minutes))
+    return avoid
+
+
+def _confidence(intent: Intent, explicit: bool, found: bool, notes: int) -> float:
+    """A rough 0..1: worded intent and concrete times raise it, every note lowers it; "other" stays low."""
+    score = 0.35 + (0.25 if explicit else 0.0) + (0.3 if found else 0.0) - 0.15 * notes
+    if intent is Intent.OTHER:
+        score = min(score, 0.3)
+    return max(0.05, min(1.0, score))
 
 
 def _bound(windows: list[Interval], now: datetime, ctx: RequestContext, notes: list[str]) -> list[Interval]:

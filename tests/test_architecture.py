@@ -21,7 +21,7 @@ CORE = {
     "compose",
     "triage",
 }
-CORE |= {"timeparse_grammar", "timeparse_lexicon", "timeparse_dates", "timeparse_mail"}
+CORE |= {"timeparse_grammar", "timeparse_lexicon", "timeparse_dates", "timeparse_mail", "timeparse_clauses"}
 EDGE_ONLY = {
     "httpx",
     "sqlite3",

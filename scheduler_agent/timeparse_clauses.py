@@ -1,0 +1,220 @@
+"""Grouping the offline engine's mentions into clauses: which days go with which times.
+
+"Tue or Wed afternoon" is one clause (two days, one part of day); "2pm Tue or Wed 4pm" is two; "not
+Monday" is a negated one. Day mentions are first adjusted for how people write lists and ranges
+("Mon-Wed", "the week of Dec 7", "by Friday", "Tuesday or later in the week"). Pure core.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date, time, timedelta
+
+from .timeparse_dates import Mention
+from .timeparse_grammar import POSTNEG
+
+MAX_RANGE_DAYS = 62
+
+_JOIN_GAP = re.compile(
+    r"^[\s,/&(]*(?:(?:or|and|and/or|either|at|on|in|the|from|around|about|@|any ?time|sometime|maybe|ideally|"
+    r"preferably|say|perhaps|also|is|are|works?|would work|fine|good|for me|ok|okay|early|late|-)[\s,/&)]*)*$"
+)
+_LIST_GAP = re.compile(r"^\s*(?:-|to|through|thru|till|until|and|or|,|/|&)\s*$")
+_DEADLINE = re.compile(r"\b(by|before|no later than|not later than|until|till)\s(?:the end of\s)?$")
+_WEEK_OF = re.compile(r"\bweek of\s*$")
+_RANGE_GAP = re.compile(r"^\s*(?:-|to|through|thru|till|until|and)\s*$")
+_NEG_GAP = re.compile(r"^[\s,]*(?:(?:it|on|the|a|at|in|for|do|make|any|of)\s+)*$")
+
+
+@dataclass(slots=True)
+class Clause:
+    """Mentions that belong together: the days of "Tue or Wed" with the "afternoon" after them."""
+
+    start: int
+    end: int
+    day_mentions: list[Mention] = field(default_factory=list)
+    tods: list[Mention] = field(default_factory=list)
+    instants: list[Mention] = field(default_factory=list)
+    negated: bool = False
+    last_kind: str = ""
+
+    @property
+    def days(self) -> list[date]:
+        found: list[date] = []
+        for m in self.day_mentions:
+            found.extend(d for d in m.days if d not in found)
+        return found
+
+    @property
+    def weekdays(self) -> set[int]:
+        return {m.weekday for m in self.day_mentions if m.weekday is not None}
+
+
+def _deadlines(text: str, items: list[Mention], today: date) -> list[Mention]:
+    """ "by Friday", "no later than Tuesday": every working day from today up to it ("before": not it)."""
+    out: list[Mention] = []
+    for item in items:
+        cue = _DEADLINE.search(text, 0, item.start) if item.kind == "days" and len(item.days) == 1 else None
+        if cue is not None and today <= item.days[0]:
+            last = item.days[0] - timedelta(days=1 if cue.group(1) == "before" else 0)
+            span = [today + timedelta(days=i) for i in range((last - today).days + 1)]
+            days = tuple(d for d in span if d.weekday() < 5) or tuple(span)
+            item = Mention(cue.start(), item.end, "days", days=days, level="range") if days else item
+        out.append(item)
+    return out
+
+
+def build_clauses(text: str, mentions: list[Mention], today: date) -> list[Clause]:
+    for m in mentions:
+        if m.kind in ("zone", "duration"):  # "8am PT on Friday": the zone does not split the clause
+            text = text[: m.start] + " " * (m.end - m.start) + text[m.end :]
+    items = [m for m in mentions if m.kind in ("days", "tod", "instant")]
+    items = _merge_day_ranges(text, _later_that_week(text, _expand_week_of(text, items)))
+    items = _deadlines(text, items, today)
+    negs = [m for m in mentions if m.kind == "neg"]
+    clauses: list[Clause] = []
+    current: Clause | None = None
+    for index, item in enumerate(items):
+        gap = text[current.end : item.start] if current else ""
+        starts_new = (
+            current is None
+            or len(gap) > 40
+            or not _JOIN_GAP.match(gap)
+            or (current.negated and "," in gap)
+            or (item.kind == "days" and current.tods and current.day_mentions and _binds_forward(text, items, index))
+            or (item.kind == "days" and current.tods and current.day_mentions and current.last_kind == "tod")
+            or (
+                item.kind == "tod"
+                and current.tods
+                and current.day_mentions
+                and current.last_kind == "days"
+                and not any(t.point and within(t, item) for t in current.tods)
+            )
+        )
+        if starts_new:
+            current = Clause(start=item.start, end=item.end)
+            current.negated = any(n.end <= item.start and _NEG_GAP.match(text[n.end : item.start]) for n in negs)
+            clauses.append(current)
+        assert current is not None
+        if item.kind == "days":
+            current.day_mentions.append(item)
+        elif item.kind == "tod":
+            current.tods.append(item)
+        else:
+            current.instants.append(item)
+        current.end = item.end
+        current.last_kind = item.kind
+    for clause in clauses:
+        if not clause.negated and POSTNEG.match(text, clause.end):
+            clause.negated = True
+        points = [t for t in clause.tods if t.point]
+        if points:
+            clause.tods = [t for t in clause.tods if t.point or not any(within(p, t) for p in points)]
+    return clauses
+
+
+def within(point: Mention, span: Mention) -> bool:
+    """Whether an exact time falls inside a part of day ("tomorrow afternoon at 5": the 5 is what counts)."""
+    at = point.tod_start or time(0)
+    return not span.point and (span.tod_start or time(0)) <= at and (span.tod_end is None or at <= span.tod_end)
+
+
+def _binds_forward(text: str, items: list[Mention], index: int) -> bool:
+    """In "2pm Tue or Wed 4pm" the Wednesday goes with the 4pm written right after it, not with the 2pm."""
+    following = items[index + 1] if index + 1 < len(items) else None
+    return (
+        following is not None
+        and following.kind == "tod"
+        and re.fullmatch(r"\s*(?:at|@|,)?\s*", text[items[index].end : following.start]) is not None
+    )
+
+
+def _expand_week_of(text: str, items: list[Mention]) -> list[Mention]:
+    """ "the week of Dec 7": the working days of that week, not just the 7th."""
+    expanded: list[Mention] = []
+    for item in items:
+        if item.kind == "days" and len(item.days) == 1 and _WEEK_OF.search(text, 0, item.start):
+            monday = item.days[0] - timedelta(days=item.days[0].weekday())
+            week = tuple(monday + timedelta(days=i) for i in range(5))
+            item = Mention(item.start, item.end, "days", days=week, level="week")
+        expanded.append(item)
+    return expanded
+
+
+def _later_that_week(text: str, items: list[Mention]) -> list[Mention]:
+    """ "Tuesday afternoon or later in the week": the days after that Tuesday, up to its Friday."""
+    out: list[Mention] = []
+    for item in items:
+        previous = next((m for m in reversed(out) if m.kind == "days" and len(m.days) == 1), None)
+        if (
+            previous is not None
+            and item.kind == "days"
+            and re.fullmatch(r"later (?:in|that) the week|later that week", text[item.start : item.end])
+        ):
+            day = previous.days[0]
+            week = tuple(day + timedelta(days=i) for i in range(1, 5 - day.weekday()))
+            item = Mention(item.start, item.end, "days", days=week, level="range") if week else item
+        out.append(item)
+    return out
+
+
+def _merge_day_ranges(text: str, items: list[Mention]) -> list[Mention]:
+    """ "Mon-Wed", "from Tuesday to Friday", "between Tue and Thu": one mention covering every day between."""
+    merged: list[Mention] = []
+    for item in items:
+        prev = merged[-1] if merged else None
+        listed = prev is not None and _LIST_GAP.match(text[prev.end : item.start])
+        if prev is not None and listed and item.weekday is not None and prev.days and item.days[0] < prev.days[0]:
+            later = item.days[0] + timedelta(days=7 * (1 + (prev.days[0] - item.days[0]).days // 7))
+            item = Mention(item.start, item.end, "days", days=(later,), weekday=item.weekday)
+        if (
+            prev is not None
+            and prev.kind == item.kind == "days"
+            and len(prev.days) == 1
+            and len(item.days) == 1
+            and _RANGE_GAP.match(text[prev.end : item.start])
+            and (
+                text[prev.end : item.start].strip() != "and"
+                or text[max(0, prev.start - 8) : prev.start].strip() == "between"
+            )
+            and 0 < (item.days[0] - prev.days[0]).days <= MAX_RANGE_DAYS
+        ):
+            first = prev.days[0]
+            span = tuple(first + timedelta(days=i) for i in range((item.days[0] - first).days + 1))
+            merged[-1] = Mention(prev.start, item.end, "days", days=span, level="range")
+            continue
+        merged.append(item)
+    return merged
+
+
+def anchor_weekdays(clauses: list[Clause]) -> None:
+    """A bare "Tuesday" said next to "next week" means next week's Tuesday; the week itself is then context."""
+    weeks = [m for c in clauses if not c.negated for m in c.day_mentions if m.level in ("week", "month") and m.days]
+    if not weeks:
+        return
+    anchor = weeks[0]
+    monday = anchor.days[0] - timedelta(days=anchor.days[0].weekday())
+    for clause in clauses:
+        clause.day_mentions = [
+            Mention(m.start, m.end, "days", days=(monday + timedelta(days=m.weekday),), level="day", weekday=m.weekday)
+            if m.weekday is not None and anchor.level == "week"
+            else m
+            for m in clause.day_mentions
+        ]
+        if any(m.level in ("day", "range") for m in clause.day_mentions):
+            clause.day_mentions = [
+                m for m in clause.day_mentions if m.level not in ("week", "month")
+            ] or clause.day_mentions
+    specific = {
+        d for c in clauses if not c.negated for m in c.day_mentions if m.level in ("day", "range") for d in m.days
+    }
+    for clause in clauses:
+        if (
+            specific
+            and not clause.negated
+            and not clause.tods
+            and all(m.level in ("week", "month") for m in clause.day_mentions)
+            and specific & set(clause.days)
+        ):
+            clause.day_mentions = []
