@@ -11,12 +11,14 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+import smtplib
 import time
 from collections.abc import Callable, Iterator
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from email.message import EmailMessage
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
+from zoneinfo import ZoneInfo
 
 import httpx
 import pytest
@@ -24,9 +26,9 @@ from icalendar import Calendar
 
 from scheduler_agent.account_server.server import AccountServer
 from scheduler_agent.errors import ApiRejected, ApiUnavailable
-from scheduler_agent.models import Interval
+from scheduler_agent.models import Interval, Person
 from scheduler_agent.nylas import NylasApp, NylasClient
-from scheduler_agent.nylas_models import timespan
+from scheduler_agent.nylas_models import MAX_JSON_ATTACHMENT_BYTES, OutgoingAttachment, all_day, datespan, timespan
 
 if TYPE_CHECKING:  # fixtures come from conftest.py; importing it by name breaks once subdirectories have their own
     from conftest import SmtpCapture, WebhookReceiver
@@ -237,15 +239,29 @@ def test_workspaces_crud(app: NylasApp) -> None:
 # -- errors end to end -----------------------------------------------------------------------------------
 
 
-def test_unknown_ids_are_rejected_with_the_servers_request_id(app: NylasApp, agent: NylasClient) -> None:
-    with pytest.raises(ApiRejected) as info:
-        agent.get_message("no-such-message")
-    assert (info.value.status, info.value.type) == (404, "not_found_error")
-    assert info.value.request_id
-    assert info.value.request_id in str(info.value)
-    with pytest.raises(ApiRejected) as info:
-        app.grant("no-such-grant").get_calendar()
-    assert (info.value.status, info.value.type) == (404, "not_found_error")
+def test_unknown_ids_are_rejected_with_the_servers_request_id(
+    account_server: AccountServer, sleeps: list[float]
+) -> None:
+    answers: list[httpx.Response] = []
+    http = httpx.Client(
+        base_url="http://account.test",
+        headers={"Authorization": f"Bearer {account_server.api_key}"},
+        transport=httpx.WSGITransport(app=account_server.app),
+        event_hooks={"response": [answers.append]},
+    )
+    with NylasApp(http, sleep=sleeps.append) as app:
+        agent = app.grant(app.create_account("agent@example.com")["id"])
+        with pytest.raises(ApiRejected) as info:
+            agent.get_message("no-such-message")
+        assert (info.value.status, info.value.type) == (404, "not_found_error")
+        assert info.value.request_id == answers[-1].headers["x-request-id"]
+        assert info.value.request_id in str(info.value)
+        with pytest.raises(ApiRejected) as info:
+            app.grant("no-such-grant").get_calendar()
+        assert (info.value.status, info.value.type) == (404, "not_found_error")
+        assert info.value.request_id == answers[-1].headers["x-request-id"]
+    assert len({r.headers["x-request-id"] for r in answers}) == len(answers) == 3
+    assert sleeps == []
 
 
 @pytest.mark.parametrize("via", ["wsgi", "tcp"])
@@ -442,3 +458,280 @@ def test_free_busy_for_a_hosted_and_an_unknown_address(agent: NylasClient, dana:
     own = agent.free_busy(START, START + timedelta(hours=1), ["agent@example.com"])
     assert own.busy == {"agent@example.com": ()}
     assert own.errors == {}
+
+
+# -- mail --------------------------------------------------------------------------------------------------
+
+
+def send(client: NylasClient, subject: str, *, to: str = "dana@example.com", **extra: object) -> dict:
+    body = {"to": [{"email": to}], "subject": subject, "body": f"<p>{subject}</p>", **extra}
+    return client.send_message(body, idempotency_key=f"{client.grant_id}:{subject}")
+
+
+@pytest.mark.parametrize("app", ["wsgi", "tcp"], indirect=True)
+def test_list_messages_pages_across_cursors_and_filters(app: NylasApp, agent: NylasClient, dana: NylasClient) -> None:
+    sent = [send(agent, f"Option {n}") for n in range(5)]
+    attached = send(
+        agent, "With file", attachments=[{"filename": "a.txt", "content_type": "text/plain", "content": "aGk="}]
+    )
+    send(dana, "Outgoing", to="agent@example.com")
+
+    before = app.request_count
+    inbox = list(dana.list_messages(in_folder=dana.folder_id("inbox"), limit=2))
+    assert app.request_count - before == 1 + 3  # the folder lookup, then pages of 2, 2 and 2
+    assert len({m["id"] for m in inbox}) == len(inbox) == 6
+    assert [m["subject"] for m in inbox] == ["With file", *(f"Option {n}" for n in reversed(range(5)))]  # newest first
+    assert all(m["unread"] and m["folders"] == ["inbox"] for m in inbox)
+    assert [m["id"] for m in dana.list_messages(in_folder="inbox", limit=2, max_items=3)] == [
+        m["id"] for m in inbox[:3]
+    ]
+
+    assert [m["subject"] for m in dana.list_messages(subject="option 3")] == ["Option 3"]
+    assert [m["subject"] for m in dana.list_messages(has_attachment=True)] == ["With file"]
+    assert len(list(dana.list_messages(from_="agent@example.com"))) == 6
+    assert [m["subject"] for m in dana.list_messages(to="agent@example.com")] == ["Outgoing"]
+    assert len(list(dana.list_messages(any_email=["nobody@example.com", "agent@example.com"]))) == 7
+    received = inbox[0]
+    assert [m["id"] for m in dana.list_messages(thread_id=received["thread_id"])] == [received["id"]]
+    moment = datetime.fromtimestamp(received["date"], UTC)
+    assert list(dana.list_messages(received_after=moment + timedelta(seconds=1))) == []
+    assert len(list(dana.list_messages(received_before=moment + timedelta(seconds=1)))) == 7
+    # `select` trims to the asked fields; the server keeps the identity fields the official SDK cannot decode without
+    selected = [set(m) for m in dana.list_messages(select=["id", "subject"], max_items=1)]
+    assert selected == [{"id", "subject", "grant_id", "object"}]
+    assert [m["id"] for m in agent.list_messages(in_folder="sent")] == [
+        attached["id"],
+        *(m["id"] for m in reversed(sent)),
+    ]
+
+    dana.update_message(received["id"], unread=False)
+    assert [m["subject"] for m in dana.list_messages(in_folder="inbox", unread=False)] == ["With file"]
+    assert len(list(dana.list_messages(in_folder="inbox", unread=True))) == 5
+
+
+@pytest.fixture
+def smtp_in(account_server: AccountServer) -> tuple[str, int]:
+    return account_server.start_smtp("127.0.0.1", 0)
+
+
+INVITE = """BEGIN:VCALENDAR\r
+VERSION:2.0\r
+PRODID:-//Example//Contract test//EN\r
+METHOD:REQUEST\r
+BEGIN:VEVENT\r
+UID:contract-1@else.org\r
+DTSTAMP:20270201T120000Z\r
+DTSTART:20270302T150000Z\r
+DTEND:20270302T153000Z\r
+SUMMARY:Coffee\r
+ORGANIZER;CN=Pat:mailto:pat@else.org\r
+ATTENDEE;CN=Agent;PARTSTAT=NEEDS-ACTION;RSVP=TRUE:mailto:agent@example.com\r
+SEQUENCE:0\r
+END:VEVENT\r
+END:VCALENDAR\r
+"""
+
+
+def test_mail_from_smtp_is_read_back_typed(app: NylasApp, agent: NylasClient, smtp_in: tuple[str, int]) -> None:
+    message = EmailMessage()
+    message["From"] = "Pat <pat@else.org>"
+    message["To"] = "Agent <agent@example.com>"
+    message["Cc"] = "lee@else.org"
+    message["Subject"] = "Coffee on Tuesday?"
+    message["X-Trace"] = "contract-7"
+    message["Message-ID"] = "<contract-7@else.org>"
+    message.set_content("Does Tuesday 3pm work?")
+    message.add_attachment(
+        INVITE.encode(), maintype="text", subtype="calendar", filename="invite.ics", params={"method": "REQUEST"}
+    )
+    with smtplib.SMTP(*smtp_in, timeout=10) as smtp:
+        smtp.send_message(message)
+
+    (inbound,) = agent.iter_inbound(in_folder="inbox")
+    assert (inbound.subject, inbound.sender, inbound.unread, inbound.folders) == (
+        "Coffee on Tuesday?",
+        Person(email="pat@else.org", name="Pat"),
+        True,
+        ("inbox",),
+    )
+    assert inbound.to == (Person(email="agent@example.com", name="Agent"),)
+    assert inbound.cc == (Person(email="lee@else.org", name=""),)
+    assert "Does Tuesday 3pm work?" in inbound.body
+    assert inbound.date.tzinfo is not None
+    headers = dict(inbound.headers)
+    assert headers["X-Trace"] == "contract-7"
+    assert headers["Message-ID"] == "<contract-7@else.org>"
+    (attachment,) = inbound.attachments
+    assert (attachment.filename, attachment.content_type.split(";")[0]) == ("invite.ics", "text/calendar")
+    assert attachment.size == len(INVITE.encode())
+    assert agent.download_attachment(attachment.id, message_id=inbound.id) == INVITE.encode()
+    meta = agent.get_attachment(attachment.id, message_id=inbound.id)
+    assert (meta["id"], meta["filename"], meta["size"]) == (attachment.id, "invite.ics", attachment.size)
+    assert agent.get_inbound(inbound.id) == inbound
+    trimmed = agent.get_message(inbound.id, select=["subject"])
+    assert trimmed == {
+        "id": inbound.id,
+        "grant_id": agent.grant_id,
+        "object": "message",
+        "subject": "Coffee on Tuesday?",
+    }
+
+    # The invitation also became an event on the primary calendar; the mail stays in the inbox.
+    (event,) = agent.list_events(start=START - timedelta(hours=1), end=START + timedelta(hours=1))
+    assert (event["ical_uid"], event["title"], event["organizer"]["email"]) == (
+        "contract-1@else.org",
+        "Coffee",
+        "pat@else.org",
+    )
+
+
+@pytest.mark.parametrize("app", ["wsgi", "tcp"], indirect=True)
+def test_update_and_delete_message(app: NylasApp, agent: NylasClient, dana: NylasClient) -> None:
+    send(agent, "File me")
+    (received,) = dana.list_messages()
+    receipts = dana.create_folder("Receipts")
+    assert (receipts["name"], receipts["system_folder"]) == ("Receipts", False)
+    updated = dana.update_message(received["id"], unread=False, starred=True, folders=[receipts["id"]])
+    assert (updated["id"], updated["unread"], updated["starred"], updated["folders"]) == (
+        received["id"],
+        False,
+        True,
+        [receipts["id"]],
+    )
+    assert [m["id"] for m in dana.list_messages(in_folder=receipts["id"])] == [received["id"]]
+    assert list(dana.list_messages(in_folder="inbox")) == []
+
+    dana.delete_message(received["id"])
+    assert dana.get_message(received["id"])["folders"] == ["trash"]
+    assert [m["id"] for m in dana.list_messages(in_folder=dana.folder_id("trash"))] == [received["id"]]
+
+
+def test_send_is_idempotent_per_key(agent: NylasClient, dana: NylasClient) -> None:
+    body = {"to": [{"email": "dana@example.com"}], "subject": "Once", "body": "only once"}
+    first = agent.send_message(body, idempotency_key="conv-9:reply-1")
+    again = agent.send_message(body, idempotency_key="conv-9:reply-1")
+    assert again == first
+    assert [m["subject"] for m in dana.list_messages()] == ["Once"]
+    with pytest.raises(ApiRejected) as info:
+        agent.send_message({**body, "body": "something else"}, idempotency_key="conv-9:reply-1")
+    assert (info.value.status, info.value.type) == (409, "api.invalid_idempotent_request")
+    assert info.value.request_id
+    other = agent.send_message(body, idempotency_key="conv-9:reply-2")
+    assert other["id"] != first["id"]
+    assert [m["subject"] for m in dana.list_messages()] == ["Once", "Once"]
+
+
+def test_a_reply_joins_the_thread_on_both_sides(agent: NylasClient, dana: NylasClient) -> None:
+    sent = send(agent, "Planning")
+    (received,) = dana.list_messages()
+    reply = dana.send_message(
+        {
+            "to": [{"email": "agent@example.com"}],
+            "subject": "Re: Planning",
+            "body": "Yes",
+            "reply_to_message_id": received["id"],
+        },
+        idempotency_key="reply-1",
+    )
+    assert reply["thread_id"] == received["thread_id"]
+    (answer,) = agent.iter_inbound(in_folder="inbox")
+    assert answer.thread_id == sent["thread_id"]
+    original = dict(agent.get_inbound(sent["id"]).headers)["Message-ID"]
+    assert dict(answer.headers)["In-Reply-To"] == original
+    assert original in dict(answer.headers)["References"]
+
+    (thread,) = agent.list_threads(subject="Planning")
+    assert (thread["id"], thread["message_ids"]) == (sent["thread_id"], [sent["id"], answer.id])
+    assert thread["unread"] is True
+    assert agent.get_thread(sent["thread_id"])["latest_draft_or_message"]["id"] == answer.id
+    read = agent.update_thread(sent["thread_id"], unread=False, starred=True)
+    assert (read["unread"], read["starred"]) == (False, True)
+    assert agent.get_inbound(answer.id).unread is False
+    assert list(agent.list_threads(unread=True)) == []
+
+
+@pytest.mark.parametrize("app", ["wsgi", "tcp"], indirect=True)
+def test_attachments_round_trip_as_json_and_multipart(app: NylasApp, agent: NylasClient, dana: NylasClient) -> None:
+    small = OutgoingAttachment(filename="agenda.txt", content=b"1. dates\n2. places\n", content_type="text/plain")
+    big = OutgoingAttachment(filename="deck.bin", content=bytes(range(256)) * (3 * 4096 + 1))
+    assert len(big.content) >= MAX_JSON_ATTACHMENT_BYTES  # so the client goes multipart
+    for subject, files in (("Agenda", [small]), ("Deck", [big, small])):
+        out = agent.send_message(
+            {"to": [{"email": "dana@example.com"}], "subject": subject, "body": "attached"},
+            idempotency_key=subject,
+            attachments=files,
+        )
+        assert [(a["filename"], a["size"]) for a in out["attachments"]] == [(f.filename, len(f.content)) for f in files]
+        (received,) = dana.iter_inbound(subject=subject)
+        assert [(a.filename, a.size) for a in received.attachments] == [(f.filename, len(f.content)) for f in files]
+        for meta, original in zip(received.attachments, files, strict=True):
+            assert dana.download_attachment(meta.id, message_id=received.id) == original.content
+    assert (
+        agent.send_message(
+            {"to": [{"email": "dana@example.com"}], "subject": "Deck", "body": "attached"},
+            idempotency_key="Deck",
+            attachments=[big, small],
+        )["id"]
+        == out["id"]
+    )  # a multipart replay is recognised too
+
+
+def test_folders_are_listed_created_and_resolved_by_name(agent: NylasClient) -> None:
+    system = [f["name"] for f in agent.list_folders(limit=4)]
+    assert system == ["inbox", "sent", "drafts", "trash", "junk", "archive"]
+    made = agent.create_folder("Clients")
+    child = agent.create_folder("Acme", parent_id=made["id"])
+    assert child["parent_id"] == made["id"]
+    assert agent.folder_id("clients") == made["id"]
+    assert agent.folder_id("Inbox") == "inbox"
+    assert agent.folder_id("Nowhere") == "Nowhere"  # as the Nylas CLI does for providers with named ids
+    assert {f["id"] for f in agent.list_folders()} >= {made["id"], child["id"], "inbox"}
+
+
+def test_a_spent_daily_quota_is_retried_within_bounds_then_unavailable(
+    app: NylasApp, agent: NylasClient, dana: NylasClient, sleeps: list[float]
+) -> None:
+    quota = app.policies.create({"name": "quota", "limits": {"limit_count_daily_message_per_grant": 1}})
+    (default,) = app.workspaces.list()
+    app.workspaces.update(default["workspace_id"], {"policy_id": quota["id"]})
+    send(agent, "First")
+    with pytest.raises(ApiUnavailable) as info:
+        send(agent, "Second")
+    assert (info.value.status, info.value.type) == (429, "rate_limit_error")
+    assert info.value.retry_after is not None
+    assert 0 < info.value.retry_after <= 86_400  # the quota resets at midnight UTC
+    assert sleeps == [30.0, 30.0, 30.0]  # Retry-After honoured, capped at max_backoff, three retries
+    assert [m["subject"] for m in dana.list_messages()] == ["First"]
+
+
+def test_a_bad_request_is_rejected_once_with_the_servers_reason(agent: NylasClient, sleeps: list[float]) -> None:
+    with pytest.raises(ApiRejected) as info:
+        agent.create_event({"title": "No time"}, notify_participants=False)
+    assert (info.value.status, info.value.type) == (400, "invalid_request_error")
+    assert "when" in info.value.message
+    assert agent.request_count == 2  # the account's creation and this single attempt
+    assert sleeps == []
+
+
+def test_event_shapes_round_trip(agent: NylasClient) -> None:
+    paris = ZoneInfo("Europe/Paris")
+    local = START.astimezone(paris)
+    meeting = agent.create_event(
+        {"title": "Paris", "when": timespan(local, local + timedelta(hours=1)), "busy": False},
+        notify_participants=False,
+    )
+    assert (meeting["when"]["object"], meeting["when"]["start_timezone"], meeting["busy"]) == (
+        "timespan",
+        "Europe/Paris",
+        False,
+    )
+    holiday = agent.create_event({"title": "Holiday", "when": all_day(date(2027, 3, 3))}, notify_participants=False)
+    assert (holiday["when"]["object"], holiday["when"]["date"]) == ("date", "2027-03-03")
+    trip = agent.create_event(
+        {"title": "Trip", "when": datespan(date(2027, 3, 4), date(2027, 3, 5))}, notify_participants=False
+    )
+    assert (trip["when"]["object"], trip["when"]["end_date"]) == ("datespan", "2027-03-05")
+    window = {"start": START - timedelta(hours=1), "end": START + timedelta(days=5)}
+    assert {e["title"] for e in agent.list_events(**window)} == {"Paris", "Holiday", "Trip"}
+    assert [e["id"] for e in agent.list_events(**window, busy=False)] == [meeting["id"]]
+    assert [e["id"] for e in agent.list_events(ical_uid=trip["ical_uid"])] == [trip["id"]]
