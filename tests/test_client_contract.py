@@ -410,6 +410,9 @@ def test_recurring_events_expand_inside_the_window(agent: NylasClient) -> None:
     assert [(m["id"], m["recurrence"]) for m in masters] == [(series["id"], ["RRULE:FREQ=DAILY;COUNT=5"])]
     later = list(agent.list_events(start=START + timedelta(days=5), end=START + timedelta(days=9)))
     assert later == []  # COUNT=5 ends the series on day 4
+    changed_since = datetime.fromtimestamp(series["updated_at"], UTC)
+    assert len(list(agent.list_events(**window, updated_after=changed_since - timedelta(seconds=1)))) == 3
+    assert list(agent.list_events(**window, updated_after=changed_since + timedelta(seconds=1))) == []
 
 
 @pytest.mark.parametrize("app", ["wsgi", "tcp"], indirect=True)
@@ -600,6 +603,8 @@ def test_update_and_delete_message(app: NylasApp, agent: NylasClient, dana: Nyla
     )
     assert [m["id"] for m in dana.list_messages(in_folder=receipts["id"])] == [received["id"]]
     assert list(dana.list_messages(in_folder="inbox")) == []
+    tagged = dana.update_message(received["id"], metadata={"key1": "conv-42"})
+    assert (tagged["metadata"], tagged["folders"], tagged["starred"]) == ({"key1": "conv-42"}, [receipts["id"]], True)
 
     dana.delete_message(received["id"])
     assert dana.get_message(received["id"])["folders"] == ["trash"]
@@ -648,6 +653,18 @@ def test_a_reply_joins_the_thread_on_both_sides(agent: NylasClient, dana: NylasC
     assert (read["unread"], read["starred"]) == (False, True)
     assert agent.get_inbound(answer.id).unread is False
     assert list(agent.list_threads(unread=True)) == []
+    assert [m["id"] for m in agent.list_messages(starred=True)] == [answer.id, sent["id"]]
+
+    send(agent, "Another topic")
+    assert [t["subject"] for t in agent.list_threads(limit=1)] == ["Another topic", "Planning"]  # newest first
+    assert [t["id"] for t in agent.list_threads(in_folder="inbox")] == [sent["thread_id"]]
+    assert [t["id"] for t in agent.list_threads(any_email=["dana@example.com"], subject="planning")] == [thread["id"]]
+    latest = datetime.fromtimestamp(agent.get_thread(thread["id"])["latest_message_received_date"], UTC)
+    assert list(agent.list_threads(latest_message_after=latest + timedelta(seconds=1))) == []
+    assert list(agent.list_threads(latest_message_before=latest - timedelta(days=1))) == []
+    assert [set(t) for t in agent.list_threads(select=["subject"], max_items=1)] == [
+        {"id", "grant_id", "object", "subject"}
+    ]
 
 
 @pytest.mark.parametrize("app", ["wsgi", "tcp"], indirect=True)
