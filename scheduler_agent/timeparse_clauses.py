@@ -89,7 +89,7 @@ def build_clauses(text: str, mentions: list[Mention], today: date) -> list[Claus
                 and current.tods
                 and current.day_mentions
                 and current.last_kind == "days"
-                and not any(t.point and within(t, item) for t in current.tods)
+                and not any(_narrower(t, item) or _narrower(item, t) for t in current.tods)
             )
         )
         if starts_new:
@@ -108,10 +108,20 @@ def build_clauses(text: str, mentions: list[Mention], today: date) -> list[Claus
     for clause in clauses:
         if not clause.negated and POSTNEG.match(text, clause.end):
             clause.negated = True
-        points = [t for t in clause.tods if t.point]
-        if points:
-            clause.tods = [t for t in clause.tods if t.point or not any(within(p, t) for p in points)]
+        # The most specific time wins: "tomorrow afternoon at 5" is 5pm, "lunch 12:30-1:30" is 12:30-1:30.
+        clause.tods = [t for t in clause.tods if not any(u is not t and _narrower(u, t) for u in clause.tods)]
     return clauses
+
+
+def _narrower(inner: Mention, outer: Mention) -> bool:
+    """Whether `inner` is an exact time or a shorter span inside the part of day `outer`."""
+    if outer.point:
+        return False
+    if inner.point:
+        return within(inner, outer)
+    low, high = outer.tod_start or time(0), outer.tod_end or time(23, 59, 59)
+    start, end = inner.tod_start or time(0), inner.tod_end or time(23, 59, 59)
+    return low <= start and end <= high and (start, end) != (low, high)
 
 
 def within(point: Mention, span: Mention) -> bool:

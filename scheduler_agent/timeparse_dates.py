@@ -238,7 +238,9 @@ def _month_days(year: int, month: int, part: str, today: date) -> tuple[date, ..
         low, high = max(monday, date(year, month, 1)), min(monday + timedelta(days=4), date(year, month, last))
         return _business_days(low, high, today)
     first_day, last_day = 1, last
-    if part in ("early", "beginning of", "start of"):
+    if part.endswith("half of"):
+        first_day, last_day = (1, 15) if "first" in part else (16, last)
+    elif part in ("early", "beginning of", "start of"):
         last_day = 10
     elif part in ("mid", "mid-", "middle of"):
         first_day, last_day = 10, 20
@@ -323,6 +325,8 @@ def week_phrase(m: re.Match[str], s: Scan) -> Mention | None:
         first, last = start + timedelta(days=1), start + timedelta(days=3)
     elif part in ("late", "end of", "the end of"):
         first = start + timedelta(days=3)
+    elif part.endswith("half of"):
+        first, last = (start, start + timedelta(days=2)) if "first" in part else (start + timedelta(days=2), last)
     days = _business_days(first, last, s.today)
     return mention(m, "days", days=days, level="week") if days else None
 

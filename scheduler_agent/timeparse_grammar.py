@@ -322,7 +322,8 @@ _YEAR = r"(?:,?\s(?P<y>(?:19|20)\d{2}|'\d{2}))?"
 _ORD = r"(?:st|nd|rd|th)?"
 _PART = (
     r"(?:(?P<part>early|beginning of|start of|the beginning of|the start of|mid-?|middle of|the middle of|"
-    r"late|end of|the end of|(?:the )?(?:first|1st|second|2nd|third|3rd|fourth|4th|last|final) week of)\s?)?"
+    r"late|end of|the end of|(?:the )?(?:first|1st|second|2nd|third|3rd|fourth|4th|last|final) week of|"
+    r"(?:the )?(?:first|second|latter|last) half of)\s?)?"
 )
 
 RECOGNIZERS: tuple[tuple[re.Pattern[str], Recognizer], ...] = tuple(
@@ -336,7 +337,8 @@ RECOGNIZERS: tuple[tuple[re.Pattern[str], Recognizer], ...] = tuple(
             r"(?:(?:i'?m|i am|i'?ll be|i will be|we'?re|we are) (?:out|away|off|travell?ing|booked|tied up)|"
             r"(?:i'?m|i am|i'?ll be|i will be|we'?re|we are|we'?ll be) (?:at|in) (?:a |an |the |our )?"
             r"(?:conference|offsite|off-site|workshop|training|summit|trade show|wedding|retreat)|"
-            r"busy|unavailable|not available|ooo|out of (?:the )?office|slammed|swamped|packed|booked solid)"
+            r"busy|unavailable|not available|ooo|out of (?:the )?office|slammed|swamped|packed|booked solid|"
+            r"(?:a |another )?conflict(?: on)?)"
             r"(?: all day)?(?: on)?|no|(?:i have|i've got|i got|we have)(?:\s[a-z']+){1,3}(?=\sat\s\d))"
             r"(?=\s(?!later\b|earlier\b|sooner\b|problem\b|worries\b|rush\b|before\b|after\b|until\b|sure\b|more\b))",
             _neg,

@@ -26,7 +26,8 @@ EMAIL_RE = re.compile(r"(?<![\w.+-])([\w.+-]+@[\w-]+(?:\.[\w-]+)+)")
 _INVITE_NAME = re.compile(r"\b(?:include|invite|add|loop in|bring(?: in| along)?|cc)\s+([A-Z][a-z]+(?:\s[A-Z][a-z]+)?)")
 _LOCATION = re.compile(
     r"\b(?:at|in)\s+((?:the\s)?(?:[Rr]oom|[Cc]onference [Rr]oom|[Ss]uite)\s[\w-]+|(?:the|our) office|"
-    r"(?:the\s)?[A-Z][\w'&-]+(?:\s(?:[A-Z][\w'&-]+|of|de|la))*)"
+    r"(?:the\s)?[A-Z][\w'&-]+(?:\s(?:[A-Z][\w'&-]+|of\b|de\b|la\b))*"
+    r"(?:\s(?:office|building|hq|cafe|café|room|hall|center|centre|lobby|hotel|library|campus))?)"
 )
 _NOT_PLACES = {w.lower() for w in (*WEEKDAYS, *MONTHS, *ZONE_ABBREVIATIONS)} | {
     "i",
@@ -112,7 +113,8 @@ def medium_and_location(body: str, text: str) -> tuple[Medium, str | None]:
     for match in _LOCATION.finditer(body):
         place = match.group(1).strip()
         words = place.lower().split()
-        if words[-1] == "office" or (words[-1] not in _NOT_PLACES and words[0] not in _NOT_PLACES):
+        named = words[1:] if words[0] == "the" and len(words) > 1 else words
+        if words[-1] == "office" or (named[-1] not in _NOT_PLACES and named[0] not in _NOT_PLACES):
             location = place
             break
     if location and medium is Medium.UNSPECIFIED:
