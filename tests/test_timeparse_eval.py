@@ -2,14 +2,22 @@
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
+
+import pytest
+
 from scheduler_agent.bench_parse import (
     DEV_FILES,
+    EVAL_DIR,
+    EXTERNAL_FILE,
     evaluate,
     external_items,
     load_cases,
     ours_resolution,
     parse_gold,
     resolution_matches,
+    run_bench,
     side_by_side,
 )
 from scheduler_agent.timeparse import parse_request
@@ -52,3 +60,21 @@ def test_the_resolution_scorer_reads_ctparse_gold_and_checks_only_fixed_fields()
     assert not resolution_matches(date_only, None)
     open_end = parse_gold("Interval[]{2018-03-11 09:00 (X/X) - None}")
     assert resolution_matches(open_end, ((2018, 3, 11, 9, 0), (2018, 3, 12, None, None)))
+
+
+def test_the_benchmark_reports_every_figure(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (tmp_path / "external").mkdir()
+    for name in DEV_FILES:
+        cases = load_cases(name)[:3]
+        (tmp_path / name).write_text("\n".join(json.dumps(c) for c in cases) + "\n", encoding="utf-8")
+    external = (EVAL_DIR / EXTERNAL_FILE).read_text(encoding="utf-8").splitlines()[:3]
+    (tmp_path / EXTERNAL_FILE).write_text("\n".join(external) + "\n", encoding="utf-8")
+    assert run_bench(quick=True, as_json=True, base=tmp_path) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert report["cases"] == 6
+    assert report["external_cases"] == 3
+    assert report["sentences_per_second"] > 0
+    assert "scheduler-agent" in report["time_resolution_external"]
+    assert all(0.0 <= v <= 1.0 for v in report["time_resolution_dev"].values())
+    assert set(report["by_category"]) == {c["cat"] for name in DEV_FILES for c in load_cases(name)[:3]}
+    assert run_bench(base=tmp_path / "missing") == 1
