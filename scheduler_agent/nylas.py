@@ -58,6 +58,10 @@ def seg(value: str) -> str:
     """One percent-encoded path segment: provider ids may hold '/', '+', '=' or '<>' (e.g. Message-IDs)."""
     if not isinstance(value, str) or not value:
         raise ValueError(f"an id in a v3 path must be a non-empty string, got {value!r}")
+    if value in (".", ".."):
+        # URL normalisation (httpx's, or any proxy's: %2E counts as '.') would climb to the parent resource,
+        # so delete_message("..") would delete the whole grant.
+        raise ValueError(f"{value!r} cannot be an id in a v3 path")
     return quote(value, safe="")
 
 

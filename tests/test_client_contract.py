@@ -752,3 +752,15 @@ def test_event_shapes_round_trip(agent: NylasClient) -> None:
     assert {e["title"] for e in agent.list_events(**window)} == {"Paris", "Holiday", "Trip"}
     assert [e["id"] for e in agent.list_events(**window, busy=False)] == [meeting["id"]]
     assert [e["id"] for e in agent.list_events(ical_uid=trip["ical_uid"])] == [trip["id"]]
+
+
+@pytest.mark.parametrize("dots", [".", ".."])
+def test_a_dot_segment_id_never_reaches_another_resource(app: NylasApp, agent: NylasClient, dots: str) -> None:
+    """httpx resolves `messages/..` to the grant itself, so this DELETE used to delete the whole account."""
+    send(agent, "Keep me", to="agent@example.com")
+    with pytest.raises(ValueError, match="cannot be an id"):
+        agent.delete_message(dots)
+    with pytest.raises(ValueError, match="cannot be an id"):
+        app.grants.delete(dots)
+    assert app.grants.get(agent.grant_id)["email"] == "agent@example.com"
+    assert [m["subject"] for m in agent.list_messages(in_folder="inbox")] == ["Keep me"]
