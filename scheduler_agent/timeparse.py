@@ -280,7 +280,10 @@ def _pick(
         notes.append("the reply matches several proposed times")
         return None, set()
     if ANY_PICK_RE.search(text):
-        return proposals[0].start, set()
+        # "Monday doesn't work, any of the others are fine": the first option not ruled out.
+        ruled_out = {p for c in clauses if c.negated for p in proposals if _matches(c, p, zone)}
+        remaining = [p for p in proposals if p not in ruled_out]
+        return (remaining or list(proposals))[0].start, set()
     if not clauses and len(proposals) == 1 and ACCEPT_RE.search(text) and not COUNTER_RE.search(text):
         return proposals[0].start, set()
     return None, set()

@@ -202,7 +202,8 @@ MEDIUM_CUES: tuple[tuple[str, str], ...] = (
     ),
     (r"\b(?:phone|call me|ring me|dial[- ]in|by telephone|my (?:cell|mobile)|give me a call)\b", "phone"),
     (
-        r"\b(?:in person|in-person|face to face|face-to-face|coffee|lunch|drinks|dinner|come by|stop by|our office)\b",
+        r"\b(?:in person|in-person|face to face|face-to-face|coffee|breakfast|brunch|lunch|drinks|dinner|come by|"
+        r"stop by|our office|the usual place|meet up|grab a (?:drink|bite))\b",
         "in_person",
     ),
 )
@@ -251,7 +252,8 @@ ACCEPT_RE = re.compile(
     r"ok(?:ay)?|yes|yep|sure|good for me|i'?ll take)\b"
 )
 ANY_PICK_RE = re.compile(
-    r"\b(?:any(?: of (?:them|those|these))?|either(?: one)?|all of (?:them|those|these)) (?:works?|is fine|are fine)\b"
+    r"\b(?:any(?: of (?:them|those|these|the others|the other ones|the rest))?|either(?: one)?|"
+    r"all of (?:them|those|these)|the others|the other ones|the rest) (?:works?|is fine|are fine|would work)\b"
 )
 SCHEDULE_RE = re.compile(
     r"\b(?:meet(?:ing)?|call|chat|sync|catch[- ]?up|schedule|set up|book|find (?:a )?time|get together|coffee|lunch|"
