@@ -671,8 +671,15 @@ def test_a_reply_joins_the_thread_on_both_sides(agent: NylasClient, dana: NylasC
 def test_attachments_round_trip_as_json_and_multipart(app: NylasApp, agent: NylasClient, dana: NylasClient) -> None:
     small = OutgoingAttachment(filename="agenda.txt", content=b"1. dates\n2. places\n", content_type="text/plain")
     big = OutgoingAttachment(filename="deck.bin", content=bytes(range(256)) * (3 * 4096 + 1))
+    logo = OutgoingAttachment(
+        filename="logo.png",
+        content=b"\x89PNG\r\n" + bytes(64),
+        content_type="image/png",
+        content_id="logo",
+        is_inline=True,
+    )
     assert len(big.content) >= MAX_JSON_ATTACHMENT_BYTES  # so the client goes multipart
-    for subject, files in (("Agenda", [small]), ("Deck", [big, small])):
+    for subject, files in (("Agenda", [small, logo]), ("Deck", [big, small, logo])):
         out = agent.send_message(
             {"to": [{"email": "dana@example.com"}], "subject": subject, "body": "attached"},
             idempotency_key=subject,
@@ -683,11 +690,13 @@ def test_attachments_round_trip_as_json_and_multipart(app: NylasApp, agent: Nyla
         assert [(a.filename, a.size) for a in received.attachments] == [(f.filename, len(f.content)) for f in files]
         for meta, original in zip(received.attachments, files, strict=True):
             assert dana.download_attachment(meta.id, message_id=received.id) == original.content
+        inline = dana.get_attachment(received.attachments[-1].id, message_id=received.id)
+        assert (inline["content_id"], inline["is_inline"], inline["content_type"]) == ("logo", True, "image/png")
     assert (
         agent.send_message(
             {"to": [{"email": "dana@example.com"}], "subject": "Deck", "body": "attached"},
             idempotency_key="Deck",
-            attachments=[big, small],
+            attachments=[big, small, logo],
         )["id"]
         == out["id"]
     )  # a multipart replay is recognised too
