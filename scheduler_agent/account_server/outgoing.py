@@ -268,7 +268,14 @@ def payload_digest(payload: JSONDict, files: list[Part]) -> str:
 
 
 def idempotent(ctx: ServerContext, req: Request, digest: str, handler: Callable[[], Response]) -> Response:
-    """Run `handler` once per (grant, Idempotency-Key); replays get the cached answer (v3 §1.6)."""
+    """Run `handler` once per (grant, Idempotency-Key); replays get the cached answer (v3 §1.6).
+
+    The handler's writes and the cached answer commit in one transaction, so a server killed mid-send
+    leaves either the sent mail and its answer or neither: a replay then gets the answer, or sends for
+    the first time. (A key written as "pending" before the handler ran would outlive a killed process
+    and refuse every replay as in flight until it expired: the reply was lost.) A second request with
+    the same key waits for the first and gets its answer.
+    """
     key = req.headers.get("idempotency-key")
     if key is None:
         return handler()
@@ -278,33 +285,35 @@ def idempotent(ctx: ServerContext, req: Request, digest: str, handler: Callable[
     grant_id = req.grant_id
     now = ctx.timestamp()
     with ctx.db.tx() as conn:
-        conn.execute("DELETE FROM mail_idempotency WHERE created_at < ?", (now - IDEMPOTENCY_TTL_SECONDS,))
+        # Rows not 'done' were left by versions that wrote the key before sending; they prove nothing.
+        conn.execute(
+            "DELETE FROM mail_idempotency WHERE created_at < ? OR state != 'done'", (now - IDEMPOTENCY_TTL_SECONDS,)
+        )
         row = conn.execute("SELECT * FROM mail_idempotency WHERE grant_id = ? AND key = ?", (grant_id, key)).fetchone()
         if row is None:
+            conn.execute("SAVEPOINT idempotent_handler")
+            try:
+                response = handler()
+            except ApiError as exc:
+                conn.execute("ROLLBACK TO idempotent_handler")
+                error = {"error": {"type": exc.type, "message": exc.message}}
+                response = Response(error, exc.status, dict(exc.headers))
+            conn.execute("RELEASE idempotent_handler")
             conn.execute(
-                "INSERT INTO mail_idempotency (grant_id, key, payload_hash, state, created_at)"
-                " VALUES (?, ?, ?, 'pending', ?)",
-                (grant_id, key, digest, now),
+                "INSERT INTO mail_idempotency (grant_id, key, payload_hash, state, status, response, headers,"
+                " created_at) VALUES (?, ?, ?, 'done', ?, ?, ?, ?)",
+                (
+                    grant_id,
+                    key,
+                    digest,
+                    response.status,
+                    json.dumps(response.body),
+                    json.dumps(response.headers),
+                    now,
+                ),
             )
-    if row is not None:
-        if row["payload_hash"] != digest:
-            raise ApiError(409, "api.invalid_idempotent_request", "Idempotency-Key was used with a different payload")
-        if row["state"] != "done":
-            raise ApiError(409, "api.concurrent_idempotent_request", "a request with this Idempotency-Key is in flight")
-        headers = {**json.loads(row["headers"]), "Idempotent-Response": "true"}
-        return Response(json.loads(row["response"]), row["status"], headers=headers)
-    try:
-        response = handler()
-    except ApiError as exc:
-        response = Response({"error": {"type": exc.type, "message": exc.message}}, exc.status, dict(exc.headers))
-    except BaseException:
-        with ctx.db.tx() as conn:
-            conn.execute("DELETE FROM mail_idempotency WHERE grant_id = ? AND key = ?", (grant_id, key))
-        raise
-    with ctx.db.tx() as conn:
-        conn.execute(
-            "UPDATE mail_idempotency SET state = 'done', status = ?, response = ?, headers = ?"
-            " WHERE grant_id = ? AND key = ?",
-            (response.status, json.dumps(response.body), json.dumps(response.headers), grant_id, key),
-        )
-    return response
+            return response
+    if row["payload_hash"] != digest:
+        raise ApiError(409, "api.invalid_idempotent_request", "Idempotency-Key was used with a different payload")
+    headers = {**json.loads(row["headers"]), "Idempotent-Response": "true"}
+    return Response(json.loads(row["response"]), row["status"], headers=headers)
