@@ -131,7 +131,9 @@ def error_from_response(response: httpx.Response) -> ApiError:
     if not message:
         text = " ".join(response.text.split())[:200]
         message = f"HTTP {status} {response.reason_phrase}" + (f": {text}" if text else "")
-    cls = ApiUnavailable if status in RETRY_STATUSES or status >= 500 else ApiRejected
+    # A send whose key is still in flight may yet succeed or fail: ask again later, never give it up.
+    in_flight = status == 409 and kind == "api.concurrent_idempotent_request"
+    cls = ApiUnavailable if status in RETRY_STATUSES or status >= 500 or in_flight else ApiRejected
     return cls(message, status=status, type=kind, request_id=request_id, retry_after=retry_after_seconds(response))
 
 
