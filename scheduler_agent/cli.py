@@ -315,6 +315,7 @@ def _cmd_run(args: argparse.Namespace, settings: Settings) -> int:
             if not mine:
                 log.info("another pass (cron?) is running; skipping this one")
                 return
+            agent.store.release_abandoned_claims()
             report = agent.tick(now)
             if report.seen or report.timers or report.errors:
                 log.info("pass: %s", report.to_json())
@@ -347,6 +348,7 @@ def _cmd_poll(args: argparse.Namespace, settings: Settings) -> int:
             return 0
         backend, agent = _open_agent(settings)
         try:
+            agent.store.release_abandoned_claims()
             report = agent.tick(SystemClock().now())
         finally:
             agent.store.close()

@@ -262,6 +262,14 @@ class AgentStore:
         """Give a claimed message back (handling failed); a finished one stays finished."""
         self._execute("DELETE FROM processed WHERE message_id = ? AND status = 'claimed'", (message_id,))
 
+    def release_abandoned_claims(self) -> int:
+        """Free every claim; only for a caller holding the pass lock that all passes over this store take.
+
+        Under that lock no other pass is running, so any claim left is from a pass that was killed
+        mid-message: without this its mail would wait out the whole lease after a restart.
+        """
+        return self._execute("DELETE FROM processed WHERE status = 'claimed'").rowcount
+
     def is_done(self, message_id: str) -> bool:
         rows = self._query("SELECT 1 FROM processed WHERE message_id = ? AND status = 'done'", (message_id,))
         return bool(rows)
