@@ -349,8 +349,10 @@ def end_of_year(m: re.Match[str], s: Scan) -> Mention | None:
 
 
 def next_n_days(m: re.Match[str], s: Scan) -> Mention | None:
-    """ "in the next couple of days", "within 3 days": today and the n days after it."""
+    """ "in the next couple of days", "within 3 days", "in the next two weeks": today and the n days after it."""
     n = int(m["n"] or m["n2"])
+    if (m["unit"] or "days").startswith("week"):
+        n *= 7
     if not 0 < n <= 31:
         return None
     return mention(m, "days", days=tuple(s.today + timedelta(days=i) for i in range(n + 1)), level="range")

@@ -405,7 +405,8 @@ RECOGNIZERS: tuple[tuple[re.Pattern[str], Recognizer], ...] = tuple(
             r"(?P<hh>an hour and a half|(?P<hh_n>\d+) (?:and a half|½) hours?)|"
             r"(?P<n>\d+(?:\.\d+)?|an?(?=\s))[\s-]?(?P<u>hours?|hrs?|h|minutes?|mins?|m)\b"
             r"(?:\s?(?:and\s)?(?P<n2>\d{1,2})\s?(?:minutes?|mins?|m)\b|(?P<n2b>\d{2})\b)?)"
-            r"(?!\s?(?:from now|ago|later|earlier))",
+            # "30 minutes later" is an instant, but "30 minutes later this week" is a length and a day.
+            r"(?!\s?(?:from now|ago|(?:later|earlier)(?!\s(?:this|that|in|on|today|tomorrow|next))))",
             _duration,
         ),
         (
@@ -415,7 +416,8 @@ RECOGNIZERS: tuple[tuple[re.Pattern[str], Recognizer], ...] = tuple(
         ),
         # Relative instants and days.
         (
-            r"\b(?:in|over|within|during) the (?:next|coming) (?P<n>\d+) days\b|\bwithin (?P<n2>\d+) days\b",
+            r"\b(?:(?:in|over|within|during) )?the (?:next|coming) (?P<n>\d+) (?P<unit>days|weeks)\b"
+            r"|\bwithin (?P<n2>\d+) days\b",
             next_n_days,
         ),
         (r"\b(?:in (?P<n>\d+|an?) days?|(?P<n2>\d+) days? from (?:now|today))\b", in_n_days),
