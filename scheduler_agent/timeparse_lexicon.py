@@ -244,7 +244,8 @@ DECLINE_RE = re.compile(
 COUNTER_RE = re.compile(
     r"\b(?:none of (?:these|those|them|the \w+)|neither|how about|what about|could we (?:do|try|make it)|"
     r"can we (?:do|try|make it)|instead|alternatively|any chance (?:we|you) could|other (?:options?|times?|days?)|"
-    r"(?:don'?t|doesn'?t|do not|does not) work(?: for me)?)\b"
+    r"(?:don'?t|doesn'?t|do not|does not) work(?: for me)?|"
+    r"(?:can'?t|cannot|can not|won'?t be able to) (?:do|make|manage) (?:any|either) of (?:these|those|them|the \w+))\b"
 )
 ACCEPT_RE = re.compile(
     r"\b(?:works?(?: for me| great| well| fine)?|sounds? (?:good|great|perfect)|perfect|great|let'?s do|"

@@ -136,6 +136,13 @@ def test_counter_when_none_of_the_options_work() -> None:
     assert local(req.windows) == ["11-20 08:00-12:00"]
 
 
+@pytest.mark.parametrize(
+    "text", ["I can't do any of those", "I cannot make either of them, sorry", "Unfortunately none of these work."]
+)
+def test_turning_down_every_option_is_a_counter(text: str) -> None:
+    assert parse_request(text, ctx(proposals=PROPOSALS)).intent is Intent.COUNTER
+
+
 def test_possessive_day_names_the_meeting_not_a_window() -> None:
     req = parse_request("can we push Thursday's call to Monday?", ctx())
     assert local(req.windows) == ["11-23 00:00-00:00"]
