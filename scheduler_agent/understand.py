@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import re
+import sys
 from collections.abc import Mapping
 from concurrent.futures import ThreadPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
@@ -33,7 +34,17 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-PROMPTS_DIR = Path(__file__).resolve().parent.parent / "prompts"
+
+def _prompts_dir() -> Path:
+    """`prompts/` beside the package in a checkout or editable install; in an installed wheel it is
+    shipped as data under `<prefix>/share/scheduler-agent/prompts` (see pyproject.toml)."""
+    checkout = Path(__file__).resolve().parent.parent / "prompts"
+    if checkout.is_dir():
+        return checkout
+    return Path(sys.prefix) / "share" / "scheduler-agent" / "prompts"
+
+
+PROMPTS_DIR = _prompts_dir()
 CHARS_PER_TOKEN = 4
 MAX_NOTES = 10
 _PLACEHOLDER = re.compile(r"\{([a-z_]+)\}")
