@@ -497,6 +497,7 @@ class AgentStore:
             self.put_conversation(conversation)
             for action in actions:
                 if isinstance(action, PlaceHolds):
+                    self._check_free(action, now=now)
                     self.place_holds(action.thread_id, action.intervals, expires=action.expires)
                 elif isinstance(action, ReleaseHolds):
                     self.release_holds(action.thread_id)
@@ -529,6 +530,15 @@ class AgentStore:
             if timer is not None:
                 self.timer_done(timer)
         return queued
+
+    def _check_free(self, hold: PlaceHolds, *, now: datetime) -> None:
+        """Refuse holds on time another conversation holds: that decision was made before the other's holds
+        were committed (two passes at once), and offering one slot to two people is what holds prevent."""
+        for interval in hold.intervals:
+            if self.holds(now=now, window=interval, exclude_thread=hold.thread_id):
+                raise StaleConversation(
+                    f"conversation {hold.thread_id}: {interval.start.isoformat()} is held by another conversation"
+                )
 
     def status(self, *, now: datetime) -> dict[str, Any]:
         """The `status --json` summary: conversations by state, who needs a person, holds, outbox, errors."""
