@@ -496,26 +496,42 @@ class Agent:
         return True
 
     def flush_outbox(self, now: datetime, report: TickReport, *, thread_id: str | None = None) -> None:
-        """Run pending effects in order; stop at the first outage so order within a thread is kept."""
+        """Run pending effects in order; stop at the first outage so order within a thread is kept.
+
+        Each effect is claimed first, as a message is: two passes at once (a daemon and a cron run over
+        one store) must not both create the meeting. An effect another pass holds holds back the rest
+        of its thread, and one that pass finished meanwhile is not run again.
+        """
+        held: set[str] = set()
         for item in self.store.pending():
             if thread_id is not None and item.thread_id != thread_id:
                 continue
-            if item.type == "send_reply" and self._quota_reached:
+            if item.thread_id in held or (item.type == "send_reply" and self._quota_reached):
+                continue
+            claim = f"outbox:{item.key}"
+            if not self.store.claim(claim, now=now):
+                held.add(item.thread_id)
                 continue
             try:
-                self._run(item, now, report)
+                current = self.store.outbox_item(item.key)
+                if current is not None and current.status == "pending":
+                    self._run(current, now, report)
             except _QuotaReached:
                 self._quota_reached = True
                 message = f"the daily send limit ({self.settings.policy.daily_send_limit}) is reached; mail waits"
                 log.warning("%s in the outbox until tomorrow (UTC)", message)
                 self.store.record_error("send quota", message, now=now)
-            except ApiUnavailable as exc:
+            except (ApiUnavailable, StaleConversation) as exc:
+                # StaleConversation: the effect is done, but its thread moved on meanwhile; the next pass
+                # finds the effect done (the event by its key) and records it on fresh state.
                 self.store.mark_failed(item.key, str(exc), now=now, max_attempts=1_000_000)
                 self._error(f"{item.type} {item.key}", exc, now, report)
                 return
             except (ApiRejected, ValueError, KeyError) as exc:
                 status = self.store.mark_failed(item.key, str(exc), now=now, permanent=True)
                 self._error(f"{item.type} {item.key} ({status})", exc, now, report)
+            finally:
+                self.store.release(claim)
 
     def _run(self, item: OutboxItem, now: datetime, report: TickReport) -> None:
         p = item.payload
