@@ -7,6 +7,7 @@ at the capturing smarthost by recipient and In-Reply-To), nothing is lost, and t
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import random
@@ -14,19 +15,27 @@ import signal
 import smtplib
 import subprocess
 import sys
+import threading
 import time
 from datetime import datetime
 from email.message import EmailMessage
-from email.utils import format_datetime, make_msgid
+from email.utils import format_datetime, getaddresses, make_msgid
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import httpx
 import pytest
+from scenario_harness import calendar_part
 from test_cli_agent import AGENT as CLI_AGENT
 from test_cli_agent import _config, _wait_port
 
+from scheduler_agent.agent import Agent
+from scheduler_agent.backend import LOCAL_API_URI
 from scheduler_agent.cli import main
+from scheduler_agent.nylas import NylasClient
+from scheduler_agent.store import AgentStore
+from scheduler_agent.understand import build_extractor
 
 REQUEST = "Could we find 30 minutes next week for a call?"
 
@@ -179,3 +188,102 @@ def test_kill_9_at_random_moments_answers_every_request_exactly_once(
         print(
             f"\n{len(kills)} kills, {redelivered} SMTP redeliveries of an already delivered reply:", *kills, sep="\n  "
         )
+
+
+# ── in-process: the real loop over the real account server, with the API and the passes misbehaving ──────
+
+MONDAY = datetime(2026, 11, 23, 9, 0, tzinfo=ZoneInfo("America/New_York"))
+PICK = "The first one works for me."
+
+
+def _agent(
+    s: Any, *, store: AgentStore | None = None, transport: httpx.BaseTransport | None = None, **kw: Any
+) -> Agent:
+    """Another Agent on the scenario's grant: its own client (and transport), optionally its own store handle."""
+    client = NylasClient.connect(
+        LOCAL_API_URI,
+        s.server.api_key,
+        s.backend.grant_id,
+        transport=transport or httpx.WSGITransport(app=s.server.app),
+        **kw,
+    )
+    return Agent(client, store or s.store, build_extractor(s.settings.model), s.settings)
+
+
+def _by_recipient(messages: list[EmailMessage]) -> dict[str, list[EmailMessage]]:
+    found: dict[str, list[EmailMessage]] = {}
+    for message in messages:
+        for _, address in getaddresses([str(message["To"])]):
+            found.setdefault(address, []).append(message)
+    return found
+
+
+def _assert_booked_once_each(s: Any, people: list[str], proposals: dict[str, EmailMessage]) -> None:
+    """After the picks: one invitation and one in-thread confirmation per person, one event each, no more."""
+    later = _by_recipient(s.outgoing(2 * len(people), timeout=20))
+    s.nothing_sent()
+    assert sorted(later) == sorted(people)
+    for person, mails in later.items():
+        invitations = [m for m in mails if calendar_part(m)]
+        confirmations = [m for m in mails if not calendar_part(m)]
+        assert len(invitations) == 1, (person, [m["Subject"] for m in mails])
+        assert len(confirmations) == 1, (person, [m["Subject"] for m in mails])
+        assert confirmations[0]["In-Reply-To"] != proposals[person]["In-Reply-To"]
+    events = s.events()
+    assert sorted(p["email"] for e in events for p in e["participants"]) == sorted(people)
+    starts = [e["when"]["start_time"] for e in events]
+    assert len(set(starts)) == len(starts), "two meetings booked into one slot"
+    assert {c.state.value for c in s.store.conversations()} == {"confirmed"}
+    assert s.store.pending() == []
+
+
+def _proposals_once_each(s: Any, people: list[str]) -> dict[str, EmailMessage]:
+    """Exactly one proposal per person, in their thread, and no slot offered to two of them."""
+    sent = _by_recipient(s.outgoing(len(people), timeout=20))
+    s.nothing_sent()
+    assert sorted(sent) == sorted(people)
+    assert all(len(mails) == 1 for mails in sent.values()), {p: len(m) for p, m in sent.items()}
+    offered = [i for c in s.store.conversations() for i in c.proposals]
+    assert len(offered) == 3 * len(people)
+    for a, b in itertools.combinations(offered, 2):
+        assert not a.overlaps(b), (a, b)
+    return {person: mails[0] for person, mails in sent.items()}
+
+
+def test_two_passes_at_once_over_one_store_answer_each_request_once(scenario: Any) -> None:
+    s = scenario(MONDAY)
+    # The daemon and a cron `poll --once` that skipped the lock: two store handles, two clients, one grant.
+    daemon, cron = s.agent, _agent(s, store=AgentStore(s.store.path))
+    people = [f"person{n}@race{n}.example" for n in range(10)]
+
+    def both_tick() -> None:
+        barrier = threading.Barrier(2)
+        errors: list[BaseException] = []
+
+        def run(agent: Agent) -> None:
+            barrier.wait(timeout=10)
+            try:
+                for _ in range(4):  # back to back, so one pass's start meets the other's middle
+                    agent.tick(s.clock.now())
+            except BaseException as exc:  # surfaced below: a thread's failure must fail the test
+                errors.append(exc)
+
+        threads = [threading.Thread(target=run, args=(a,)) for a in (daemon, cron)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=60)
+        assert not errors, errors
+
+    try:
+        for person in people:
+            s.mail(person, f"Sync with {person}", REQUEST)
+        both_tick()
+        proposals = _proposals_once_each(s, people)
+        s.advance(minutes=30)
+        for person in people:
+            s.mail(person, f"Re: Sync with {person}", PICK, reply_to=proposals[person])
+        both_tick()
+        _assert_booked_once_each(s, people, proposals)
+    finally:
+        cron.store.close()
