@@ -17,6 +17,7 @@ import subprocess
 import sys
 import threading
 import time
+from collections import Counter
 from datetime import datetime
 from email.message import EmailMessage
 from email.utils import format_datetime, getaddresses, make_msgid
@@ -287,3 +288,116 @@ def test_two_passes_at_once_over_one_store_answer_each_request_once(scenario: An
         _assert_booked_once_each(s, people, proposals)
     finally:
         cron.store.close()
+
+
+class FaultyTransport(httpx.BaseTransport):
+    """Wraps the in-process transport and fails chosen requests the ways a real API and network fail.
+
+    `outage` fails every request with 503 while set. `scripted` faults go to the first requests whose
+    method and path end match, in order; after that each request meets a fault with probability `rate`,
+    drawn from a seeded generator: 429 with Retry-After, 503 (409 "in flight" on a send), a timeout before
+    the server saw the request, or a connection dropped after the server carried it out (answer lost).
+    """
+
+    KINDS = ("429", "503", "timeout", "dropped", "in_flight")
+
+    def __init__(
+        self, inner: httpx.BaseTransport, rng: random.Random, rate: float, scripted: list[tuple[str, str, str]]
+    ) -> None:
+        self.inner = inner
+        self.rng = rng
+        self.rate = rate
+        self.scripted = list(scripted)
+        self.outage = False
+        self.injected: Counter[str] = Counter()
+
+    def _pick(self, request: httpx.Request) -> str | None:
+        if self.outage:
+            return "503"
+        for entry in self.scripted:
+            method, suffix, kind = entry
+            if request.method == method and request.url.path.endswith(suffix):
+                self.scripted.remove(entry)
+                return kind
+        if self.rng.random() >= self.rate:
+            return None
+        kind = self.rng.choice(self.KINDS[:4])
+        return "in_flight" if kind == "503" and request.url.path.endswith("/messages/send") else kind
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        kind = self._pick(request)
+        if kind is None:
+            return self.inner.handle_request(request)
+        self.injected[kind] += 1
+        if kind == "429":
+            return _error(429, "rate_limit_error", "slow down", {"Retry-After": "7"})
+        if kind == "503":
+            return _error(503, "provider_error", "upstream unavailable")
+        if kind == "in_flight":
+            return _error(409, "api.concurrent_idempotent_request", "a request with this Idempotency-Key is in flight")
+        if kind == "timeout":
+            raise httpx.ReadTimeout("injected: no answer in time", request=request)
+        self.inner.handle_request(request).read()
+        raise httpx.RemoteProtocolError(
+            "injected: connection dropped after the request was carried out", request=request
+        )
+
+
+def _error(status: int, kind: str, message: str, headers: dict[str, str] | None = None) -> httpx.Response:
+    return httpx.Response(
+        status, headers=headers, json={"request_id": "fault", "error": {"type": kind, "message": message}}
+    )
+
+
+def test_injected_api_faults_lose_nothing_and_send_nothing_twice(
+    scenario: Any, capsys: pytest.CaptureFixture[str]
+) -> None:
+    s = scenario(MONDAY)
+    # Scripted: the first send meets "in flight", the next send and the first event creation lose their answer.
+    scripted = [
+        ("POST", "/messages/send", "in_flight"),
+        ("POST", "/messages/send", "dropped"),
+        ("POST", "/events", "dropped"),
+    ]
+    faults = FaultyTransport(httpx.WSGITransport(app=s.server.app), random.Random(7), 0.3, scripted)
+    sleeps: list[float] = []
+    agent = _agent(s, transport=faults, sleep=sleeps.append)
+    people = [f"person{n}@flaky{n}.example" for n in range(8)]
+    for person in people:
+        s.mail(person, f"Sync with {person}", REQUEST)
+
+    # A full outage: the pass records why and ends; nothing is read, claimed or sent.
+    faults.outage = True
+    report = agent.tick(s.clock.now())
+    faults.outage = False
+    assert report.errors
+    assert report.handled == 0
+    assert "upstream unavailable" in s.store.last_errors()[0]["message"]
+    assert len(list(s.backend.client.iter_inbound(unread=True))) == len(people)
+    s.nothing_sent(settle=0.2)
+
+    def settle() -> list[str]:
+        """Pass after pass, a minute apart, until no mail is unread and nothing waits in the outbox."""
+        errors: list[str] = []
+        for _ in range(30):
+            s.advance(minutes=1)
+            errors += agent.tick(s.clock.now()).errors
+            if not s.store.pending() and not list(s.backend.client.iter_inbound(unread=True)):
+                return errors
+        raise AssertionError(f"still unsettled after 30 passes: {s.store.pending()}")
+
+    errors = settle()
+    proposals = _proposals_once_each(s, people)
+    s.advance(minutes=30)
+    for person in people:
+        s.mail(person, f"Re: Sync with {person}", PICK, reply_to=proposals[person])
+    errors += settle()
+    _assert_booked_once_each(s, people, proposals)
+
+    assert set(faults.injected) == set(FaultyTransport.KINDS), faults.injected
+    assert 7.0 in sleeps  # Retry-After honoured (through the injected sleep: the test never waits)
+    assert errors, "some faults outlasted the retries and were reported"
+    recorded = " ".join(e["message"] for e in s.store.last_errors(limit=200))
+    assert "injected" in recorded or "upstream unavailable" in recorded
+    with capsys.disabled():
+        print(f"\ninjected {dict(faults.injected)}; {len(errors)} errors reported by passes")
