@@ -28,7 +28,7 @@ from .models import Interval, MeetingRequest, Person, RequestContext
 from .timeparse import parse_request
 
 EVAL_DIR = Path(__file__).resolve().parent.parent / "tests" / "eval"
-DEV_FILES = ("cases.jsonl", "duckling_en.jsonl")
+DEV_FILES = ("cases.jsonl", "duckling_en.jsonl", "public_en.jsonl")
 EXTERNAL_FILE = Path("external") / "ctparse_en.jsonl"
 DEFAULT_NOW = "2026-11-18T09:00"
 DEFAULT_TZ = "America/New_York"
@@ -92,7 +92,7 @@ def case_context(case: dict[str, Any]) -> RequestContext:
         date_offset_minutes=case.get("date_offset"),
         proposals=proposals,
         default_duration_minutes=case.get("default_duration", 30),
-        horizon_days=5000 if duckling else 60,
+        horizon_days=case.get("horizon", 5000 if duckling else 60),
     )
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import date, time, timedelta
+from itertools import pairwise
 
 from .timeparse_dates import Mention
 from .timeparse_grammar import POSTNEG
@@ -24,6 +25,8 @@ _LIST_GAP = re.compile(r"^\s*(?:-|to|through|thru|till|until|and|or|,|/|&)\s*$")
 _DEADLINE = re.compile(r"\b(by|before|no later than|not later than|until|till)\s(?:the end of\s)?$")
 _WEEK_OF = re.compile(r"\bweek of\s*$")
 _RANGE_GAP = re.compile(r"^\s*(?:-|to|through|thru|till|until|and)\s*$")
+_PART_GAP = re.compile(r"^[\s,]*(?:at|@|from|between|around|about)?\s*$")
+_CLOCK = re.compile(r"\d|noon|midnight")
 _NEG_GAP = re.compile(r"^[\s,]*(?:(?:it|on|the|a|at|in|for|do|make|any|of)\s+)*$")
 
 
@@ -110,7 +113,22 @@ def build_clauses(text: str, mentions: list[Mention], today: date) -> list[Claus
             clause.negated = True
         # The most specific time wins: "tomorrow afternoon at 5" is 5pm, "lunch 12:30-1:30" is 12:30-1:30.
         clause.tods = [t for t in clause.tods if not any(u is not t and _narrower(u, t) for u in clause.tods)]
+        clause.tods = _clock_beside_part(text, clause.tods)
     return clauses
+
+
+def _clock_beside_part(text: str, tods: list[Mention]) -> list[Mention]:
+    """ "tonight at 11", "Monday morning 6-8": a clock time written right beside a part of day replaces it,
+    even outside the part's usual hours; the part of day only told am from pm."""
+    drop: set[int] = set()
+    for first, second in pairwise(tods):
+        if not _PART_GAP.match(text[first.end : second.start]):
+            continue
+        vague = [t for t in (first, second) if not t.point and not _CLOCK.search(text, t.start, t.end)]
+        exact = [t for t in (first, second) if t not in vague and t.tod_end is not None]
+        if len(vague) == 1 and len(exact) == 1:
+            drop.add(id(vague[0]))
+    return [t for t in tods if id(t) not in drop]
 
 
 def _narrower(inner: Mention, outer: Mention) -> bool:

@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from .timeparse_lexicon import MONTHS, WEEKDAYS
+from .timeparse_lexicon import MONTHS, ORDINALS, WEEKDAYS
 
 
 @dataclass(frozen=True, slots=True)
@@ -280,7 +280,7 @@ def weekday_mention(m: re.Match[str], s: Scan) -> Mention | None:
         day = this_week + timedelta(days=7 + weekday)
         if tail == "after next":
             day += timedelta(days=7)
-    elif tail == "after next":
+    elif tail in ("after next", "week"):  # "Friday after next", British "Thursday week"
         day = _next_weekday(s.today, weekday, include_today=False) + timedelta(days=7)
     elif tail in ("this week", "of this week") or mod == "this":
         day = this_week + timedelta(days=weekday)
@@ -362,3 +362,63 @@ def in_n_days(m: re.Match[str], s: Scan) -> Mention | None:
     count = m["n"] or m["n2"]
     n = 1 if count in ("a", "an") else int(count)
     return mention(m, "days", days=(s.today + timedelta(days=n),))
+
+
+def _nth_of_month(year: int, month: int, ordinal: int, what: str) -> tuple[date, ...]:
+    """The ordinal-th day of a kind in a month (-1: the last); a weekend is its Saturday and Sunday."""
+    last = calendar.monthrange(year, month)[1]
+    days = [date(year, month, d) for d in range(1, last + 1)]
+    weekday = _weekday_of(what)
+    if what in ("working day", "business day", "weekday"):
+        days = [d for d in days if d.weekday() < 5]
+    elif what == "weekend":
+        days = [d for d in days if d.weekday() == 5]
+    elif weekday is not None:
+        days = [d for d in days if d.weekday() == weekday]
+    if not -len(days) <= ordinal < len(days):
+        return ()
+    found = days[ordinal]
+    return (found, found + timedelta(days=1)) if what == "weekend" else (found,)
+
+
+def nth_of_month(m: re.Match[str], s: Scan) -> Mention | None:
+    """ "the first Monday in December", "the last Friday of the month", "third day of October", "last weekend of July".
+
+    A month without a year is its next occurrence that still holds the day; "the month" rolls to the next one
+    once its day has passed.
+    """
+    word = m["ord"]
+    ordinal = -1 if word in ("last", "final") else ORDINALS.get(word, 0) - 1 if word in ORDINALS else int(word[:-2]) - 1
+    what = m["what"].rstrip(".")
+    if m["y"]:
+        days = _nth_of_month(int(m["y"]), MONTHS[m["mon"].rstrip(".")], ordinal, what)
+        return mention(m, "days", days=days) if days else None
+    if m["rel"]:
+        year, month = s.today.year, s.today.month
+        if m["rel"] == "next month":
+            year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    else:
+        month = MONTHS[m["mon"].rstrip(".")]
+        year = s.today.year if month >= s.today.month else s.today.year + 1
+    for _ in range(3):
+        days = _nth_of_month(year, month, ordinal, what)
+        if days and days[-1] >= s.today:
+            return mention(m, "days", days=days)
+        if m["rel"]:
+            year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+        else:
+            year += 1
+    return None
+
+
+def weeks_from_day(m: re.Match[str], s: Scan) -> Mention | None:
+    """ "two weeks from Monday", "a week on Friday", "a week from tomorrow": that day, so many weeks later."""
+    weeks = 1 if m["n"] == "a" else int(m["n"])
+    if m["wd"] is None:
+        base = s.today + timedelta(days=1)
+    else:
+        weekday = _weekday_of(m["wd"])
+        if weekday is None:
+            return None
+        base = _next_weekday(s.today, weekday, include_today=False)
+    return mention(m, "days", days=(base + timedelta(days=7 * weeks),))

@@ -26,14 +26,18 @@ from .timeparse_dates import (
     month_only,
     month_phrase,
     next_n_days,
+    nth_of_month,
     numeric_date,
     ordinal_day,
     relative_day,
     this_part_of_day,
     week_phrase,
     weekday_mention,
+    weeks_from_day,
 )
 from .timeparse_lexicon import (
+    DAY_ORDINAL_RE,
+    DAY_ORDINAL_WORDS,
     MONTH_RE,
     NUMBER_WORDS,
     PART_OF_DAY_RE,
@@ -51,6 +55,11 @@ def normalize(text: str) -> str:
     t = re.sub(r"[\u2010-\u2015\u2212]", "-", t)
     t = t.replace("\u2019", "'").replace("\u00a0", " ")
     t = re.sub(r"\bforty[- ]five\b", "45", t)
+    t = re.sub(  # "twenty-first" is a day of the month wherever it is written
+        r"\b(twenty|thirty)[- ]?(first|second|third|fourth|fifth|sixth|seventh|eighth|ninth)\b",
+        lambda m: _ordinal_suffix(DAY_ORDINAL_WORDS[f"{m[1]}-{m[2]}"]),
+        t,
+    )
     words = "|".join(sorted((w for w in NUMBER_WORDS if w != "one" and " " not in w), key=len, reverse=True))
     t = re.sub(rf"\b({words})\b", lambda m: str(NUMBER_WORDS[m.group(1)]), t)
     t = re.sub(r"\bone\b(?=[\s-]*(?:hour|hr|day|week|month|minute|min|o'?clock|am|pm|a\.m|p\.m|\d))", "1", t)
@@ -74,7 +83,60 @@ def normalize(text: str) -> str:
     t = re.sub(r"\b(?:a )?couple (?:of )?", "2 ", t)
     t = re.sub(r"\b(?:a )?few (?=(?:days|weeks|minutes|hours))", "3 ", t)
     t = re.sub(r"\bwks?\b", lambda m: "weeks" if m.group(0) == "wks" else "week", t)
-    return re.sub(r"[ \t]+", " ", t)
+    return re.sub(r"[ \t]+", " ", _ordinal_days(_spellings(t)))
+
+
+def _spellings(t: str) -> str:
+    """Variants of words the patterns know: "week-end", "untill", "afternoonish", "3/4 hour", "1 and a half hours"."""
+    t = re.sub(r"\b(?:week[- ]ends?|wkends?)\b", "weekend", t)
+    t = re.sub(r"\buntill\b", "until", t)
+    t = re.sub(r"\b(morning|afternoon|evening|lunch|noon)ish\b", r"\1", t)
+    t = re.sub(r"\b(early|late) in the (morning|afternoon|evening)\b", r"\1 \2", t)
+    t = re.sub(r"\bhence\b", "from now", t)
+    t = re.sub(r"\b(in \d+) more\b", r"\1", t)
+    t = re.sub(r"\b(?:3|three)[- ]quarters? of an hour\b|\b3/4 ?h(?:ours?|rs?)?\b", "45 minutes", t)
+    t = re.sub(r"\b1/4 ?h(?:ours?|rs?)?\b", "15 minutes", t)
+    t = re.sub(r"\b1/2 ?h(?:ours?|rs?)?\b", "30 minutes", t)
+    t = re.sub(r"\b(1|\d+|one) and (?:a |an )?half hours?\b", lambda m: f"{_count(m.group(1))}.5 hours", t)
+    t = re.sub(r"\b(1|\d+|one|an?) hours? and (?:a )?half\b", lambda m: f"{_count(m.group(1))}.5 hours", t)
+    # "at 3 15": an hour and its minutes with the colon left out, only after a word that announces a time.
+    return re.sub(
+        r"\b(at|@|around|about|say) (\d{1,2}) ([0-5]\d)\b"
+        r"(?!\s?(?:min|mins|minutes?|hours?|hrs?|days?|weeks?|people|%)\b|[:/.-]\d)",
+        r"\1 \2:\3",
+        t,
+    )
+
+
+def _count(word: str) -> int:
+    return 1 if word in ("one", "a", "an") else int(word)
+
+
+def _ordinal_suffix(n: int) -> str:
+    return f"{n}th" if 10 <= n % 100 <= 20 else f"{n}{ {1: 'st', 2: 'nd', 3: 'rd'}.get(n % 10, 'th') }"
+
+
+def _ordinal_days(t: str) -> str:
+    """ "March third", "the first of June", "on the second": ordinal words as "3rd" where they name a day.
+
+    Only next to a month or after a word that introduces a date, so "the second option" stays a pick.
+    """
+
+    def day(word: str) -> str:
+        return _ordinal_suffix(DAY_ORDINAL_WORDS[word])
+
+    t = re.sub(rf"\b({MONTH_RE})\s(the\s)?({DAY_ORDINAL_RE})\b", lambda m: f"{m[1]} {m[2] or ''}{day(m[3])}", t)
+    t = re.sub(
+        rf"\b({DAY_ORDINAL_RE})(\s(?:of\s)?(?:{MONTH_RE}|next month|this month|the month)\b)",
+        lambda m: day(m[1]) + m[2],
+        t,
+    )
+    return re.sub(
+        rf"\b(on|by|until|till|before|after|from|through|thru|between) the ({DAY_ORDINAL_RE})\b"
+        r"(?=\s?(?:[,.?!;]|$|at\b|and\b|to\b|through\b|-))",
+        lambda m: f"{m[1]} the {day(m[2])}",
+        t,
+    )
 
 
 def clock(hour: int, minute: int, meridiem: str | None, hint: str | None = None) -> time | None:
@@ -103,7 +165,7 @@ def clock(hour: int, minute: int, meridiem: str | None, hint: str | None = None)
 # ---- patterns ------------------------------------------------------------------------------------------
 
 _T = (
-    r"(?:(?P<{p}h>\d{{1,2}})(?:[:.h](?P<{p}m>\d{{2}}))?\s?(?P<{p}ap>am|pm)?\b(?:\s?h\b)?"
+    r"(?:(?P<{p}h>\d{{1,2}})(?:[:.h](?P<{p}m>\d{{2}}))?\s?(?P<{p}ap>am|pm)?(?:\b|(?=h\b))(?:\s?(?P<{p}hs>h)\b)?"
     r"|(?P<{p}noon>noon|midday|midnight))"
 )
 T1 = _T.format(p="a")
@@ -112,10 +174,14 @@ HHMM4 = r"(?P<{p}4>[0-2]\d[0-5]\d)"
 
 _POINT_PREFIX = r"(?:at|@|around|about|by|for|say|maybe|ideally|~)"
 _AFTER = (
-    r"(?:after|from|since|not before|no earlier than|earliest(?: at)?|starting(?: at| from)?|any ?time after|"
+    r"(?:after|(?<!no )(?<!not )later than|from|"
+    r"since|not before|no earlier than|earliest(?: at)?|starting(?: at| from)?|any ?time after|"
     r"anytime from|beginning at|onwards? from)"
 )
-_BEFORE = r"(?:before|until|till|til|up to|not after|no later than|latest(?: at| by)?|by|ending(?: at| by)?)"
+_BEFORE = (
+    r"(?:before|until|till|til|through|thru|up to|"
+    r"not after|no later than|latest(?: at| by)?|by|ending(?: at| by)?)"
+)
 _DAYPART_AFTER = re.compile(r"\s*(?:tonight|this (?:evening|morning|afternoon)|in the (?:evening|morning|afternoon))")
 
 
@@ -144,9 +210,10 @@ def _time_from(match: re.Match[str], p: str, hint: str | None, text: str) -> tim
 Recognizer = Callable[[re.Match[str], "Scan"], Mention | None]
 
 
-def _in_n_time(m: re.Match[str], s: Scan) -> Mention | None:
-    n = 0.5 if m["half"] else 1.0 if m["n"] in ("a", "an") else float(m["n"])
-    minutes = n * 60 if m["u"].startswith("h") else n
+def _in_n_time(m: Alternatives, s: Scan) -> Mention | None:
+    """ "in 2 hours", "20 minutes from now": a moment counted from now."""
+    n = 0.5 if m["half"] else 1.0 if m["n"] in ("a", "an") else float(m["n"] or 0)
+    minutes = n * 60 if (m["u"] or "").startswith("h") else n
     return mention(m, "instant", instant=s.now + timedelta(minutes=minutes))
 
 
@@ -191,7 +258,7 @@ def _before_time(m: re.Match[str], s: Scan) -> Mention | None:
 
 
 def _point_time(m: re.Match[str], s: Scan) -> Mention | None:
-    explicit = m["prefix"] or m["aap"] or m["am"] or m["anoon"] or m["ah"].startswith("0")
+    explicit = m["prefix"] or m["aap"] or m["am"] or m["anoon"] or m["ahs"] or m["ah"].startswith("0")
     if not explicit and not _DAYPART_AFTER.match(s.text, m.end()):
         return None
     at = _time_from(m, "a", None, s.text)
@@ -231,15 +298,15 @@ def _part_of_day(m: re.Match[str], s: Scan) -> Mention | None:
 def _duration(m: re.Match[str], s: Scan) -> Mention | None:
     if m["half"]:
         minutes = 30.0
-    elif m["hh"]:
-        minutes = 90.0 if m["hh"] == "an hour and a half" else float(m["hh_n"] or 1) * 60 + 30
+    elif m["hh_n"]:
+        minutes = float(m["hh_n"]) * 60 + 30
     else:
         n = 1.0 if m["n"] in ("a", "an") else float(m["n"])
         minutes = n * 60 if m["u"].startswith("h") else n
         if m["n2"] or m["n2b"]:
             minutes += float(m["n2"] or m["n2b"])
-    if not 0 < minutes <= 24 * 60:
-        return None
+    if not 0 < minutes <= 24 * 60 or (m["u"] == "h" and m["n"] and m["n"].isdigit() and int(m["n"]) > 8):
+        return None  # "16h" is a time of day (European style), not a sixteen-hour meeting
     return mention(m, "duration", minutes=round(minutes))
 
 
@@ -397,12 +464,13 @@ RECOGNIZERS: tuple[tuple[re.Pattern[str], Recognizer], ...] = tuple(
         # Relative instants, then durations.
         (
             r"\bin (?:about |around |roughly |approximately |like )?(?P<n>\d+(?:\.\d+)?|an?|(?P<half>half an?))\s?"
-            r"(?P<u>hours?|hrs?|h|minutes?|mins?)\b",
-            _in_n_time,
+            r"(?P<u>hours?|hrs?|h|minutes?|mins?)\b"
+            r"|\b(?P<n_>\d+(?:\.\d+)?|an?|(?P<half_>half an?))\s?(?P<u_>hours?|hrs?|minutes?|mins?) from now\b",
+            lambda m, s: _in_n_time(Alternatives(m), s),
         ),
         (
             r"\b(?:(?P<half>half an hour|half hour|1/2 ?(?:h|hr|hour)\b)|"
-            r"(?P<hh>an hour and a half|(?P<hh_n>\d+) (?:and a half|½) hours?)|"
+            r"(?P<hh_n>\d+) ?½ hours?|"
             r"(?P<n>\d+(?:\.\d+)?|an?(?=\s))[\s-]?(?P<u>hours?|hrs?|h|minutes?|mins?|m)\b"
             r"(?:\s?(?:and\s)?(?P<n2>\d{1,2})\s?(?:minutes?|mins?|m)\b|(?P<n2b>\d{2})\b)?)"
             # "30 minutes later" is an instant, but "30 minutes later this week" is a length and a day.
@@ -420,7 +488,18 @@ RECOGNIZERS: tuple[tuple[re.Pattern[str], Recognizer], ...] = tuple(
             r"|\bwithin (?P<n2>\d+) days\b",
             next_n_days,
         ),
-        (r"\b(?:in (?P<n>\d+|an?) days?|(?P<n2>\d+) days? from (?:now|today))\b", in_n_days),
+        (r"\b(?:in (?P<n>\d+|an?) days?|(?P<n2>\d+|an?) days? from (?:now|today))\b", in_n_days),
+        (
+            rf"\b(?P<n>\d+|a) weeks? (?:on|from) (?:(?P<wd>{WEEKDAY_RE})|tomorrow)(?=\W|$)",
+            weeks_from_day,
+        ),
+        (
+            r"\b(?:the\s)?(?P<ord>first|second|third|fourth|fifth|last|final|\d{1,2}(?:st|nd|rd|th))\s"
+            rf"(?P<what>{WEEKDAY_RE}|day|weekend|working day|business day|weekday)\s(?:of|in)\s"
+            rf"(?:(?P<rel>the month|this month|next month)|(?P<mon>{MONTH_RE})(?:,?\s(?P<y>(?:19|20)\d{{2}}))?)"
+            r"(?=\W|$)",
+            nth_of_month,
+        ),
         (
             r"(?<!from )\b(?P<w>(?:the )?day after tomorrow|(?:the )?day before yesterday|"
             r"today|tomorrow|tmrw|tmr|yesterday)\b",
@@ -436,11 +515,17 @@ RECOGNIZERS: tuple[tuple[re.Pattern[str], Recognizer], ...] = tuple(
             month_date_range,
         ),
         (
+            r"\b(?:from\s)?(?:the\s)?(?P<d1>\d{1,2})(?:st|nd|rd|th)?\s?(?:-|to|through|thru|until|till)\s?(?:the\s)?"
+            rf"(?P<d2>\d{{1,2}})(?:st|nd|rd|th)?(?:\sof)?\s(?P<mon>{MONTH_RE})(?=\W|$){_YEAR}",
+            month_date_range,
+        ),
+        (
             rf"(?:{_WD},?\s(?:the\s)?)?\b(?:(?P<mon>{MONTH_RE})\s?(?:the\s)?(?P<d>\d{{1,2}}){_ORD}\b|(?:the\s)?(?P<d_>\d{{1,2}}){_ORD}(?:\sof)?\s?(?P<mon_>{MONTH_RE}))(?!\d)"
             rf"(?:,?\s(?P<y>(?:19|20)\d{{2}}|'\d{{2}}))?(?:,?\s(?P<wd2>{WEEKDAY_RE}))?",
             lambda m, s: month_date(Alternatives(m), s),
         ),
         (
+            rf"(?:{_WD},?\s)?"
             r"(?<![\d/.:])(?P<a>\d{1,2})(?P<sep>[/.])(?P<b>\d{1,2})(?:(?P=sep)(?P<y>\d{4}|\d{2})\b|\.(?=\s|$)|\b)(?![/.:]\d|\s?(?:am|pm|h\b|hours?|uhr))",
             numeric_date,
         ),
@@ -453,7 +538,8 @@ RECOGNIZERS: tuple[tuple[re.Pattern[str], Recognizer], ...] = tuple(
         (
             r"\b(?P<mod>this|next|coming|following|the following|on the following|last|past|previous|on)?"
             rf"\s?{_WD}(?=\W|$)"
-            r"(?:\s(?P<tail>after next|next week|of next week|this week|of this week))?",
+            r"(?:\s(?P<tail>after next|next week|of next week|this week|of this week|"
+            r"week(?!\s(?:of|after|before|from))\b))?",
             weekday_mention,
         ),
         (
@@ -474,7 +560,7 @@ RECOGNIZERS: tuple[tuple[re.Pattern[str], Recognizer], ...] = tuple(
             _time_range,
         ),
         (rf"\bbetween\s{T1}\sand\s{T2}", _time_range),
-        (rf"\b(?:from\s)?{T1}\s?(?:-|to|until|till|til)\s?{T2}{_NOT_A_TIME_AFTER}", _time_range),
+        (rf"\b(?:from\s)?{T1}\s?(?:-|to|until|till|til|through|thru)\s?{T2}{_NOT_A_TIME_AFTER}", _time_range),
         (
             r"\b(?P<n>half|quarter|\d{1,2})\s(?P<dir>past|after|to|before)\s(?P<h>\d{1,2}|noon)\s?(?P<ap>am|pm)?\b",
             _past_to,

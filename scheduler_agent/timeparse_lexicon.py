@@ -81,6 +81,17 @@ NUMBER_WORDS: dict[str, int] = {
     "ninety": 90,
 }
 
+# Ordinal words for days of the month ("March third", "the twenty-first of June"), read in date contexts only.
+_UNITS = ("first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth")
+DAY_ORDINAL_WORDS: dict[str, int] = {word: n for n, word in enumerate(_UNITS, start=1)}
+DAY_ORDINAL_WORDS |= {
+    "tenth": 10, "eleventh": 11, "twelfth": 12, "thirteenth": 13, "fourteenth": 14, "fifteenth": 15,
+    "sixteenth": 16, "seventeenth": 17, "eighteenth": 18, "nineteenth": 19, "twentieth": 20, "thirtieth": 30,
+}  # fmt: skip
+DAY_ORDINAL_WORDS |= {f"twenty-{word}": 20 + n for n, word in enumerate(_UNITS, start=1)}
+DAY_ORDINAL_WORDS["thirty-first"] = 31
+DAY_ORDINAL_RE = "|".join(sorted(DAY_ORDINAL_WORDS, key=len, reverse=True))
+
 ORDINALS: dict[str, int] = {
     "first": 1,
     "1st": 1,

@@ -71,7 +71,7 @@ def test_the_benchmark_reports_every_figure(tmp_path: Path, capsys: pytest.Captu
     (tmp_path / EXTERNAL_FILE).write_text("\n".join(external) + "\n", encoding="utf-8")
     assert run_bench(quick=True, as_json=True, base=tmp_path) == 0
     report = json.loads(capsys.readouterr().out)
-    assert report["cases"] == 6
+    assert report["cases"] == 3 * len(DEV_FILES)
     assert report["external_cases"] == 3
     assert report["sentences_per_second"] > 0
     assert "scheduler-agent" in report["time_resolution_external"]
