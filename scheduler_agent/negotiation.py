@@ -81,6 +81,9 @@ class NegotiationPolicy:
     min_confidence: float = 0.5
     max_rounds: int = 4
     history_limit: int = 20
+    # More people than this on one thread is a mailing, not a meeting to arrange unattended: one mail with a
+    # thousand-address Cc would otherwise have the agent write to, then invite, all of them.
+    max_participants: int = 50
 
     def __post_init__(self) -> None:
         if self.proposals < 1 or self.follow_ups < 0 or self.follow_up_business_days < 1:
@@ -293,6 +296,8 @@ def _unsafe(conv: Conversation, req: MeetingRequest, turn: _Turn) -> str | None:
         return "mail in a thread about someone else's invitation"
     if req.confidence < turn.policy.min_confidence:
         return f"low confidence ({req.confidence:.2f}) understanding the {req.intent.value} request"
+    if len(conv.participants) > turn.policy.max_participants:
+        return f"{len(conv.participants)} people on the thread, more than {turn.policy.max_participants}"
     on_thread = {p.email.lower() for p in conv.participants} | {turn.policy.agent_email.lower()}
     outsiders = [a.email for a in req.attendees if a.email and a.email.lower() not in on_thread]
     if outsiders:
