@@ -51,6 +51,8 @@ log = logging.getLogger(__name__)
 
 MAX_MESSAGES_PER_TICK = 200
 MAX_ICS_BYTES = 1024 * 1024
+# A body longer than any real request (megabytes of quoted history or HTML) is skipped, not read (invariant 6).
+MAX_BODY_CHARS = 2 * 1024 * 1024
 # A mail whose handling raises this many times in one process is set aside (logged, audited, marked read).
 MAX_DECIDE_FAILURES = 3
 # Marks our mail so other instances of this agent (and our own triage) recognise an agent-to-agent loop.
@@ -238,6 +240,9 @@ class Agent:
         if triage.kind is TriageKind.ITIP:
             return self._decide_itip(message, now, decision, attachments)
         if triage.kind is not TriageKind.SCHEDULING:
+            return decision
+        if len(message.body) > MAX_BODY_CHARS:
+            decision.note = f"body too large to read ({len(message.body):,} characters)"
             return decision
         ctx = self._context(message, now, before)
         request = self.extractor.extract(clean_body(message.body) or message.snippet, ctx)
