@@ -130,18 +130,21 @@ def iso_date(m: re.Match[str], s: Scan) -> Mention | None:
     return mention(m, "days", days=(day,)) if day else None
 
 
-def numeric_date(m: re.Match[str], s: Scan) -> Mention | None:
-    """US month-first for slashes ("3/12" is March 12); day-first for dots ("8.5." is 8 May)."""
+def numeric_date(m: Alternatives, s: Scan) -> Mention | None:
+    """US month-first for slashes and dashes ("3/12" is March 12, "06-17-2014"); day-first for dots ("8.5." is 8 May).
+
+    A dotted pair with no year after a time word or right after a full date ("29.02.2020 13.12") is a time.
+    """
     if (
         m["sep"] == "."
         and not m["y"]
-        and re.search(r"(?:at|@|between|around|about|from|until|till|to|and|by)\s?$", s.text[: m.start()])
+        and re.search(r"(?:at|@|between|around|about|from|until|till|to|and|by|\d{4},?)\s?$", s.text[: m.start()])
     ):
         return None
-    a, b = int(m["a"]), int(m["b"])
+    a, b = int(m["a"] or 0), int(m["b"] or 0)
     year = m["y"]
     month, day = (b, a) if m["sep"] == "." else (a, b)
-    if month > 12 and day <= 12 and m["sep"] == "/":
+    if month > 12 and day <= 12 and m["sep"] != ".":
         month, day = day, month
     if not (1 <= month <= 12 and 1 <= day <= 31):
         return None

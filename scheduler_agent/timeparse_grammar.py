@@ -53,11 +53,23 @@ def normalize(text: str) -> str:
     """Lower-case and canonicalize spellings so one pattern covers "3 P.M.", "3pm" and "3 p m"."""
     t = text.lower()
     t = re.sub(r"[\u2010-\u2015\u2212]", "-", t)
-    t = t.replace("\u2019", "'").replace("\u00a0", " ")
+    t = t.replace("\u2019", "'").replace("\u00a0", " ").replace("[", " ").replace("]", " ")
     t = re.sub(r"\bforty[- ]five\b", "45", t)
+    t = re.sub(  # "fifty nine" as 59, so "nine fifty nine a m" reads as 9:59am
+        r"\b(twenty|thirty|forty|fifty)[- ]?(one|two|three|four|five|six|seven|eight|nine)\b",
+        lambda m: str(_TENS[m[1]] + NUMBER_WORDS[m[2]]),
+        t,
+    )
     t = re.sub(  # "twenty-first" is a day of the month wherever it is written
         r"\b(twenty|thirty)[- ]?(first|second|third|fourth|fifth|sixth|seventh|eighth|ninth)\b",
         lambda m: _ordinal_suffix(DAY_ORDINAL_WORDS[f"{m[1]}-{m[2]}"]),
+        t,
+    )
+    t = re.sub(  # "twelve thirty", "two fifteen": a spoken clock time
+        r"\b(one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)"
+        r"[ -](ten|fifteen|twenty|thirty|forty|fifty|[1-5]\d)\b"
+        r"(?!\s?(?:min|mins|minutes?|hours?|hrs?|days?|weeks?|people|persons?)\b)",
+        lambda m: f"{NUMBER_WORDS[m[1]]}:{NUMBER_WORDS.get(m[2], m[2])}",
         t,
     )
     words = "|".join(sorted((w for w in NUMBER_WORDS if w != "one" and " " not in w), key=len, reverse=True))
@@ -139,6 +151,9 @@ def _ordinal_days(t: str) -> str:
     )
 
 
+_TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50}
+
+
 def clock(hour: int, minute: int, meridiem: str | None, hint: str | None = None) -> time | None:
     """A spoken hour as a time: "3" means 15:00 in business talk, "8" means 08:00, unless told otherwise."""
     if minute > 59 or hour > 24:
@@ -165,7 +180,7 @@ def clock(hour: int, minute: int, meridiem: str | None, hint: str | None = None)
 # ---- patterns ------------------------------------------------------------------------------------------
 
 _T = (
-    r"(?:(?P<{p}h>\d{{1,2}})(?:[:.h](?P<{p}m>\d{{2}}))?\s?(?P<{p}ap>am|pm)?(?:\b|(?=h\b))(?:\s?(?P<{p}hs>h)\b)?"
+    r"(?:(?P<{p}h>\d{{1,2}})(?:[:.h](?P<{p}m>\d{{2}})(?::\d{{2}}(?:\.\d+)?)?)?\s?(?P<{p}ap>am|pm)?(?:\b|(?=h\b))(?:\s?(?P<{p}hs>h)\b)?"
     r"|(?P<{p}noon>noon|midday|midnight))"
 )
 T1 = _T.format(p="a")
@@ -526,8 +541,9 @@ RECOGNIZERS: tuple[tuple[re.Pattern[str], Recognizer], ...] = tuple(
         ),
         (
             rf"(?:{_WD},?\s)?"
-            r"(?<![\d/.:])(?P<a>\d{1,2})(?P<sep>[/.])(?P<b>\d{1,2})(?:(?P=sep)(?P<y>\d{4}|\d{2})\b|\.(?=\s|$)|\b)(?![/.:]\d|\s?(?:am|pm|h\b|hours?|uhr))",
-            numeric_date,
+            r"(?<![\d/.:])(?P<a>\d{1,2})(?:(?P<sep>[/.])(?P<b>\d{1,2})|(?P<sep_>-)(?P<b_>\d{1,2})(?=-\d))"
+            r"(?:(?P=sep)(?P<y>\d{4}|\d{2})\b|-(?P<y_>\d{4}|\d{2})\b|\.(?=\s|$)|\b)(?![/.:]\d|\s?(?:am|pm|h\b|hours?|uhr))",
+            lambda m, s: numeric_date(Alternatives(m), s),
         ),
         (
             rf"(?:{_WD},?\s)?(?:\bthe )?(?<![\d.,/:-])\b(?P<d>\d{{1,2}})(?:st|nd|rd|th)\b(?!\s(?:of\s)?{MONTH_RE})"
@@ -565,6 +581,7 @@ RECOGNIZERS: tuple[tuple[re.Pattern[str], Recognizer], ...] = tuple(
             r"\b(?P<n>half|quarter|\d{1,2})\s(?P<dir>past|after|to|before)\s(?P<h>\d{1,2}|noon)\s?(?P<ap>am|pm)?\b",
             _past_to,
         ),
+        (rf"\b{_AFTER}\s{T1}\s?,?\s(?:but|and)\s{_BEFORE}\s{T2}", _time_range),
         (rf"\b{_AFTER}\s{T1}", _after_time),
         (rf"\b{_BEFORE}\s{T1}", _before_time),
         (

@@ -74,6 +74,7 @@ NUMBER_WORDS: dict[str, int] = {
     "twenty": 20,
     "thirty": 30,
     "forty": 40,
+    "fifty": 50,
     "forty-five": 45,
     "fortyfive": 45,
     "forty five": 45,
