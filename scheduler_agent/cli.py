@@ -363,6 +363,8 @@ def _cmd_replay(args: argparse.Namespace, settings: Settings) -> int:
     from pathlib import Path
 
     from .agent import TickReport
+    from .backend import agent_data_dir
+    from .daemon import single_instance
     from .eml import read_eml
 
     now = _parse_now(args.now, settings)
@@ -388,8 +390,13 @@ def _cmd_replay(args: argparse.Namespace, settings: Settings) -> int:
         decision = agent.decide(message, now, attachments=attachments)
         out = {**decision.to_json(), "dry_run": bool(args.dry_run)}
         if not args.dry_run:
-            report = TickReport()
-            agent.apply(decision, now, report, message_id=message.id)
+            # Acting is a pass like any other: under the pass lock, which lets passes free dead passes' claims.
+            with single_instance(agent_data_dir(settings) / "poll.lock") as mine:
+                if not mine:
+                    print("scheduler-agent replay: a pass is running; try again in a moment", file=sys.stderr)
+                    return 1
+                report = TickReport()
+                agent.apply(decision, now, report, message_id=message.id)
             out["report"] = report.to_json()
     finally:
         agent.store.close()
