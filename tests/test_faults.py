@@ -29,11 +29,14 @@ import httpx
 import pytest
 from scenario_harness import AGENT, calendar_part
 from test_cli_agent import AGENT as CLI_AGENT
-from test_cli_agent import _config, _wait_port
+from test_cli_agent import _config, _deliver, _wait_port
 
 from scheduler_agent.agent import Agent
-from scheduler_agent.backend import LOCAL_API_URI
+from scheduler_agent.backend import LOCAL_API_URI, agent_data_dir, open_backend
 from scheduler_agent.cli import main
+from scheduler_agent.clock import SystemClock
+from scheduler_agent.config import load_settings
+from scheduler_agent.daemon import single_instance
 from scheduler_agent.nylas import NylasClient
 from scheduler_agent.store import AgentStore
 from scheduler_agent.understand import build_extractor
@@ -482,3 +485,33 @@ def test_hostile_mail_neither_crashes_the_loop_nor_mails_anyone_off_the_thread(
     with capsys.disabled():
         size = f"refused ({refused[:50]})" if refused else "skipped"
         print(f"\nhostile mail: 20 MB body {size}; {hostile.to_json()}; then {normal.to_json()}; {elapsed:.1f} s")
+
+
+def test_a_dead_passs_claim_is_freed_by_the_next_pass_and_replay_acts_only_under_the_lock(
+    tmp_path: Path, smtp_capture: Any, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SCHEDULER_AGENT_API_KEY", "fault-key")
+    config, _ = _config(tmp_path, smtp_capture.address)
+    settings = load_settings(config)
+    first, second = _request_mail(1), _request_mail(2)
+    _deliver(config, first, capsys)
+    _deliver(config, second, capsys)
+    backend = open_backend(settings, clock=SystemClock())
+    waiting = sorted(backend.client.iter_inbound(unread=True), key=lambda m: m.subject)
+    backend.close()
+    # A pass SIGKILLed while deciding on the first mail left its claim, with most of the lease to run.
+    with AgentStore(agent_data_dir(settings) / "agent.sqlite3") as store:
+        assert store.claim(waiting[0].id, now=SystemClock().now())
+    lock = agent_data_dir(settings) / "poll.lock"
+    with single_instance(lock) as mine:
+        assert mine
+        assert main(["replay", waiting[1].id, "-c", str(config)]) == 1  # a pass is running: replay does not act
+    capsys.readouterr()
+    assert main(["poll", "--once", "-c", str(config)]) == 0
+    assert json.loads(capsys.readouterr().out)["handled"] == 2  # the dead pass's mail is not left waiting
+    assert main(["replay", waiting[1].id, "--json", "-c", str(config)]) == 0
+    assert json.loads(capsys.readouterr().out)["report"]["sent"] == 0  # acting again repeats nothing
+    assert main(["status", "--json", "-c", str(config)]) == 0
+    status = json.loads(capsys.readouterr().out)
+    assert status["conversations"] == {"proposed": 2}
+    assert status["outbox"] == {"sent": 2}
