@@ -81,7 +81,7 @@ def _assert_one_reply_each(capture: Any, requesters: list[str]) -> int:
     return sum(len(ids) - 1 for ids in replies.values())
 
 
-_STEP_MARKS = (" -> proposed", "/messages/send ->", "PUT /v3/grants/")
+_STEP_MARKS = (" -> proposed", " -> confirmed", "/messages/send ->", "/events ->", "PUT /v3/grants/")
 
 
 class Daemon:
@@ -113,9 +113,9 @@ class Daemon:
         where = "idle"
         while time.monotonic() < deadline:
             lines = log.read_text(errors="replace").splitlines()
-            steps = [line for line in lines if any(mark in line for mark in _STEP_MARKS)]
+            steps = [mark for line in lines for mark in _STEP_MARKS if mark in line]
             if len(steps) >= step:
-                where = f"mid-pass after {steps[step - 1].split(': ', 1)[-1][:40]}"
+                where = f"mid-pass, {delay * 1000:.0f} ms after step {step} ({steps[step - 1].strip()})"
                 break
             if any("pass: " in line for line in lines):
                 where = "after a pass"
@@ -156,42 +156,92 @@ def _server_queue(http_port: int) -> list[dict[str, Any]]:
         return http.get(f"/grants/{grant['id']}/outbox", params={"status": "queued"}).json()["data"]
 
 
+def _server_events(http_port: int) -> list[dict[str, Any]]:
+    """The agent's calendar as the embedded server holds it, over its real HTTP API."""
+    headers = {"Authorization": "Bearer fault-key"}
+    with httpx.Client(base_url=f"http://127.0.0.1:{http_port}/v3", headers=headers, timeout=10) as http:
+        [grant] = http.get("/grants").json()["data"]
+        window = {"calendar_id": "primary", "start": int(time.time()) - 86400, "end": int(time.time()) + 90 * 86400}
+        return http.get(f"/grants/{grant['id']}/events", params={**window, "limit": 200}).json()["data"]
+
+
+def _kill_cycles(daemon: Daemon, port: int, rng: random.Random, batches: list[list[EmailMessage]]) -> list[str]:
+    """Start the daemon, mail one batch, SIGKILL it mid-pass; then restart it and kill its catching-up pass.
+
+    The kill comes on the k-th step the pass logs (a decision committed, a send, an event, a mark-read),
+    a random moment later: that lands between any two of them, and inside the deciding of the next mail.
+    """
+    kills: list[str] = []
+    for batch in batches:
+        for mails in (batch, []):
+            daemon.start(port)
+            if mails:
+                with smtplib.SMTP("127.0.0.1", port, timeout=10) as smtp:
+                    for message in mails:
+                        smtp.send_message(message)
+            kills.append(daemon.kill_at(rng.randint(1, 8), rng.uniform(0.0, 0.015)))
+    return kills
+
+
+def _pick_mail(proposal: EmailMessage) -> EmailMessage:
+    """The requester's answer to the agent's proposal, threaded as a mail client threads it."""
+    msg = EmailMessage()
+    msg["From"] = str(proposal["To"])
+    msg["To"] = CLI_AGENT
+    msg["Subject"] = str(proposal["Subject"])
+    msg["Date"] = format_datetime(datetime.now().astimezone())
+    msg["Message-ID"] = make_msgid(domain="client.example")
+    msg["In-Reply-To"] = str(proposal["Message-ID"])
+    msg["References"] = f"{proposal.get('References', '')} {proposal['Message-ID']}".strip()
+    msg.set_content("The first one works for me.")
+    return msg
+
+
 def test_kill_9_at_random_moments_answers_every_request_exactly_once(
     tmp_path: Path, smtp_capture: Any, capsys: pytest.CaptureFixture[str]
 ) -> None:
     config, ports = _config(tmp_path, smtp_capture.address)
     daemon = Daemon(config, tmp_path)
     rng = random.Random(20261122)
-    people = 12
-    kills: list[str] = []
+    people = [_person(n) for n in range(12)]
+    requests = [_request_mail(n) for n in range(len(people))]
     try:
-        for cycle in range(8):
-            daemon.start(ports["smtp"])
-            if cycle % 2 == 0 and cycle < 6:
-                with smtplib.SMTP("127.0.0.1", ports["smtp"], timeout=10) as smtp:
-                    for n in range(cycle * 2, cycle * 2 + 4):
-                        smtp.send_message(_request_mail(n))
-            # Kill on the k-th step the pass logs (a decision committed, a send, a mark-read), a moment later:
-            # that lands between any two of them, and inside the deciding of the next mail.
-            kills.append(daemon.kill_at(rng.randint(1, 8), rng.uniform(0.0, 0.015)))
+        kills = _kill_cycles(daemon, ports["smtp"], rng, [requests[i : i + 4] for i in range(0, len(people), 4)])
         daemon.start(ports["smtp"])
-        _wait(lambda: len(smtp_capture.messages) >= people, 30, f"{people} replies ({daemon.log_tail()})")
+        _wait(lambda: len(smtp_capture.messages) >= len(people), 30, f"the proposals ({daemon.log_tail()})")
         _wait(lambda: not _server_queue(ports["http"]), 15, "the server's delivery queue to drain")
+        daemon.kill()
+        redelivered = _assert_one_reply_each(smtp_capture, people)
+        proposals = {rcpts[0]: m for m, (_, rcpts) in zip(smtp_capture.messages, smtp_capture.envelopes, strict=True)}
+        # Every requester picks the first time while the daemon keeps dying: one meeting, one invitation each.
+        picks = [_pick_mail(proposals[person]) for person in people]
+        seen = len(smtp_capture.messages)
+        kills += _kill_cycles(daemon, ports["smtp"], rng, [picks[i : i + 4] for i in range(0, len(people), 4)])
+        daemon.start(ports["smtp"])
+        _wait(lambda: len(smtp_capture.messages) >= seen + 2 * len(people), 30, f"the bookings ({daemon.log_tail()})")
+        _wait(lambda: not _server_queue(ports["http"]), 15, "the server's delivery queue to drain")
+        events = _server_events(ports["http"])
         assert daemon.stop() == 0, daemon.log_tail()
     finally:
         if daemon.proc is not None and daemon.proc.poll() is None:
             daemon.kill()
-    assert sum(k.startswith("mid-pass") for k in kills) >= 3, kills
-    redelivered = _assert_one_reply_each(smtp_capture, [_person(n) for n in range(people)])
+    assert sum(k.startswith("mid-pass") for k in kills) >= 6, kills
+    later = smtp_capture.messages[seen:]
+    invitations = [m for m in later if calendar_part(m)]
+    confirmations = [m for m in later if not calendar_part(m)]
+    assert sorted({a for m in invitations for _, a in getaddresses([str(m["To"])])}) == sorted(people)
+    assert len({str(m["Message-ID"]) for m in invitations}) == len(people)  # no second invitation to anyone
+    assert sorted({str(m["In-Reply-To"]) for m in confirmations}) == sorted(str(m["Message-ID"]) for m in picks)
+    assert len({str(m["Message-ID"]) for m in confirmations}) == len(people)  # and one confirmation each
+    redelivered += len(later) - 2 * len(people)
+    assert sorted(p["email"] for e in events for p in e["participants"]) == sorted(people)
     capsys.readouterr()
     assert main(["status", "--json", "-c", str(config)]) == 0
     status = json.loads(capsys.readouterr().out)
-    assert status["conversations"] == {"proposed": people}
-    assert status["outbox"] == {"sent": people}
+    assert status["conversations"] == {"confirmed": len(people)}
+    assert status["outbox"] == {"sent": 3 * len(people)}
     with capsys.disabled():
-        print(
-            f"\n{len(kills)} kills, {redelivered} SMTP redeliveries of an already delivered reply:", *kills, sep="\n  "
-        )
+        print(f"\n{len(kills)} kills, {redelivered} SMTP redelivery(ies) of a delivered mail:", *kills, sep="\n  ")
 
 
 # ── in-process: the real loop over the real account server, with the API and the passes misbehaving ──────
