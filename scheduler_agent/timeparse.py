@@ -9,7 +9,7 @@ into concrete windows, matches picks against the proposals already sent and read
 from __future__ import annotations
 
 import re
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta, timezone, tzinfo
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -331,9 +331,22 @@ def _intent(
     return Intent.OTHER, False
 
 
-def parse_request(text: str, ctx: RequestContext) -> MeetingRequest:
-    """Understand one message. Pure: the same text and context always give the same request."""
-    notes: list[str] = []
+@dataclass(slots=True)
+class _Reading:
+    """What a message says about time, resolved against now but not yet held to scheduling policy."""
+
+    body: str
+    norm: str
+    mentions: list[Mention]
+    zone: tzinfo
+    now: datetime
+    duration: int | None
+    chosen: datetime | None
+    windows: list[Interval]
+    avoid: list[Interval]
+
+
+def _read(text: str, ctx: RequestContext, notes: list[str]) -> _Reading:
     body = clean_body(text or "")
     norm = normalize(body)
     mentions, zone, now = _read_in_zone(norm, ctx, notes)
@@ -355,8 +368,27 @@ def parse_request(text: str, ctx: RequestContext) -> MeetingRequest:
     windows = _positive_windows(positive, negative, moved_from, now, zone, slot_minutes)
     avoid = _avoid_windows(negative, windows, now, zone, ctx.horizon_days, slot_minutes)
     windows = _subtract(windows, avoid)
-    windows = _bound(windows, now, ctx, notes)
-    avoid = [a for a in avoid if a.end > now]
+    return _Reading(body, norm, mentions, zone, now, duration, chosen, windows, avoid)
+
+
+def resolve_times(text: str, ctx: RequestContext) -> tuple[Interval, ...]:
+    """The times a text names, resolved against `ctx.now` but before scheduling policy.
+
+    `parse_request` drops what is past or beyond the horizon and clips today's windows to now; this is the
+    reading itself ("yesterday", "last week", "at 9" said at noon), which is what an exact-resolution
+    comparison with other time parsers measures.
+    """
+    return tuple(sorted(set(_read(text, ctx, []).windows)))
+
+
+def parse_request(text: str, ctx: RequestContext) -> MeetingRequest:
+    """Understand one message. Pure: the same text and context always give the same request."""
+    notes: list[str] = []
+    reading = _read(text, ctx, notes)
+    body, norm, mentions, zone, now = reading.body, reading.norm, reading.mentions, reading.zone, reading.now
+    duration, chosen = reading.duration, reading.chosen
+    windows = _bound(reading.windows, now, ctx, notes)
+    avoid = [a for a in reading.avoid if a.end > now]
 
     notes.extend(m.note for m in mentions if m.note)
     claimed = [(m.start, m.end) for m in mentions] + [o.span() for o in ORDINAL_PICK_RE.finditer(norm)]
@@ -424,12 +456,13 @@ def _bound(windows: list[Interval], now: datetime, ctx: RequestContext, notes: l
     """Keep windows between now and the horizon; say so when the writer asked for a time outside them."""
     horizon = now + timedelta(days=ctx.horizon_days)
     kept: list[Interval] = []
+    past = [w for w in windows if w.end <= now]
+    beyond = [w for w in windows if w.start >= horizon]
+    if past:  # one note for "last year" or "in 2019", not one per day
+        notes.append(f"{min(past).start.date().isoformat()} is in the past")
+    if beyond:
+        notes.append(f"{min(beyond).start.date().isoformat()} is beyond the {ctx.horizon_days}-day horizon")
     for window in windows:
-        if window.end <= now:
-            notes.append(f"{window.start.date().isoformat()} is in the past")
-            continue
-        if window.start >= horizon:
-            notes.append(f"{window.start.date().isoformat()} is beyond the {ctx.horizon_days}-day horizon")
-            continue
-        kept.append(Interval(max(window.start, now), min(window.end, horizon)))
+        if now < window.end and window.start < horizon:
+            kept.append(Interval(max(window.start, now), min(window.end, horizon)))
     return kept

@@ -300,11 +300,15 @@ def weekday_mention(m: re.Match[str], s: Scan) -> Mention | None:
 def week_phrase(m: re.Match[str], s: Scan) -> Mention | None:
     phrase = m["w"]
     monday = _week_start(s.today)
+    past = _PAST.match(phrase) is not None
     if "weekend" in phrase:
-        base = monday + timedelta(days=7 if phrase.startswith(("next", "the following")) else 0)
-        sat = base + timedelta(days=5)
-        days = tuple(d for d in (sat, sat + timedelta(days=1)) if d >= s.today)
+        shift = -7 if past else 7 if phrase.startswith(("next", "the following")) else 0
+        sat = monday + timedelta(days=shift + 5)
+        days = tuple(d for d in (sat, sat + timedelta(days=1)) if past or d >= s.today)
         return mention(m, "days", days=days, level="week") if days else None
+    if past:  # "last week": its working days, a reading kept for resolution (scheduling drops the past)
+        start = monday - timedelta(days=7)
+        return mention(m, "days", days=_business_days(start, start + timedelta(days=4), start), level="week")
     part = m["part"] or ""
     if phrase == "the week" and not part:
         return None
@@ -339,12 +343,45 @@ def month_phrase(m: re.Match[str], s: Scan) -> Mention | None:
     year, month = s.today.year, s.today.month
     if "next" in phrase or "following" in phrase:
         year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    if _PAST.match(phrase):
+        year, month = (year - 1, 12) if month == 1 else (year, month - 1)
+        days = _month_days(year, month, m["part"] or "", date(year, month, 1))
+        return mention(m, "days", days=days, level="month") if days else None
     part = m["part"] or ""
     if part in ("end of", "the end of") or phrase in ("eom",):
         day = date(year, month, calendar.monthrange(year, month)[1])
         return mention(m, "days", days=(day,)) if day >= s.today else None
     days = _month_days(year, month, part, s.today)
     return mention(m, "days", days=days, level="month") if days else None
+
+
+_PAST = re.compile(r"(?:this )?(?:last|past|previous)\b")
+
+
+def year_phrase(m: re.Match[str], s: Scan) -> Mention | None:
+    """ "next year", "last year", "in 2027": every day of it ("this year": from today on)."""
+    if m["y"]:
+        year = int(m["y"])
+    else:
+        year = s.today.year + {"next": 1, "this": 0}.get(m["mod"], -1)
+    first = s.today if m["mod"] == "this" else date(year, 1, 1)
+    count = (date(year + 1, 1, 1) - first).days
+    return mention(m, "days", days=tuple(first + timedelta(days=i) for i in range(count)), level="year")
+
+
+def ago(m: re.Match[str], s: Scan) -> Mention | None:
+    """ "3 days ago", "a week ago", "two months ago": that day in the past (kept for resolution only)."""
+    n = 1 if m["n"] in ("a", "an") else int(m["n"])
+    unit = m["unit"]
+    if unit.startswith("day"):
+        day = s.today - timedelta(days=n)
+    elif unit.startswith("week"):
+        day = s.today - timedelta(days=7 * n)
+    else:
+        months = n * (12 if unit.startswith("year") else 1)
+        year, month = divmod(s.today.year * 12 + s.today.month - 1 - months, 12)
+        day = date(year, month + 1, min(s.today.day, calendar.monthrange(year, month + 1)[1]))
+    return mention(m, "days", days=(day,))
 
 
 def end_of_year(m: re.Match[str], s: Scan) -> Mention | None:

@@ -17,6 +17,7 @@ from .timeparse_dates import (
     Alternatives,
     Mention,
     Scan,
+    ago,
     end_of_year,
     in_n_days,
     iso_date,
@@ -34,6 +35,7 @@ from .timeparse_dates import (
     week_phrase,
     weekday_mention,
     weeks_from_day,
+    year_phrase,
 )
 from .timeparse_lexicon import (
     DAY_ORDINAL_RE,
@@ -93,6 +95,7 @@ def normalize(text: str) -> str:
     )
     t = re.sub(r"\b(\d{1,2})\s?o'?\s?clock\b", r"\1:00", t)
     t = re.sub(r"\b(?:a )?couple (?:of )?", "2 ", t)
+    t = re.sub(r"\b(?:a )?fortnight\b", "2 weeks", t)
     t = re.sub(r"\b(?:a )?few (?=(?:days|weeks|minutes|hours))", "3 ", t)
     t = re.sub(r"\bwks?\b", lambda m: "weeks" if m.group(0) == "wks" else "week", t)
     return re.sub(r"[ \t]+", " ", _ordinal_days(_spellings(t)))
@@ -503,6 +506,7 @@ RECOGNIZERS: tuple[tuple[re.Pattern[str], Recognizer], ...] = tuple(
             r"|\bwithin (?P<n2>\d+) days\b",
             next_n_days,
         ),
+        (r"\b(?P<n>\d+|an?) (?P<unit>days?|weeks?|months?|years?) ago\b", ago),
         (r"\b(?:in (?P<n>\d+|an?) days?|(?P<n2>\d+|an?) days? from (?:now|today))\b", in_n_days),
         (
             rf"\b(?P<n>\d+|a) weeks? (?:on|from) (?:(?P<wd>{WEEKDAY_RE})|tomorrow)(?=\W|$)",
@@ -559,12 +563,17 @@ RECOGNIZERS: tuple[tuple[re.Pattern[str], Recognizer], ...] = tuple(
             weekday_mention,
         ),
         (
-            rf"\b{_PART}(?P<w>(?:this|next|the following|following|coming|the) weekend|weekend|"
-            r"(?:the )?week after next|(?:this|next|the following|following|coming) week|"
+            rf"\b{_PART}(?P<w>(?:this|next|the following|following|coming|the|last|past|this past) weekend|weekend|"
+            r"(?:the )?week after next|(?:this|next|the following|following|coming|last|past|previous) week|"
             r"later this week|later in the week|the week|in (?:\d+|a) weeks?|(?:\d+|a) weeks? from (?:now|today))\b",
             week_phrase,
         ),
-        (rf"\b{_PART}(?P<w>(?:this|next|the following) month|the month|eom)\b", month_phrase),
+        (rf"\b{_PART}(?P<w>(?:this|next|the following|last|past|previous) month|the month|eom)\b", month_phrase),
+        (
+            r"\b(?:(?P<mod>this|next|last|previous|past) year|(?:in|of|during|for) (?P<y>(?:19|20)\d{2}))\b"
+            r"(?!\s?[-/.:]\d)",
+            year_phrase,
+        ),
         (r"\b(?:end of (?:the|this) year|eoy)\b", end_of_year),
         (
             rf"\b{_PART}(?P<inw>in )?(?P<mod>next )?(?P<mon>{MONTH_RE})(?:\s(?P<y>(?:19|20)\d{{2}}))?\b(?!\s?\d)",
