@@ -7,6 +7,7 @@ at the capturing smarthost by recipient and In-Reply-To), nothing is lost, and t
 
 from __future__ import annotations
 
+import base64
 import itertools
 import json
 import os
@@ -512,6 +513,18 @@ def test_hostile_mail_neither_crashes_the_loop_nor_mails_anyone_off_the_thread(
     noise = bytes(rng.getrandbits(8) for _ in range(64 * 1024))
     s.raw("noise@client.example", b"\r\n".join(noise[i : i + 60] for i in range(0, len(noise), 60)))
     mail("flood@evil.example", "Invitation", "Please come.", ics=_many_vevents("flood@evil.example", 1000))
+    # Line breaks smuggled into headers through encoded words, to add a Bcc to the agent's answer.
+    smuggled = base64.b64encode(b"Sync\r\nBcc: all@evil.example").decode()
+    name = base64.b64encode(b"Eve\r\nBcc: boss@victim.example").decode()
+    for n, (sender, subject) in enumerate(
+        ((f"=?utf-8?b?{name}?= <eve@client.example>", "Sync"), ("eve@client.example", f"=?utf-8?b?{smuggled}?="))
+    ):
+        s.raw(
+            "eve@client.example",
+            f"From: {sender}\r\nTo: {AGENT}\r\nSubject: {subject}\r\nMessage-ID: <smuggle{n}@client.example>\r\n\r\n"
+            f"{REQUEST}\r\n".encode(),
+        )
+        threads[f"<smuggle{n}@client.example>"] = {"eve@client.example"}
     hostile = s.agent.tick(s.clock.now())
     s.advance(minutes=5)
     mail("dana@client.example", "Quick sync", REQUEST)
@@ -521,12 +534,17 @@ def test_hostile_mail_neither_crashes_the_loop_nor_mails_anyone_off_the_thread(
     sent = _all_delivered(s)
     assert not hostile.errors
     assert not normal.errors
-    assert [m["In-Reply-To"] for m in sent] == [m for m, people in threads.items() if "dana@client.example" in people]
-    for message, (_, rcpts) in zip(sent, s.capture.envelopes, strict=True):
+    # A line break smuggled into the Subject is answered (on one line); one in a display name is malformed mail.
+    answered = [m for m, people in threads.items() if "dana@client.example" in people]
+    assert sorted(str(m["In-Reply-To"]) for m in sent) == sorted([*answered, "<smuggle1@client.example>"])
+    for message, (_, rcpts) in zip(sent, s.capture.envelopes[-len(sent) :], strict=True):
         assert {r.lower() for r in rcpts} <= threads[str(message["In-Reply-To"])], rcpts
     states = {c.subject: c.state.value for c in s.store.conversations()}
     # A thousand people on one thread, and a mail naming outsiders to invite, are for a person to look at.
-    assert states == {"Team sync": "needs_human", "Urgent": "needs_human", "Quick sync": "proposed"}
+    assert states.pop("Team sync") == "needs_human"
+    assert states.pop("Urgent") == "needs_human"
+    assert set(states.values()) == {"proposed"}
+    assert all(m["Bcc"] is None and "\n" not in str(m["Subject"]) for m in sent), [m["Subject"] for m in sent]
     notes = " | ".join(e.details.get("note", "") for e in s.store.audit_log(limit=100) if e.kind == "skip")
     assert refused or "body too large" in notes, notes
     assert "VEVENT" in notes, notes
