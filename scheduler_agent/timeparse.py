@@ -456,13 +456,15 @@ def _bound(windows: list[Interval], now: datetime, ctx: RequestContext, notes: l
     """Keep windows between now and the horizon; say so when the writer asked for a time outside them."""
     horizon = now + timedelta(days=ctx.horizon_days)
     kept: list[Interval] = []
-    past = [w for w in windows if w.end <= now]
-    beyond = [w for w in windows if w.start >= horizon]
-    if past:  # one note for "last year" or "in 2019", not one per day
-        notes.append(f"{min(past).start.date().isoformat()} is in the past")
-    if beyond:
-        notes.append(f"{min(beyond).start.date().isoformat()} is beyond the {ctx.horizon_days}-day horizon")
     for window in windows:
         if now < window.end and window.start < horizon:
             kept.append(Interval(max(window.start, now), min(window.end, horizon)))
+    past = [w for w in windows if w.end <= now]
+    beyond = [w for w in windows if w.start >= horizon]
+    # One note for "in 2019", not one per day; and a past day beside a time on offer ("thanks for last
+    # Friday! lunch Monday?") is only context, so the past is noted when nothing else is left.
+    if past and not kept:
+        notes.append(f"{min(past).start.date().isoformat()} is in the past")
+    if beyond:
+        notes.append(f"{min(beyond).start.date().isoformat()} is beyond the {ctx.horizon_days}-day horizon")
     return kept

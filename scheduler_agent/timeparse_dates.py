@@ -11,14 +11,15 @@ import re
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from .timeparse_lexicon import MONTHS, ORDINALS, WEEKDAYS
+from .timeparse_lexicon import HOLIDAYS, MONTHS, ORDINALS, WEEKDAYS
 
 
 @dataclass(frozen=True, slots=True)
 class Mention:
     """One recognized piece of a message, with its character span in the normalized text.
 
-    kind is one of: days, tod, instant, duration, zone, neg, ref.
+    kind is one of: days, tod, instant, duration, zone, neg, ref. A days mention's level (day, range, week,
+    month, year, past) says how wide it is; only a coming week or month anchors a bare weekday.
     For tod, `tod_end` None means "until the end of the day", `point` marks an exact start time and
     `starts` an open-ended one worded as a start ("starting 1:30pm"), which is exact once a length is known.
     """
@@ -305,10 +306,10 @@ def week_phrase(m: re.Match[str], s: Scan) -> Mention | None:
         shift = -7 if past else 7 if phrase.startswith(("next", "the following")) else 0
         sat = monday + timedelta(days=shift + 5)
         days = tuple(d for d in (sat, sat + timedelta(days=1)) if past or d >= s.today)
-        return mention(m, "days", days=days, level="week") if days else None
+        return mention(m, "days", days=days, level="past" if past else "week") if days else None
     if past:  # "last week": its working days, a reading kept for resolution (scheduling drops the past)
         start = monday - timedelta(days=7)
-        return mention(m, "days", days=_business_days(start, start + timedelta(days=4), start), level="week")
+        return mention(m, "days", days=_business_days(start, start + timedelta(days=4), start), level="past")
     part = m["part"] or ""
     if phrase == "the week" and not part:
         return None
@@ -346,7 +347,7 @@ def month_phrase(m: re.Match[str], s: Scan) -> Mention | None:
     if _PAST.match(phrase):
         year, month = (year - 1, 12) if month == 1 else (year, month - 1)
         days = _month_days(year, month, m["part"] or "", date(year, month, 1))
-        return mention(m, "days", days=days, level="month") if days else None
+        return mention(m, "days", days=days, level="past") if days else None
     part = m["part"] or ""
     if part in ("end of", "the end of") or phrase in ("eom",):
         day = date(year, month, calendar.monthrange(year, month)[1])
@@ -462,3 +463,27 @@ def weeks_from_day(m: re.Match[str], s: Scan) -> Mention | None:
             return None
         base = _next_weekday(s.today, weekday, include_today=False)
     return mention(m, "days", days=(base + timedelta(days=7 * weeks),))
+
+
+def _holiday_in(year: int, spec: tuple[int, int] | tuple[int, str, int, int]) -> date | None:
+    if len(spec) == 2:
+        return _safe_date(year, spec[0], spec[1])
+    month, weekday, nth, after = spec
+    days = _nth_of_month(year, month, nth - 1 if nth > 0 else nth, weekday)
+    return days[0] + timedelta(days=after) if days else None
+
+
+def holiday(m: re.Match[str], s: Scan) -> Mention | None:
+    """ "Thanksgiving", "next Memorial Day", "Christmas 2027": the next one (the last one for "last")."""
+    spec = next(spec for pattern, spec in HOLIDAYS if re.fullmatch(pattern, m["h"]))
+    if m["y"]:
+        found = _holiday_in(int(m["y"]), spec)
+    elif m["mod"] == "last":
+        found = max(
+            (d for y in (s.today.year - 1, s.today.year) if (d := _holiday_in(y, spec)) and d < s.today), default=None
+        )
+    else:
+        found = min(
+            (d for y in (s.today.year, s.today.year + 1) if (d := _holiday_in(y, spec)) and d >= s.today), default=None
+        )
+    return mention(m, "days", days=(found,)) if found else None

@@ -19,6 +19,7 @@ from .timeparse_dates import (
     Scan,
     ago,
     end_of_year,
+    holiday,
     in_n_days,
     iso_date,
     mention,
@@ -40,6 +41,7 @@ from .timeparse_dates import (
 from .timeparse_lexicon import (
     DAY_ORDINAL_RE,
     DAY_ORDINAL_WORDS,
+    HOLIDAY_RE,
     MONTH_RE,
     NUMBER_WORDS,
     PART_OF_DAY_RE,
@@ -507,6 +509,10 @@ RECOGNIZERS: tuple[tuple[re.Pattern[str], Recognizer], ...] = tuple(
             next_n_days,
         ),
         (r"\b(?P<n>\d+|an?) (?P<unit>days?|weeks?|months?|years?) ago\b", ago),
+        (
+            rf"\b(?:(?P<mod>this|next|last|coming) )?(?P<h>{HOLIDAY_RE})(?:,?\s(?P<y>(?:19|20)\d{{2}}))?(?!\w)",
+            holiday,
+        ),
         (r"\b(?:in (?P<n>\d+|an?) days?|(?P<n2>\d+|an?) days? from (?:now|today))\b", in_n_days),
         (
             rf"\b(?P<n>\d+|a) weeks? (?:on|from) (?:(?P<wd>{WEEKDAY_RE})|tomorrow)(?=\W|$)",

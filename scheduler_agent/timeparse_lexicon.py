@@ -282,3 +282,29 @@ ORDINAL_INDEX = {
     "first": 0, "1st": 0, "second": 1, "2nd": 1, "third": 2, "3rd": 2, "fourth": 3, "4th": 3, "fifth": 4, "5th": 4,
     "last": -1, "final": -1, "former": 0, "latter": -1,
 }  # fmt: skip
+
+# Holidays people schedule around: (pattern, (month, day)) for fixed dates, or (pattern, (month, weekday name,
+# nth, days after)) for "the fourth Thursday of November" kinds (nth -1: the last one).
+HOLIDAYS: tuple[tuple[str, tuple[int, int] | tuple[int, str, int, int]], ...] = (
+    (r"christmas eve|xmas eve", (12, 24)),
+    (r"christmas(?: day)?|xmas(?: day)?", (12, 25)),
+    (r"boxing day", (12, 26)),
+    (r"new year'?s eve|nye", (12, 31)),
+    (r"new year'?s(?: day)?", (1, 1)),
+    (r"valentine'?s?(?: day)?", (2, 14)),
+    (r"st\.? patrick'?s day", (3, 17)),
+    (r"juneteenth", (6, 19)),
+    (r"independence day", (7, 4)),
+    (r"halloween", (10, 31)),
+    (r"veterans'? day", (11, 11)),
+    (r"(?:mlk|martin luther king(?: jr\.?)?)(?: jr\.?)? day", (1, "monday", 3, 0)),
+    (r"presidents'? day", (2, "monday", 3, 0)),
+    (r"mother'?s'? day", (5, "sunday", 2, 0)),
+    (r"memorial day", (5, "monday", -1, 0)),
+    (r"father'?s'? day", (6, "sunday", 3, 0)),
+    (r"labou?r day", (9, "monday", 1, 0)),
+    (r"columbus day", (10, "monday", 2, 0)),
+    (r"thanksgiving(?: day)?", (11, "thursday", 4, 0)),
+    (r"black friday", (11, "thursday", 4, 1)),
+)
+HOLIDAY_RE = "|".join(pattern for pattern, _ in HOLIDAYS)
