@@ -23,7 +23,7 @@ _JOIN_GAP = re.compile(
 )
 _LIST_GAP = re.compile(r"^\s*(?:-|to|through|thru|till|until|and|or|,|/|&)\s*$")
 _DEADLINE = re.compile(r"\b(by|before|no later than|not later than|until|till)\s(?:the end of\s)?$")
-_WEEK_OF = re.compile(r"\bweek of\s*$")
+_WEEK_OF = re.compile(r"\bweek(?P<end>end)? of\s*$")
 _RANGE_GAP = re.compile(r"^\s*(?:-|to|through|thru|till|until|and)\s*$")
 _PART_GAP = re.compile(r"^[\s,]*(?:at|@|from|between|around|about)?\s*$")
 _CLOCK = re.compile(r"\d|noon|midnight")
@@ -159,12 +159,13 @@ def _binds_forward(text: str, items: list[Mention], index: int) -> bool:
 
 
 def _expand_week_of(text: str, items: list[Mention]) -> list[Mention]:
-    """ "the week of Dec 7": the working days of that week, not just the 7th."""
+    """ "the week of Dec 7": the working days of that week, not just the 7th ("the weekend of": its weekend)."""
     expanded: list[Mention] = []
     for item in items:
-        if item.kind == "days" and len(item.days) == 1 and _WEEK_OF.search(text, 0, item.start):
+        cue = _WEEK_OF.search(text, 0, item.start) if item.kind == "days" and len(item.days) == 1 else None
+        if cue is not None:
             monday = item.days[0] - timedelta(days=item.days[0].weekday())
-            week = tuple(monday + timedelta(days=i) for i in range(5))
+            week = tuple(monday + timedelta(days=i) for i in ((5, 6) if cue["end"] else range(5)))
             item = Mention(item.start, item.end, "days", days=week, level="week")
         expanded.append(item)
     return expanded

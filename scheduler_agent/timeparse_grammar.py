@@ -109,6 +109,12 @@ def _spellings(t: str) -> str:
     t = re.sub(r"\buntill\b", "until", t)
     t = re.sub(r"\b(morning|afternoon|evening|lunch|noon)ish\b", r"\1", t)
     t = re.sub(r"\b(early|late) in the (morning|afternoon|evening)\b", r"\1 \2", t)
+    t = re.sub(rf"\b(early|late) on ({WEEKDAY_RE}|today|tomorrow) (morning|afternoon|evening)\b", r"\2 \1 \3", t)
+    t = re.sub(
+        r"\b(latest|earliest) (?:arrival|departure|return|start|finish|pick-?up|check-?in|check-?out)(?: time)?",
+        r"\1",
+        t,
+    )
     t = re.sub(r"\bhence\b", "from now", t)
     t = re.sub(r"\b(in \d+) more\b", r"\1", t)
     t = re.sub(r"\b(?:3|three)[- ]quarters? of an hour\b|\b3/4 ?h(?:ours?|rs?)?\b", "45 minutes", t)
@@ -222,6 +228,8 @@ def _time_from(match: re.Match[str], p: str, hint: str | None, text: str) -> tim
     hour = int(match.group(f"{p}h"))
     minute = int(match.group(f"{p}m") or 0)
     meridiem = match.group(f"{p}ap")
+    if meridiem is None and match.group(f"{p}h").startswith("0") and minute <= 59:
+        return time(hour, minute)  # "06:00" is written on a 24-hour clock
     if hint is None:
         hint = _tod_hint(text, match.start(), match.end())
     return clock(hour, minute, meridiem, hint)
@@ -515,7 +523,7 @@ RECOGNIZERS: tuple[tuple[re.Pattern[str], Recognizer], ...] = tuple(
         ),
         (r"\b(?:in (?P<n>\d+|an?) days?|(?P<n2>\d+|an?) days? from (?:now|today))\b", in_n_days),
         (
-            rf"\b(?P<n>\d+|a) weeks? (?:on|from) (?:(?P<wd>{WEEKDAY_RE})|tomorrow)(?=\W|$)",
+            rf"(?<!in )\b(?P<n>\d+|a) weeks? (?:on|from) (?:(?P<wd>{WEEKDAY_RE})|tomorrow)(?=\W|$)",
             weeks_from_day,
         ),
         (
@@ -571,7 +579,8 @@ RECOGNIZERS: tuple[tuple[re.Pattern[str], Recognizer], ...] = tuple(
         (
             rf"\b{_PART}(?P<w>(?:this|next|the following|following|coming|the|last|past|this past) weekend|weekend|"
             r"(?:the )?week after next|(?:this|next|the following|following|coming|last|past|previous) week|"
-            r"later this week|later in the week|the week|in (?:\d+|a) weeks?|(?:\d+|a) weeks? from (?:now|today))\b",
+            r"later this week|later in the week|the week|in (?:\d+|a) weeks?|(?:\d+|a) weeks? from (?:now|today))\b"
+            r"(?! of\b)",  # "the weekend of the 24th" is that date's weekend (timeparse_clauses)
             week_phrase,
         ),
         (rf"\b{_PART}(?P<w>(?:this|next|the following|last|past|previous) month|the month|eom)\b", month_phrase),
