@@ -154,7 +154,9 @@ def _default_day(tods: list[Mention], now: datetime, zone: tzinfo, minutes: int)
 
 def _clause_intervals(clause: Clause, days: list[date], zone: tzinfo, minutes: int) -> list[Interval]:
     out: list[Interval] = [
-        Interval(m.instant, m.instant + timedelta(minutes=minutes)) for m in clause.instants if m.instant is not None
+        Interval(m.instant, m.until or m.instant + timedelta(minutes=minutes))
+        for m in clause.instants
+        if m.instant is not None
     ]
     for day in days:
         if not clause.tods:
@@ -355,7 +357,7 @@ def _read(text: str, ctx: RequestContext, notes: list[str]) -> _Reading:
 
     if ctx.proposals:
         mentions = _following_the_proposals(norm, mentions, ctx, zone)
-    clauses = build_clauses(norm, mentions, now.date())
+    clauses = build_clauses(norm, mentions, now.date(), zone)
     if duration:  # "book 90 minutes on the 2nd, starting 1:30pm": a start time, not "free from 1:30 on"
         for clause in clauses:
             clause.tods = [replace(t, point=True, tod_end=t.tod_start) if t.starts else t for t in clause.tods]

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import date, time, timedelta
+from datetime import date, datetime, time, timedelta, tzinfo
 from itertools import pairwise
 
 from .timeparse_dates import Mention
@@ -27,6 +27,8 @@ _WEEK_OF = re.compile(r"\bweek(?P<end>end)? of\s*$")
 _RANGE_GAP = re.compile(r"^\s*(?:-|to|through|thru|till|until|and)\s*$")
 _PART_GAP = re.compile(r"^[\s,]*(?:at|@|from|between|around|about)?\s*$")
 _CLOCK = re.compile(r"\d|noon|midnight")
+_PAIR_GAP = re.compile(r"^[\s,]*(?:at|@|on)?\s*$")
+_SPAN_GAP = re.compile(r"^\s*(?:-|to|until|till|through|thru)\s*$")
 _NEG_GAP = re.compile(r"^[\s,]*(?:(?:it|on|the|a|at|in|for|do|make|any|of)\s+)*$")
 
 
@@ -68,11 +70,11 @@ def _deadlines(text: str, items: list[Mention], today: date) -> list[Mention]:
     return out
 
 
-def build_clauses(text: str, mentions: list[Mention], today: date) -> list[Clause]:
+def build_clauses(text: str, mentions: list[Mention], today: date, zone: tzinfo) -> list[Clause]:
     for m in mentions:
         if m.kind in ("zone", "duration"):  # "8am PT on Friday": the zone does not split the clause
             text = text[: m.start] + " " * (m.end - m.start) + text[m.end :]
-    items = [m for m in mentions if m.kind in ("days", "tod", "instant")]
+    items = _spans_across_days(text, [m for m in mentions if m.kind in ("days", "tod", "instant")], zone)
     items = _merge_day_ranges(text, _later_that_week(text, _expand_week_of(text, items)))
     items = _deadlines(text, items, today)
     negs = [m for m in mentions if m.kind == "neg"]
@@ -129,6 +131,36 @@ def _clock_beside_part(text: str, tods: list[Mention]) -> list[Mention]:
         if len(vague) == 1 and len(exact) == 1:
             drop.add(id(vague[0]))
     return [t for t in tods if id(t) not in drop]
+
+
+def _day_and_time(text: str, first: Mention, second: Mention, zone: tzinfo) -> datetime | None:
+    """ "Monday 9am", "9am on Monday": one day and one exact time written together, as a moment."""
+    pair = sorted((first, second), key=lambda m: m.kind)
+    day, clock = pair
+    if day.kind != "days" or len(day.days) != 1 or clock.kind != "tod" or not clock.point:
+        return None
+    if not _PAIR_GAP.match(text[first.end : second.start]):
+        return None
+    return datetime.combine(day.days[0], clock.tod_start or time(0), tzinfo=zone)
+
+
+def _spans_across_days(text: str, items: list[Mention], zone: tzinfo) -> list[Mention]:
+    """ "from Monday 9am to Wednesday 5pm", "Friday 6pm until Sunday noon": one stretch across days,
+    not two half-hour slots (and not "until Sunday" as a deadline)."""
+    out: list[Mention] = []
+    i = 0
+    while i < len(items):
+        quad = items[i : i + 4]
+        if len(quad) == 4 and _SPAN_GAP.match(text[quad[1].end : quad[2].start]):
+            start = _day_and_time(text, quad[0], quad[1], zone)
+            end = _day_and_time(text, quad[2], quad[3], zone)
+            if start is not None and end is not None and start.date() < end.date():
+                out.append(Mention(quad[0].start, quad[3].end, "instant", instant=start, until=end))
+                i += 4
+                continue
+        out.append(items[i])
+        i += 1
+    return out
 
 
 def _narrower(inner: Mention, outer: Mention) -> bool:

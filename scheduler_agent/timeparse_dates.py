@@ -22,6 +22,7 @@ class Mention:
     month, year, past) says how wide it is; only a coming week or month anchors a bare weekday.
     For tod, `tod_end` None means "until the end of the day", `point` marks an exact start time and
     `starts` an open-ended one worded as a start ("starting 1:30pm"), which is exact once a length is known.
+    An instant with `until` is a stretch across days ("from Monday 9am to Wednesday 5pm").
     """
 
     start: int
@@ -35,6 +36,7 @@ class Mention:
     point: bool = False
     starts: bool = False
     instant: datetime | None = None
+    until: datetime | None = None
     minutes: int = 0
     zone: str = ""
     note: str = ""
@@ -134,11 +136,12 @@ def iso_date(m: re.Match[str], s: Scan) -> Mention | None:
 def numeric_date(m: Alternatives, s: Scan) -> Mention | None:
     """US month-first for slashes and dashes ("3/12" is March 12, "06-17-2014"); day-first for dots ("8.5." is 8 May).
 
-    A dotted pair with no year after a time word or right after a full date ("29.02.2020 13.12") is a time.
+    A dotted pair with no year or closing dot after a time word or a full date ("29.02.2020 13.12") is a time.
     """
     if (
         m["sep"] == "."
         and not m["y"]
+        and not m.text.endswith(".")  # "from 12.03. to 15.03.": the closing dot marks a date
         and re.search(r"(?:at|@|between|around|about|from|until|till|to|and|by|\d{4},?)\s?$", s.text[: m.start()])
     ):
         return None

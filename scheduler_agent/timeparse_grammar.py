@@ -512,7 +512,7 @@ RECOGNIZERS: tuple[tuple[re.Pattern[str], Recognizer], ...] = tuple(
         ),
         # Relative instants and days.
         (
-            r"\b(?:(?:in|over|within|during) )?the (?:next|coming) (?P<n>\d+) (?P<unit>days|weeks)\b"
+            r"\b(?:(?:in|over|within|during) )?(?:the )?(?:next|coming) (?P<n>\d+) (?P<unit>days|weeks)\b"
             r"|\bwithin (?P<n2>\d+) days\b",
             next_n_days,
         ),
@@ -534,7 +534,8 @@ RECOGNIZERS: tuple[tuple[re.Pattern[str], Recognizer], ...] = tuple(
             nth_of_month,
         ),
         (
-            r"(?<!from )\b(?P<w>(?:the )?day after tomorrow|(?:the )?day before yesterday|"
+            r"(?<!days from )(?<!day from )(?<!weeks from )(?<!week from )"
+            r"\b(?P<w>(?:the )?day after tomorrow|(?:the )?day before yesterday|"
             r"today|tomorrow|tmrw|tmr|yesterday)\b",
             relative_day,
         ),
@@ -544,7 +545,13 @@ RECOGNIZERS: tuple[tuple[re.Pattern[str], Recognizer], ...] = tuple(
             iso_date,
         ),
         (
-            rf"(?:{_WD},?\s)?\b(?P<mon>{MONTH_RE})\s?(?P<d1>\d{{1,2}}){_ORD}\s?(?:-|to|through|thru|until|till)\s?(?P<d2>\d{{1,2}}){_ORD}\b{_YEAR}",
+            rf"(?:{_WD},?\s)?\b(?P<mon>{MONTH_RE})\s?(?P<d1>\d{{1,2}}){_ORD}\s?(?:-|to|through|thru|until|till)"
+            rf"\s?(?P<d2>\d{{1,2}}){_ORD}\b{_YEAR}",
+            month_date_range,
+        ),
+        (
+            rf"\bbetween (?:the )?(?P<mon>{MONTH_RE})\s?(?P<d1>\d{{1,2}}){_ORD}"
+            rf"\sand\s(?:the )?(?P<d2>\d{{1,2}}){_ORD}\b{_YEAR}",
             month_date_range,
         ),
         (
