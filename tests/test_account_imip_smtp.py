@@ -185,6 +185,9 @@ def test_bad_ics_over_smtp_is_stored_and_makes_no_event(
     eventually(lambda: len(api.get(f"/v3/grants/{grant['id']}/messages").json()["data"]) == 1)
     [message] = api.get(f"/v3/grants/{grant['id']}/messages").json()["data"]
     assert message["subject"] == "Broken invite"
+    assert message["unread"] is True  # kept in the inbox like any mail
+    assert message["metadata"]["ics_error"]  # flagged with the reason no event came of it
+    assert any(a["content_type"].startswith("text/calendar") for a in message["attachments"])
     everything = api.get(f"/v3/grants/{grant['id']}/events/import", params={"calendar_id": "primary"})
     assert everything.json()["data"] == []
 

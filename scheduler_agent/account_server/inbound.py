@@ -89,10 +89,18 @@ def _hand_to_calendar(
     conn.execute("SAVEPOINT imip")
     try:
         outcome = ctx.calendar_inbound(conn, grant, message_id, ics)
-    except Exception:
+    except Exception as exc:
         conn.execute("ROLLBACK TO imip")
         log.exception("grant %s: calendar part of message %s could not be applied", grant["id"], message_id)
+        outcome = f"error: the calendar part could not be applied ({type(exc).__name__})"
     else:
         log.info("grant %s: calendar part of message %s: %s", grant["id"], message_id, outcome)
     finally:
         conn.execute("RELEASE imip")
+    if outcome.startswith("error:"):
+        # Flag the kept message so a person (or the agent) can see why no event came of it.
+        reason = outcome.removeprefix("error:").strip()[:500]
+        conn.execute(
+            "UPDATE mail_messages SET metadata = json_set(metadata, '$.ics_error', ?) WHERE id = ?",
+            (reason, message_id),
+        )
