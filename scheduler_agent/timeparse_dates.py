@@ -490,3 +490,14 @@ def holiday(m: re.Match[str], s: Scan) -> Mention | None:
             (d for y in (s.today.year, s.today.year + 1) if (d := _holiday_in(y, spec)) and d >= s.today), default=None
         )
     return mention(m, "days", days=(found,)) if found else None
+
+
+def day_of_relative_month(m: re.Match[str], s: Scan) -> Mention | None:
+    """ "the 5th of next month", "the 20th of this month": that day of the month named."""
+    year, month = s.today.year, s.today.month
+    if m["rel"] in ("next", "the following"):
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    elif m["rel"] == "last":
+        year, month = (year - 1, 12) if month == 1 else (year, month - 1)
+    found = _safe_date(year, month, int(m["d"]))
+    return mention(m, "days", days=(found,)) if found else None

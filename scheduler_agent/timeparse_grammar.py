@@ -18,6 +18,7 @@ from .timeparse_dates import (
     Mention,
     Scan,
     ago,
+    day_of_relative_month,
     end_of_year,
     holiday,
     in_n_days,
@@ -333,8 +334,11 @@ def _duration(m: re.Match[str], s: Scan) -> Mention | None:
         minutes = n * 60 if m["u"].startswith("h") else n
         if m["n2"] or m["n2b"]:
             minutes += float(m["n2"] or m["n2b"])
-    if not 0 < minutes <= 24 * 60 or (m["u"] == "h" and m["n"] and m["n"].isdigit() and int(m["n"]) > 8):
-        return None  # "16h" is a time of day (European style), not a sixteen-hour meeting
+    clock_like = m["u"] == "h" and m["n"] and m["n"].isdigit()
+    if clock_like and (int(m["n"]) > 8 or re.search(r"(?:\bat|@|\baround|\bby)\s?$", s.text[: m.start()])):
+        return None  # "16h", "at 8h": a time of day written the European way, not a length
+    if not 0 < minutes <= 24 * 60:
+        return None
     return mention(m, "duration", minutes=round(minutes))
 
 
@@ -534,6 +538,10 @@ RECOGNIZERS: tuple[tuple[re.Pattern[str], Recognizer], ...] = tuple(
             nth_of_month,
         ),
         (
+            r"\b(?:the\s)?(?P<d>\d{1,2})(?:st|nd|rd|th)?\sof\s(?P<rel>this|next|the following|last) month\b",
+            day_of_relative_month,
+        ),
+        (
             r"(?<!days from )(?<!day from )(?<!weeks from )(?<!week from )"
             r"\b(?P<w>(?:the )?day after tomorrow|(?:the )?day before yesterday|"
             r"today|tomorrow|tmrw|tmr|yesterday)\b",
@@ -616,7 +624,7 @@ RECOGNIZERS: tuple[tuple[re.Pattern[str], Recognizer], ...] = tuple(
         (rf"\b{_AFTER}\s{T1}", _after_time),
         (rf"\b{_BEFORE}\s{T1}", _before_time),
         (
-            rf"(?:(?P<prefix>{_POINT_PREFIX})\s)?\b{T1}(?:ish)?(?!\s?(?:/|-\s?\d|people|person|guests|attendees|days?|weeks?|months?|times|options?|slots?))",
+            rf"(?:(?<!\w)(?P<prefix>{_POINT_PREFIX})\s)?\b{T1}(?:ish)?(?!\s?(?:/|-\s?\d|people|person|guests|attendees|days?|weeks?|months?|times|options?|slots?))",
             _point_time,
         ),
         (r"\bhalf (?P<h>\d{1,2})\b", _half_hour_british),
