@@ -94,7 +94,7 @@ def build_clauses(text: str, mentions: list[Mention], today: date, zone: tzinfo)
                 and current.tods
                 and current.day_mentions
                 and current.last_kind == "days"
-                and not any(_narrower(t, item) or _narrower(item, t) for t in current.tods)
+                and not any(_related(t, item) for t in current.tods)
             )
         )
         if starts_new:
@@ -115,8 +115,26 @@ def build_clauses(text: str, mentions: list[Mention], today: date, zone: tzinfo)
             clause.negated = True
         # The most specific time wins: "tomorrow afternoon at 5" is 5pm, "lunch 12:30-1:30" is 12:30-1:30.
         clause.tods = [t for t in clause.tods if not any(u is not t and _narrower(u, t) for u in clause.tods)]
-        clause.tods = _clock_beside_part(text, clause.tods)
+        clause.tods = _clock_beside_part(text, _after_within_part(clause.tods))
     return clauses
+
+
+def _related(a: Mention, b: Mention) -> bool:
+    """Two times of day that describe one window: one inside the other, or "after 7" inside "evening"."""
+    return _narrower(a, b) or _narrower(b, a) or bool(_after_within_part([a, b]) != [a, b])
+
+
+def _after_within_part(tods: list[Mention]) -> list[Mention]:
+    """ "after 7 tomorrow evening": from 7 to the end of the evening, not the evening plus all night from 7."""
+    opens = [t for t in tods if not t.point and t.tod_end is None and t.tod_start is not None]
+    parts = [t for t in tods if not t.point and t.tod_end is not None]
+    for after in opens:
+        at = after.tod_start or time(0)
+        part = next((p for p in parts if (p.tod_start or time(0)) <= at < (p.tod_end or time.max)), None)
+        if part is not None:
+            narrowed = Mention(after.start, after.end, "tod", tod_start=after.tod_start, tod_end=part.tod_end)
+            tods = [narrowed if t is after else t for t in tods if t is not part]
+    return tods
 
 
 def _clock_beside_part(text: str, tods: list[Mention]) -> list[Mention]:

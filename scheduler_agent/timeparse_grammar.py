@@ -117,6 +117,7 @@ def _spellings(t: str) -> str:
         t,
     )
     t = re.sub(r"\bhence\b", "from now", t)
+    t = re.sub(r"\b(\d{4}-\d{1,2}-\d{1,2})t(?=\d{2}:\d{2})", r"\1 ", t)  # ISO "2019-06-18T09:30"
     t = re.sub(r"\b(in \d+) more\b", r"\1", t)
     t = re.sub(r"\b(?:3|three)[- ]quarters? of an hour\b|\b3/4 ?h(?:ours?|rs?)?\b", "45 minutes", t)
     t = re.sub(r"\b1/4 ?h(?:ours?|rs?)?\b", "15 minutes", t)
@@ -549,7 +550,7 @@ RECOGNIZERS: tuple[tuple[re.Pattern[str], Recognizer], ...] = tuple(
         ),
         (r"\bthis (?P<pod>morning|afternoon|evening)\b", this_part_of_day),
         (
-            r"\b(?P<y>\d{4})[-/.](?P<mo>\d{1,2})[-/.](?P<d>\d{1,2})(?:t\d{2}:\d{2}(?::\d{2})?)?\b",
+            r"\b(?P<y>\d{4})[-/.](?P<mo>\d{1,2})[-/.](?P<d>\d{1,2})\b",
             iso_date,
         ),
         (
