@@ -210,7 +210,9 @@ _BEFORE = (
     r"(?:before|until|till|til|through|thru|up to|"
     r"not after|no later than|latest(?: at| by)?|by|ending(?: at| by)?)"
 )
-_DAYPART_AFTER = re.compile(r"\s*(?:tonight|this (?:evening|morning|afternoon)|in the (?:evening|morning|afternoon))")
+_DAYPART_AFTER = re.compile(
+    r"[\s,]*(?:tonight|this (?:evening|morning|afternoon)|in the (?:evening|morning|afternoon))"
+)
 
 
 def _tod_hint(text: str, start: int, end: int) -> str | None:
@@ -556,6 +558,11 @@ RECOGNIZERS: tuple[tuple[re.Pattern[str], Recognizer], ...] = tuple(
         (
             rf"(?:{_WD},?\s)?\b(?P<mon>{MONTH_RE})\s?(?P<d1>\d{{1,2}}){_ORD}\s?(?:-|to|through|thru|until|till)"
             rf"\s?(?P<d2>\d{{1,2}}){_ORD}\b{_YEAR}",
+            month_date_range,
+        ),
+        (
+            r"\bbetween (?:the )?(?P<d1>\d{1,2})(?:st|nd|rd|th)?\sand\s(?:the )?(?P<d2>\d{1,2})(?:st|nd|rd|th)?"
+            rf"(?:\sof)?\s(?P<mon>{MONTH_RE})(?=\W|$){_YEAR}",
             month_date_range,
         ),
         (
