@@ -186,13 +186,15 @@ def month_date(m: Alternatives, s: Scan) -> Mention | None:
 
 
 def month_date_range(m: re.Match[str], s: Scan) -> Mention | None:
+    """ "July 13-15", "23rd to 26th Oct": every day between; without a year, the next such span not yet over."""
     month = MONTHS[m["mon"].rstrip(".")]
-    first = (
-        _infer_year(s.today, month, int(m["d1"])) if not m["y"] else _safe_date(_full_year(m["y"]), month, int(m["d1"]))
+    end = (
+        _infer_year(s.today, month, int(m["d2"])) if not m["y"] else _safe_date(_full_year(m["y"]), month, int(m["d2"]))
     )
+    first = _safe_date(end.year, month, int(m["d1"])) if end else None
     if first is None:
         return None
-    last = _safe_date(first.year, month, int(m["d2"]))
+    last = end
     if last is None or last < first:
         return None
     span = tuple(first + timedelta(days=i) for i in range((last - first).days + 1))
@@ -306,7 +308,9 @@ def week_phrase(m: re.Match[str], s: Scan) -> Mention | None:
     monday = _week_start(s.today)
     past = _PAST.match(phrase) is not None
     if "weekend" in phrase:
-        shift = -7 if past else 7 if phrase.startswith(("next", "the following")) else 0
+        shift = (
+            -7 if past else 14 if "after next" in phrase else 7 if phrase.startswith(("next", "the following")) else 0
+        )
         sat = monday + timedelta(days=shift + 5)
         days = tuple(d for d in (sat, sat + timedelta(days=1)) if past or d >= s.today)
         return mention(m, "days", days=days, level="past" if past else "week") if days else None

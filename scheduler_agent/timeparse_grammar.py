@@ -210,6 +210,7 @@ _BEFORE = (
     r"(?:before|until|till|til|through|thru|up to|"
     r"not after|no later than|latest(?: at| by)?|by|ending(?: at| by)?)"
 )
+_AFTER_A_DAY = re.compile(rf"\b(?:{WEEKDAY_RE}|today|tomorrow|tonight),?\s$")
 _DAYPART_AFTER = re.compile(
     r"[\s,]*(?:tonight|this (?:evening|morning|afternoon)|in the (?:evening|morning|afternoon))"
 )
@@ -291,7 +292,9 @@ def _before_time(m: re.Match[str], s: Scan) -> Mention | None:
 
 def _point_time(m: re.Match[str], s: Scan) -> Mention | None:
     explicit = m["prefix"] or m["aap"] or m["am"] or m["anoon"] or m["ahs"] or m["ah"].startswith("0")
-    if not explicit and not _DAYPART_AFTER.match(s.text, m.end()):
+    # "next Monday 9", "tomorrow 3": a bare hour right after a day is a time of day.
+    after_day = m["ah"] and int(m["ah"]) <= 12 and _AFTER_A_DAY.search(s.text, 0, m.start()) is not None
+    if not explicit and not after_day and not _DAYPART_AFTER.match(s.text, m.end()):
         return None
     at = _time_from(m, "a", None, s.text)
     return mention(m, "tod", tod_start=at, tod_end=at, point=True) if at is not None else None
@@ -593,6 +596,11 @@ RECOGNIZERS: tuple[tuple[re.Pattern[str], Recognizer], ...] = tuple(
             lambda m, s: ordinal_day(Alternatives(m), s),
         ),
         (
+            # "Monday 21": after a weekday, a number no clock uses in business talk is the day of the month.
+            rf"{_WD},?\s(?P<d>1[3-9]|2\d|3[01])\b(?!\s?(?::|\.\d|am|pm|h\b|hours?|hrs?|min|people|%)){_NOT_A_DAY_AFTER}",
+            lambda m, s: ordinal_day(Alternatives(m), s),
+        ),
+        (
             r"\b(?P<mod>this|next|coming|following|the following|on the following|last|past|previous|on)?"
             rf"\s?{_WD}(?=\W|$)"
             r"(?:\s(?P<tail>after next|next week|of next week|this week|of this week|"
@@ -600,8 +608,9 @@ RECOGNIZERS: tuple[tuple[re.Pattern[str], Recognizer], ...] = tuple(
             weekday_mention,
         ),
         (
-            rf"\b{_PART}(?P<w>(?:this|next|the following|following|coming|the|last|past|this past) weekend|weekend|"
-            r"(?:the )?week after next|(?:this|next|the following|following|coming|last|past|previous) week|"
+            rf"\b{_PART}(?P<w>(?:the )?week(?:end)? after next|"
+            r"(?:this|next|the following|following|coming|the|last|past|this past) weekend|weekend|"
+            r"(?:this|next|the following|following|coming|last|past|previous) week|"
             r"later this week|later in the week|the week|in (?:\d+|a) weeks?|(?:\d+|a) weeks? from (?:now|today))\b"
             r"(?! of\b)",  # "the weekend of the 24th" is that date's weekend (timeparse_clauses)
             week_phrase,

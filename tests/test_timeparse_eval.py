@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -15,12 +16,14 @@ from scheduler_agent.bench_parse import (
     external_items,
     load_cases,
     ours_resolution,
+    ours_scheduling_resolution,
     parse_gold,
     resolution_matches,
     run_bench,
     side_by_side,
 )
-from scheduler_agent.timeparse import parse_request
+from scheduler_agent.models import RequestContext
+from scheduler_agent.timeparse import parse_request, resolve_times
 
 # A little under what the engine measured when these floors were set (98.6% dev, 75.0% external).
 DEV_FLOOR = 0.97
@@ -47,6 +50,16 @@ def test_accuracy_on_the_evaluation_set_stays_above_the_floor() -> None:
 def test_exact_resolution_on_the_held_out_corpus_stays_above_the_floor() -> None:
     accuracy = side_by_side(external_items(), {"ours": ours_resolution})["ours"]
     assert accuracy >= EXTERNAL_FLOOR
+
+
+def test_exact_resolution_reads_the_past_that_scheduling_drops() -> None:
+    ref = datetime(2018, 3, 7, 12, 43, tzinfo=UTC)
+    assert ours_resolution("last Friday at 9", ref, UTC) == ((2018, 3, 2, 9, 0), (2018, 3, 2, 9, 30))
+    assert ours_scheduling_resolution("last Friday at 9", ref, UTC) is None
+    spans = resolve_times("from Monday 9am to Wednesday 5pm", RequestContext(now=ref, home_timezone="UTC"))
+    assert [(w.start.isoformat(), w.end.isoformat()) for w in spans] == [
+        ("2018-03-12T09:00:00+00:00", "2018-03-14T17:00:00+00:00")
+    ]
 
 
 def test_the_resolution_scorer_reads_ctparse_gold_and_checks_only_fixed_fields() -> None:
