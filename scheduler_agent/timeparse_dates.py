@@ -120,8 +120,11 @@ def _safe_date(year: int, month: int, day: int) -> date | None:
 
 
 def _full_year(text: str) -> int:
+    """Two-digit years the POSIX way: 69-99 are the 1900s, 00-68 the 2000s ("10/31/74" is 1974)."""
     year = int(text.lstrip("'"))
-    return year + 2000 if year < 100 else year
+    if year >= 100:
+        return year
+    return year + (1900 if year >= 69 else 2000)
 
 
 # Dates ---------------------------------------------------------------------------------------------------
@@ -483,8 +486,9 @@ def _holiday_in(year: int, spec: tuple[int, int] | tuple[int, str, int, int]) ->
 def holiday(m: re.Match[str], s: Scan) -> Mention | None:
     """ "Thanksgiving", "next Memorial Day", "Christmas 2027": the next one (the last one for "last")."""
     spec = next(spec for pattern, spec in HOLIDAYS if re.fullmatch(pattern, m["h"]))
-    if m["y"]:
-        found = _holiday_in(int(m["y"]), spec)
+    if m["y"] or m["rel"]:  # "Christmas 2027", "Thanksgiving of next year"
+        year = int(m["y"]) if m["y"] else s.today.year + {"next": 1, "this": 0}.get(m["rel"], -1)
+        found = _holiday_in(year, spec)
     elif m["mod"] == "last":
         found = max(
             (d for y in (s.today.year - 1, s.today.year) if (d := _holiday_in(y, spec)) and d < s.today), default=None

@@ -528,7 +528,8 @@ RECOGNIZERS: tuple[tuple[re.Pattern[str], Recognizer], ...] = tuple(
         ),
         (r"\b(?P<n>\d+|an?) (?P<unit>days?|weeks?|months?|years?) ago\b", ago),
         (
-            rf"\b(?:(?P<mod>this|next|last|coming) )?(?P<h>{HOLIDAY_RE})(?:,?\s(?P<y>(?:19|20)\d{{2}}))?(?!\w)",
+            rf"\b(?:(?P<mod>this|next|last|coming) )?(?P<h>{HOLIDAY_RE})"
+            r"(?:,?\s(?P<y>(?:19|20)\d{2})|\s(?:of\s)?(?P<rel>next|this|last) year)?(?!\w)",
             holiday,
         ),
         (r"\b(?:in (?P<n>\d+|an?) days?|(?P<n2>\d+|an?) days? from (?:now|today))\b", in_n_days),
