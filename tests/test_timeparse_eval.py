@@ -25,10 +25,11 @@ from scheduler_agent.bench_parse import (
 from scheduler_agent.models import RequestContext
 from scheduler_agent.timeparse import parse_request, resolve_times
 
-# A little under what the engine measured when these floors were set (98.6% dev, 75.0% external).
-DEV_FLOOR = 0.97
-CATEGORY_FLOOR = 0.90
-EXTERNAL_FLOOR = 0.72
+# A little under what the engine measured when these floors were set on 2026-11-22 (853 cases 99.6% with
+# every category at 98% or more; held-out 80.2% on the engine's reading).
+DEV_FLOOR = 0.985
+CATEGORY_FLOOR = 0.95
+EXTERNAL_FLOOR = 0.78
 
 
 def test_the_set_is_large_labelled_and_unique() -> None:
