@@ -448,13 +448,7 @@ class Agent:
         return True
 
     def _commit(
-        self,
-        decision: Decision,
-        now: datetime,
-        report: TickReport,
-        *,
-        message_id: str | None = None,
-        timer: TimerDue | None = None,
+        self, decision: Decision, now: datetime, report: TickReport, *, message_id: str | None, timer: TimerDue | None
     ) -> bool:
         audit = {"triage": decision.triage.to_json(), "note": decision.note}
         if decision.request is not None:

@@ -327,11 +327,21 @@ class Conversation:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-class InboundRequest:
-    """A scheduling mail in a thread, with what it was understood to mean."""
+class MailEvent:
+    """What every event caused by one inbound mail has: the mail (its id is the event's source) and thread."""
 
     message_id: str
     thread_id: str
+
+    @property
+    def source_id(self) -> str:
+        return self.message_id
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class InboundRequest(MailEvent):
+    """A scheduling mail in a thread, with what it was understood to mean."""
+
     sender: Person
     received: datetime
     request: MeetingRequest
@@ -344,10 +354,6 @@ class InboundRequest:
     busy: tuple[Interval, ...] = ()
     # Free times outside the windows the mail asked for, offered only when nothing inside them is free.
     nearest: tuple[Interval, ...] = ()
-
-    @property
-    def source_id(self) -> str:
-        return self.message_id
 
     @classmethod
     def from_message(
@@ -381,11 +387,9 @@ class InboundRequest:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-class ParticipantReply:
+class ParticipantReply(MailEvent):
     """An iMIP REPLY to an event the agent organised; `status` in v3 words (yes/no/maybe) or iTIP PARTSTAT."""
 
-    message_id: str
-    thread_id: str
     attendee: Person
     status: str
     received: datetime
@@ -393,17 +397,11 @@ class ParticipantReply:
     candidates: tuple[Interval, ...] = ()
     busy: tuple[Interval, ...] = ()
 
-    @property
-    def source_id(self) -> str:
-        return self.message_id
-
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-class InboundInvitation:
+class InboundInvitation(MailEvent):
     """Someone else's iMIP REQUEST to the agent; the edge says whether it conflicts and offers alternatives."""
 
-    message_id: str
-    thread_id: str
     organizer: Person
     interval: Interval
     event_id: str
@@ -414,42 +412,26 @@ class InboundInvitation:
     conflicts: bool = False
     alternatives: tuple[Interval, ...] = ()
 
-    @property
-    def source_id(self) -> str:
-        return self.message_id
-
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-class InboundCancel:
+class InboundCancel(MailEvent):
     """An organiser's iMIP CANCEL of an event the agent was invited to."""
 
-    message_id: str
-    thread_id: str
     organizer: Person
     received: datetime
     ical_uid: str = ""
 
-    @property
-    def source_id(self) -> str:
-        return self.message_id
-
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-class InboundCounter:
+class InboundCounter(MailEvent):
     """An iMIP COUNTER (Outlook's "propose new time") on an event the agent organised."""
 
-    message_id: str
-    thread_id: str
     sender: Person
     proposed: Interval
     received: datetime
     ical_uid: str = ""
     candidates: tuple[Interval, ...] = ()
     busy: tuple[Interval, ...] = ()
-
-    @property
-    def source_id(self) -> str:
-        return self.message_id
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
