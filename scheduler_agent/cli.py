@@ -45,6 +45,7 @@ HANDLERS: dict[str, Handler] = {
     "parse": lambda args, settings: _cmd_parse(args, settings),
     "slots": lambda args, settings: _cmd_slots(args, settings),
     "status": lambda args, settings: _cmd_status(args, settings),
+    "resume": lambda args, settings: _cmd_resume(args, settings),
     "account": lambda args, settings: _cmd_account(args, settings),
     "doctor": lambda args, settings: _cmd_doctor(args, settings),
     "bench": lambda args, settings: _cmd_bench(args, settings),
@@ -453,6 +454,31 @@ def _cmd_status(args: argparse.Namespace, settings: Settings) -> int:
     return 0
 
 
+def _cmd_resume(args: argparse.Namespace, settings: Settings) -> int:
+    """resume THREAD: a person has looked at a needs_human thread; the agent handles its next mail again."""
+    import getpass
+
+    from .backend import agent_data_dir
+    from .clock import SystemClock
+    from .store import AgentStore
+
+    now = SystemClock().now()
+    with AgentStore(agent_data_dir(settings) / "agent.sqlite3") as store, store.transaction():
+        conversation = store.get_conversation(args.thread_id)
+        if conversation is None:
+            print(f"scheduler-agent resume: no conversation for thread {args.thread_id!r}", file=sys.stderr)
+            return 1
+        try:
+            resumed = conversation.resumed(now=now, by=args.by or getpass.getuser())
+        except ValueError as exc:
+            print(f"scheduler-agent resume: {exc}", file=sys.stderr)
+            return 1
+        store.put_conversation(resumed)
+        store.audit(args.thread_id, "resumed", {"by": args.by, "state": resumed.state.value}, now=now)
+    print(f"thread {args.thread_id}: needs_human -> {resumed.state.value}")
+    return 0
+
+
 def _cmd_doctor(args: argparse.Namespace, settings: Settings) -> int:
     """doctor: check what a first run needs and say plainly what is wrong."""
     from .doctor import run_checks
@@ -516,6 +542,10 @@ def build_parser() -> argparse.ArgumentParser:
     s = acc.add_parser("list", parents=[common], help="list Agent Accounts")
     s.add_argument("--data", metavar="DIR", help="data directory (default: backend.data_dir)")
     s.add_argument("--json", action="store_true", help="print JSON")
+
+    p = sub.add_parser("resume", parents=[common], help="hand a needs_human thread back to the agent")
+    p.add_argument("thread_id", metavar="THREAD", help="the thread id shown by status")
+    p.add_argument("--by", help="who looked at it (recorded in the history; default: your user name)")
 
     sub.add_parser("doctor", parents=[common], help="check config, keys, calendar, clock and model")
 

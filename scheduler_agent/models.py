@@ -6,7 +6,7 @@ loudly at the boundary instead of silently shifting a meeting by hours.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, fields, is_dataclass
+from dataclasses import dataclass, field, fields, is_dataclass, replace
 from datetime import datetime, timedelta
 from enum import StrEnum
 from types import UnionType
@@ -318,6 +318,18 @@ class Conversation:
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> Conversation:
         return _decode(cls, data)
+
+    def resumed(self, *, now: datetime, by: str) -> Conversation:
+        """A person has looked at a `needs_human` thread: hand it back in the state it was flagged from.
+
+        The next mail in the thread is then handled as usual; `by` is recorded in the history.
+        """
+        if self.state is not ConversationState.NEEDS_HUMAN:
+            raise ValueError(f"thread {self.thread_id} is {self.state.value}, not needs_human")
+        flagged = next((t for t in reversed(self.history) if t.after is ConversationState.NEEDS_HUMAN), None)
+        back = flagged.before if flagged is not None else ConversationState.NEW
+        entry = Transition(at=now, before=self.state, after=back, cause=f"resumed by {by}"[:200])
+        return replace(self, state=back, reason="", last_activity=now, history=(*self.history, entry))
 
 
 # ── Events: what `negotiation.step` consumes. The edge computes `candidates` (ranked free slots for

@@ -147,3 +147,29 @@ def test_a_mail_that_keeps_failing_is_set_aside_visibly(scenario, monkeypatch: p
     assert list(s.backend.client.iter_inbound(unread=True)) == []
     assert any("gave up after 3 failures" in e["message"] for e in s.store.last_errors())
     s.nothing_sent()
+
+
+def test_a_flagged_thread_waits_for_a_person_then_resumes(scenario, tmp_path, capsys) -> None:
+    from scheduler_agent.cli import main
+
+    s = scenario(MONDAY)
+    first = s.mail("dana@client.example", "Quick sync", REQUEST + " Please also invite bob@outside.example.")
+    s.tick()
+    s.nothing_sent()  # someone off the thread to invite: no guess is sent
+    conv = s.conversation()
+    assert conv.state.value == "needs_human"
+    assert "bob@outside.example" in conv.reason
+    config = tmp_path / "resume.toml"
+    config.write_text(f'[backend]\ndata_dir = "{s.settings.backend.data_dir}"\n')
+    assert main(["status", "--json", "-c", str(config)]) == 0
+    assert '"needs_human"' in capsys.readouterr().out
+    assert main(["resume", conv.thread_id, "--by", "ops", "-c", str(config)]) == 0
+    assert "needs_human -> new" in capsys.readouterr().out
+    assert s.conversation().state.value == "new"
+    assert main(["resume", conv.thread_id, "-c", str(config)]) == 1  # nothing to resume any more
+    # Dana answers in the thread without the outsider; the agent takes it from there.
+    s.advance(minutes=30)
+    s.mail("dana@client.example", "Re: Quick sync", "Just the two of us then. " + REQUEST, reply_to=first)
+    s.tick()
+    s.outgoing(1)
+    assert s.conversation().state.value == "proposed"
