@@ -27,7 +27,8 @@ from icalendar import Calendar
 from scheduler_agent.account_server.server import AccountServer
 from scheduler_agent.errors import ApiRejected, ApiUnavailable
 from scheduler_agent.models import Interval, Person
-from scheduler_agent.nylas import NylasApp, NylasClient
+from scheduler_agent.nylas import NylasClient
+from scheduler_agent.nylas_app import NylasApp
 from scheduler_agent.nylas_models import MAX_JSON_ATTACHMENT_BYTES, OutgoingAttachment, all_day, datespan, timespan
 
 if TYPE_CHECKING:  # fixtures come from conftest.py; importing it by name breaks once subdirectories have their own

@@ -17,7 +17,8 @@ import pytest
 
 from scheduler_agent.errors import ApiRejected, ApiUnavailable, ConfigError
 from scheduler_agent.models import AttachmentInfo, Person
-from scheduler_agent.nylas import NylasApp, NylasClient
+from scheduler_agent.nylas import NylasClient
+from scheduler_agent.nylas_app import NylasApp
 from scheduler_agent.nylas_models import (
     MAX_JSON_ATTACHMENT_BYTES,
     OutgoingAttachment,
