@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from .models import Intent, Interval, MeetingRequest, RequestContext
 from .timeparse_clauses import Clause, anchor_weekdays, build_clauses, within
 from .timeparse_dates import Mention
-from .timeparse_grammar import iter_unclaimed_numbers, normalize, scan
+from .timeparse_grammar import iter_unclaimed_numbers, scan
 from .timeparse_lexicon import (
     ACCEPT_RE,
     ANY_PICK_RE,
@@ -34,6 +34,7 @@ from .timeparse_lexicon import (
     URGENT_RE,
 )
 from .timeparse_mail import clean_body, find_attendees, medium_and_location
+from .timeparse_normalize import normalize
 
 MAX_WINDOWS = 120
 MAX_DURATION_MINUTES = 8 * 60

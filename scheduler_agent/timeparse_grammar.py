@@ -2,8 +2,9 @@
 
 Each recognizer is a compiled pattern plus a small function; they run in priority order and a later
 one never claims characters an earlier one already took, so "between 2 and 4" is one time range
-rather than two bare numbers. Times, durations, zones and negations are read here; the date handlers
-live in `timeparse_dates.py`; combining mentions into windows is `timeparse.py`'s job.
+rather than two bare numbers. They read text `timeparse_normalize.py` has put in canonical spellings.
+Times, durations, zones and negations are read here; the date handlers live in `timeparse_dates.py`;
+combining mentions into windows is `timeparse.py`'s job.
 """
 
 from __future__ import annotations
@@ -40,11 +41,8 @@ from .timeparse_dates import (
     year_phrase,
 )
 from .timeparse_lexicon import (
-    DAY_ORDINAL_RE,
-    DAY_ORDINAL_WORDS,
     HOLIDAY_RE,
     MONTH_RE,
-    NUMBER_WORDS,
     PART_OF_DAY_RE,
     PARTS_OF_DAY,
     WEEKDAY_RE,
@@ -52,119 +50,6 @@ from .timeparse_lexicon import (
     ZONE_ABBREVIATIONS,
     ZONE_NEEDS_TIME_WORD,
 )
-
-
-def normalize(text: str) -> str:
-    """Lower-case and canonicalize spellings so one pattern covers "3 P.M.", "3pm" and "3 p m"."""
-    t = text.lower()
-    t = re.sub(r"[\u2010-\u2015\u2212]", "-", t)
-    t = t.replace("\u2019", "'").replace("\u00a0", " ").replace("[", " ").replace("]", " ")
-    t = re.sub(r"\bforty[- ]five\b", "45", t)
-    t = re.sub(  # "fifty nine" as 59, so "nine fifty nine a m" reads as 9:59am
-        r"\b(twenty|thirty|forty|fifty)[- ]?(one|two|three|four|five|six|seven|eight|nine)\b",
-        lambda m: str(_TENS[m[1]] + NUMBER_WORDS[m[2]]),
-        t,
-    )
-    t = re.sub(  # "twenty-first" is a day of the month wherever it is written
-        r"\b(twenty|thirty)[- ]?(first|second|third|fourth|fifth|sixth|seventh|eighth|ninth)\b",
-        lambda m: _ordinal_suffix(DAY_ORDINAL_WORDS[f"{m[1]}-{m[2]}"]),
-        t,
-    )
-    t = re.sub(  # "twelve thirty", "two fifteen": a spoken clock time
-        r"\b(one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)"
-        r"[ -](ten|fifteen|twenty|thirty|forty|fifty|[1-5]\d)\b"
-        r"(?!\s?(?:min|mins|minutes?|hours?|hrs?|days?|weeks?|people|persons?)\b)",
-        lambda m: f"{NUMBER_WORDS[m[1]]}:{NUMBER_WORDS.get(m[2], m[2])}",
-        t,
-    )
-    words = "|".join(sorted((w for w in NUMBER_WORDS if w != "one" and " " not in w), key=len, reverse=True))
-    t = re.sub(rf"\b({words})\b", lambda m: str(NUMBER_WORDS[m.group(1)]), t)
-    t = re.sub(r"\bone\b(?=[\s-]*(?:hour|hr|day|week|month|minute|min|o'?clock|am|pm|a\.m|p\.m|\d))", "1", t)
-    t = re.sub(r"(?<=\bat )one\b", "1", t)
-    t = re.sub(r"\b([ap])\.?\s?m\b\.?", r"\1m", t)
-    t = re.sub(r"(?<=\d)([ap])\b", r"\1m", t)
-    t = re.sub(r"(?<=\d)(?:ish)?\s(?:in the |at )?([ap]m)\b", r" \1", t)
-    t = re.sub(r"\b(\d{1,2})\s([0-5]\d)\s?([ap]m)\b", r"\1:\2\3", t)
-    t = re.sub(r"\b(\d{1,2})([0-5]\d)\s?([ap]m)\b", r"\1:\2\3", t)
-    t = re.sub(r"\ba quarter of an hour\b", "15 minutes", t)
-    t = re.sub(r"\b(?:1:1|1-on-1)s?\b", "one-on-one", t)
-    t = re.sub(r"(?<=\d)ish\b", "", t)
-    # "11 or 2 both work": bare hours offered as alternatives are times.
-    t = re.sub(
-        r"\b(\d{1,2}(?::\d\d)?) (or|and) (\d{1,2}(?::\d\d)?)"
-        r"(?= (?:both |either )?(?:works?|would work|is fine|are fine))",
-        r"at \1 \2 at \3",
-        t,
-    )
-    t = re.sub(r"\b(\d{1,2})\s?o'?\s?clock\b", r"\1:00", t)
-    t = re.sub(r"\b(?:a )?couple (?:of )?", "2 ", t)
-    t = re.sub(r"\b(?:a )?fortnight\b", "2 weeks", t)
-    t = re.sub(r"\b(?:a )?few (?=(?:days|weeks|minutes|hours))", "3 ", t)
-    t = re.sub(r"\bwks?\b", lambda m: "weeks" if m.group(0) == "wks" else "week", t)
-    return re.sub(r"[ \t]+", " ", _ordinal_days(_spellings(t)))
-
-
-def _spellings(t: str) -> str:
-    """Variants of words the patterns know: "week-end", "untill", "afternoonish", "3/4 hour", "1 and a half hours"."""
-    t = re.sub(r"\b(?:week[- ]ends?|wkends?)\b", "weekend", t)
-    t = re.sub(r"\buntill\b", "until", t)
-    t = re.sub(r"\b(morning|afternoon|evening|lunch|noon)ish\b", r"\1", t)
-    t = re.sub(r"\b(early|late) in the (morning|afternoon|evening)\b", r"\1 \2", t)
-    t = re.sub(rf"\b(early|late) on ({WEEKDAY_RE}|today|tomorrow) (morning|afternoon|evening)\b", r"\2 \1 \3", t)
-    t = re.sub(
-        r"\b(latest|earliest) (?:arrival|departure|return|start|finish|pick-?up|check-?in|check-?out)(?: time)?",
-        r"\1",
-        t,
-    )
-    t = re.sub(r"\bhence\b", "from now", t)
-    t = re.sub(r"\b(\d{4}-\d{1,2}-\d{1,2})t(?=\d{2}:\d{2})", r"\1 ", t)  # ISO "2019-06-18T09:30"
-    t = re.sub(r"\b(in \d+) more\b", r"\1", t)
-    t = re.sub(r"\b(?:3|three)[- ]quarters? of an hour\b|\b3/4 ?h(?:ours?|rs?)?\b", "45 minutes", t)
-    t = re.sub(r"\b1/4 ?h(?:ours?|rs?)?\b", "15 minutes", t)
-    t = re.sub(r"\b1/2 ?h(?:ours?|rs?)?\b", "30 minutes", t)
-    t = re.sub(r"\b(1|\d+|one) and (?:a |an )?half hours?\b", lambda m: f"{_count(m.group(1))}.5 hours", t)
-    t = re.sub(r"\b(1|\d+|one|an?) hours? and (?:a )?half\b", lambda m: f"{_count(m.group(1))}.5 hours", t)
-    # "at 3 15": an hour and its minutes with the colon left out, only after a word that announces a time.
-    return re.sub(
-        r"\b(at|@|around|about|say) (\d{1,2}) ([0-5]\d)\b"
-        r"(?!\s?(?:min|mins|minutes?|hours?|hrs?|days?|weeks?|people|%)\b|[:/.-]\d)",
-        r"\1 \2:\3",
-        t,
-    )
-
-
-def _count(word: str) -> int:
-    return 1 if word in ("one", "a", "an") else int(word)
-
-
-def _ordinal_suffix(n: int) -> str:
-    return f"{n}th" if 10 <= n % 100 <= 20 else f"{n}{ {1: 'st', 2: 'nd', 3: 'rd'}.get(n % 10, 'th') }"
-
-
-def _ordinal_days(t: str) -> str:
-    """ "March third", "the first of June", "on the second": ordinal words as "3rd" where they name a day.
-
-    Only next to a month or after a word that introduces a date, so "the second option" stays a pick.
-    """
-
-    def day(word: str) -> str:
-        return _ordinal_suffix(DAY_ORDINAL_WORDS[word])
-
-    t = re.sub(rf"\b({MONTH_RE})\s(the\s)?({DAY_ORDINAL_RE})\b", lambda m: f"{m[1]} {m[2] or ''}{day(m[3])}", t)
-    t = re.sub(
-        rf"\b({DAY_ORDINAL_RE})(\s(?:of\s)?(?:{MONTH_RE}|next month|this month|the month)\b)",
-        lambda m: day(m[1]) + m[2],
-        t,
-    )
-    return re.sub(
-        rf"\b(on|by|until|till|before|after|from|through|thru|between) the ({DAY_ORDINAL_RE})\b"
-        r"(?=\s?(?:[,.?!;]|$|at\b|and\b|to\b|through\b|-))",
-        lambda m: f"{m[1]} the {day(m[2])}",
-        t,
-    )
-
-
-_TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50}
 
 
 def clock(hour: int, minute: int, meridiem: str | None, hint: str | None = None) -> time | None:

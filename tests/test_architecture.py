@@ -21,7 +21,14 @@ CORE = {
     "compose",
     "triage",
 }
-CORE |= {"timeparse_grammar", "timeparse_lexicon", "timeparse_dates", "timeparse_mail", "timeparse_clauses"}
+CORE |= {
+    "timeparse_grammar",
+    "timeparse_lexicon",
+    "timeparse_dates",
+    "timeparse_mail",
+    "timeparse_clauses",
+    "timeparse_normalize",
+}
 EDGE_ONLY = {
     "httpx",
     "sqlite3",
