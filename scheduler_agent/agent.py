@@ -39,7 +39,8 @@ from .models import (
     RequestContext,
     TimerDue,
 )
-from .negotiation import NegotiationPolicy, step
+from .negotiation import step
+from .negotiation_turn import NegotiationPolicy
 from .nylas import NylasClient
 from .slots import BusyCalendar, Request, Rules, find_slots, horizon_end, rules_from_schedule
 from .store import AgentStore, OutboxItem

@@ -18,6 +18,9 @@ CORE = {
     "itip",
     "timeparse",
     "negotiation",
+    "negotiation_turn",
+    "negotiation_rounds",
+    "negotiation_calendar",
     "compose",
     "triage",
 }

@@ -38,7 +38,9 @@ from scheduler_agent.models import (
     UpdateEvent,
     action_from_json,
 )
-from scheduler_agent.negotiation import NegotiationPolicy, action_key, add_business_days, choose_proposals, step
+from scheduler_agent.negotiation import step
+from scheduler_agent.negotiation_rounds import choose_proposals
+from scheduler_agent.negotiation_turn import NegotiationPolicy, action_key, add_business_days
 
 NY = ZoneInfo("America/New_York")
 TOKYO = ZoneInfo("Asia/Tokyo")

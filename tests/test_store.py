@@ -22,7 +22,8 @@ from scheduler_agent.models import (
     TimerDue,
     TimerKind,
 )
-from scheduler_agent.negotiation import NegotiationPolicy, step
+from scheduler_agent.negotiation import step
+from scheduler_agent.negotiation_turn import NegotiationPolicy
 from scheduler_agent.store import SCHEMA_VERSION, AgentStore
 
 NOW = datetime(2026, 3, 9, 15, 0, tzinfo=UTC)
