@@ -18,6 +18,7 @@ from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from .busy_calendar import BusyCalendar
 from .calendar_ics import events_from_nylas_json
 from .config import Settings
 from .errors import ApiError, ApiRejected, ApiUnavailable, StaleConversation
@@ -42,7 +43,8 @@ from .models import (
 from .negotiation import step
 from .negotiation_turn import NegotiationPolicy
 from .nylas import NylasClient
-from .slots import BusyCalendar, Request, Rules, find_slots, horizon_end, rules_from_schedule
+from .slot_rules import Request, Rules, horizon_end, rules_from_schedule
+from .slots import find_slots
 from .store import AgentStore, OutboxItem
 from .timeparse import clean_body
 from .triage import Triage, TriageKind, classify

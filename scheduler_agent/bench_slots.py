@@ -24,8 +24,10 @@ from zoneinfo import ZoneInfo
 
 import icalendar
 
+from .busy_calendar import BusyCalendar, CalendarEvent, EventStatus
 from .recurrence import make_series, occurrences
-from .slots import BusyCalendar, CalendarEvent, EventStatus, Rules, find_slots, horizon_end
+from .slot_rules import Rules, horizon_end
+from .slots import find_slots
 
 T = TypeVar("T")
 ZONE = ZoneInfo("America/New_York")

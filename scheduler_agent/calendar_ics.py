@@ -21,8 +21,8 @@ from typing import Any
 
 import icalendar
 
+from .busy_calendar import CalendarEvent, EventStatus
 from .recurrence import Series, make_series, parse_date_list, split_recurrence_lines
-from .slots import CalendarEvent, EventStatus
 from .tzmap import resolve_tzid
 
 __all__ = ["events_from_ics", "events_from_nylas_json"]

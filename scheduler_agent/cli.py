@@ -22,8 +22,8 @@ if TYPE_CHECKING:
 
     from .agent import Agent
     from .backend import Backend
+    from .busy_calendar import CalendarEvent
     from .models import Interval
-    from .slots import CalendarEvent
 
 log = logging.getLogger(__name__)
 
@@ -156,9 +156,11 @@ def _cmd_slots(args: argparse.Namespace, settings: Settings) -> int:
     from datetime import datetime, timedelta
     from pathlib import Path
 
+    from .busy_calendar import BusyCalendar
     from .calendar_ics import events_from_ics
     from .clock import SystemClock
-    from .slots import BusyCalendar, Request, find_slots, horizon_end, rules_from_schedule
+    from .slot_rules import Request, horizon_end, rules_from_schedule
+    from .slots import find_slots
 
     zone = settings.schedule_zone
     rules = rules_from_schedule(settings.schedule, zone)

@@ -22,7 +22,7 @@ from typing import Any, get_type_hints
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from .errors import ConfigError
-from .slots import rules_from_schedule
+from .slot_rules import rules_from_schedule
 
 ENV_PREFIX = "SCHEDULER_AGENT_"
 DEFAULT_CONFIG_PATH = Path("config") / "agent.toml"

@@ -8,20 +8,11 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from scheduler_agent.busy_calendar import BusyCalendar, CalendarEvent, EventStatus
 from scheduler_agent.config import ScheduleSettings
 from scheduler_agent.models import Interval
-from scheduler_agent.slots import (
-    Blocker,
-    BusyCalendar,
-    CalendarEvent,
-    EventStatus,
-    Request,
-    Rules,
-    find_slots,
-    horizon_end,
-    rules_from_schedule,
-    why_not,
-)
+from scheduler_agent.slot_rules import Blocker, Request, Rules, horizon_end, rules_from_schedule
+from scheduler_agent.slots import find_slots, why_not
 
 NY = ZoneInfo("America/New_York")
 LA = ZoneInfo("America/Los_Angeles")

@@ -9,8 +9,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from scheduler_agent.busy_calendar import BusyCalendar, EventStatus
 from scheduler_agent.calendar_ics import events_from_ics, events_from_nylas_json
-from scheduler_agent.slots import BusyCalendar, EventStatus
 
 FIXTURES = Path(__file__).parent / "fixtures" / "ics"
 LA = ZoneInfo("America/Los_Angeles")

@@ -10,8 +10,8 @@ import pytest
 
 from scheduler_agent import cli
 from scheduler_agent.bench_slots import measure, synthetic_calendar
+from scheduler_agent.busy_calendar import BusyCalendar
 from scheduler_agent.calendar_ics import events_from_ics
-from scheduler_agent.slots import BusyCalendar
 
 ROOT = Path(__file__).resolve().parent.parent
 GOOGLE = ROOT / "tests" / "fixtures" / "ics" / "google.ics"

@@ -8,17 +8,10 @@ from zoneinfo import ZoneInfo
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from scheduler_agent.busy_calendar import BusyCalendar, CalendarEvent, EventStatus
 from scheduler_agent.models import Interval
-from scheduler_agent.slots import (
-    BusyCalendar,
-    CalendarEvent,
-    EventStatus,
-    Request,
-    Rules,
-    find_slots,
-    horizon_end,
-    why_not,
-)
+from scheduler_agent.slot_rules import Request, Rules, horizon_end
+from scheduler_agent.slots import find_slots, why_not
 
 ZONES = [
     ZoneInfo(z)

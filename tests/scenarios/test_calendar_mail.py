@@ -9,7 +9,7 @@ import icalendar
 from scenario_harness import AGENT, body_text, calendar_part, counter_ics, invitation_ics, reply_ics
 
 from scheduler_agent.models import Interval
-from scheduler_agent.slots import Request
+from scheduler_agent.slot_rules import Request
 
 NY = ZoneInfo("America/New_York")
 MONDAY = datetime(2026, 11, 23, 9, 0, tzinfo=NY)
