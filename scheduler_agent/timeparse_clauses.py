@@ -14,6 +14,7 @@ from itertools import pairwise
 
 from .timeparse_dates import Mention
 from .timeparse_grammar import POSTNEG
+from .timeparse_lexicon import WEEKDAY_RE
 
 MAX_RANGE_DAYS = 62
 
@@ -25,8 +26,11 @@ _LIST_GAP = re.compile(r"^\s*(?:-|to|through|thru|till|until|and|or|,|/|&)\s*$")
 _DEADLINE = re.compile(r"\b(by|before|no later than|not later than|until|till)\s(?:the end of\s)?$")
 _WEEK_OF = re.compile(r"\bweek(?P<end>end)? of\s*$")
 _RANGE_GAP = re.compile(r"^\s*(?:-|to|through|thru|till|until|and)\s*$")
-_PART_GAP = re.compile(r"^[\s,]*(?:at|@|from|between|around|about)?\s*$")
-_CLOCK = re.compile(r"\d|noon|midnight")
+# "7:00 on next Sunday afternoon": the day may sit between the clock time and its part of day.
+_PART_GAP = re.compile(
+    rf"^[\s,]*(?:at|@|from|between|around|about)?\s*(?:(?:on\s)?(?:(?:next|this|coming)\s)?(?:{WEEKDAY_RE}|today|tomorrow)\s*)?$"
+)
+_CLOCK = re.compile(r"\d|\bnoon\b|\bmidnight\b")  # "afternoon" holds no clock time
 _PAIR_GAP = re.compile(r"^[\s,]*(?:at|@|on)?\s*$")
 _SPAN_GAP = re.compile(r"^\s*(?:-|to|until|till|through|thru)\s*$")
 _NEG_GAP = re.compile(r"^[\s,]*(?:(?:it|on|the|a|at|in|for|do|make|any|of)\s+)*$")
@@ -95,6 +99,7 @@ def build_clauses(text: str, mentions: list[Mention], today: date, zone: tzinfo)
                 and current.day_mentions
                 and current.last_kind == "days"
                 and not any(_related(t, item) for t in current.tods)
+                and not _PART_GAP.match(text[current.tods[-1].end : item.start])
             )
         )
         if starts_new:

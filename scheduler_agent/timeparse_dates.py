@@ -266,7 +266,7 @@ def _month_days(year: int, month: int, part: str, today: date) -> tuple[date, ..
 
 def relative_day(m: re.Match[str], s: Scan) -> Mention | None:
     word = m["w"].removeprefix("the ")
-    offsets = {"today": 0, "now": 0, "tomorrow": 1, "tmrw": 1, "tmr": 1, "yesterday": -1}
+    offsets = {"today": 0, "now": 0, "tomorrow": 1, "tmrw": 1, "tmr": 1, "yesterday": -1, "next day": 1}
     if word.startswith("day after"):
         offset = 2
     elif word.startswith("day before"):
@@ -288,6 +288,10 @@ def weekday_mention(m: re.Match[str], s: Scan) -> Mention | None:
     mod = (m["mod"] or "").strip()
     tail = (m["tail"] or "").strip()
     this_week = _week_start(s.today)
+    if mod.endswith((" week", " week on")):  # "next week Sunday", "last week on Friday": that week's day
+        mod, tail = "", f"{mod.split()[0]} week"
+    if tail == "last week":
+        return mention(m, "days", days=(this_week - timedelta(days=7 - weekday),))
     if mod in ("next", "following", "the following", "on the following") or tail in ("next week", "of next week"):
         day = this_week + timedelta(days=7 + weekday)
         if tail == "after next":
@@ -389,10 +393,39 @@ def ago(m: re.Match[str], s: Scan) -> Mention | None:
     elif unit.startswith("week"):
         day = s.today - timedelta(days=7 * n)
     else:
-        months = n * (12 if unit.startswith("year") else 1)
-        year, month = divmod(s.today.year * 12 + s.today.month - 1 - months, 12)
-        day = date(year, month + 1, min(s.today.day, calendar.monthrange(year, month + 1)[1]))
+        day = _add_months(s.today, -n * (12 if unit.startswith("year") else 1))
     return mention(m, "days", days=(day,))
+
+
+_OFFSET_PART = re.compile(r"(\d+|an?) (year|month|week|day|hour|hr|minute|min)")
+
+
+def _add_months(day: date, months: int) -> date:
+    year, month = divmod(day.year * 12 + day.month - 1 + months, 12)
+    return date(year, month + 1, min(day.day, calendar.monthrange(year, month + 1)[1]))
+
+
+def compound_offset(m: re.Match[str], s: Scan) -> Mention | None:
+    """ "1 month 21 days ago", "2 years 21 days later", "1 day 2 hours later": now moved by every part.
+
+    With hours or minutes in it the result is a moment; otherwise it is a day.
+    """
+    sign = -1 if m["dir"] == "ago" else 1
+    months = days = minutes = 0
+    for count, unit in _OFFSET_PART.findall(m["parts"]):
+        n = 1 if count in ("a", "an") else int(count)
+        if unit in ("year", "month"):
+            months += n * (12 if unit == "year" else 1)
+        elif unit in ("week", "day"):
+            days += n * (7 if unit == "week" else 1)
+        else:
+            minutes += n * (60 if unit in ("hour", "hr") else 1)
+    moved = s.now.replace(tzinfo=None)
+    moved = datetime.combine(_add_months(moved.date(), sign * months), moved.time())
+    moved += timedelta(days=sign * days, minutes=sign * minutes)
+    if minutes:
+        return mention(m, "instant", instant=moved.replace(tzinfo=s.now.tzinfo))
+    return mention(m, "days", days=(moved.date(),))
 
 
 def end_of_year(m: re.Match[str], s: Scan) -> Mention | None:
@@ -453,7 +486,7 @@ def nth_of_month(m: re.Match[str], s: Scan) -> Mention | None:
         year = s.today.year if month >= s.today.month else s.today.year + 1
     for _ in range(3):
         days = _nth_of_month(year, month, ordinal, what)
-        if days and days[-1] >= s.today:
+        if days and (days[-1] >= s.today or m["rel"] == "this month"):
             return mention(m, "days", days=days)
         if m["rel"]:
             year, month = (year + 1, 1) if month == 12 else (year, month + 1)

@@ -19,6 +19,7 @@ from .timeparse_dates import (
     Mention,
     Scan,
     ago,
+    compound_offset,
     day_of_relative_month,
     end_of_year,
     holiday,
@@ -193,7 +194,7 @@ def _hhmm_point(m: re.Match[str], s: Scan) -> Mention | None:
 
 def _past_to(m: re.Match[str], s: Scan) -> Mention | None:
     hour = 12 if m["h"] == "noon" else int(m["h"])
-    minutes = {"half": 30, "quarter": 15}.get(m["n"]) or int(m["n"])
+    minutes = {"half": 30, "quarter": 15, "3 quarters": 45}.get(m["n"]) or int(m["n"])
     hint = "pm" if m["h"] == "noon" else m["ap"]
     base = clock(hour, 0, m["ap"], hint or _tod_hint(s.text, m.start(), m.end()))
     if base is None:
@@ -386,6 +387,12 @@ RECOGNIZERS: tuple[tuple[re.Pattern[str], Recognizer], ...] = tuple(
         ),
         # Relative instants, then durations.
         (
+            r"\b(?P<parts>(?:\d+|an?) (?:years?|months?|weeks?|days?|hours?|hrs?|minutes?|mins?)"
+            r"(?:,?\s(?:and\s)?(?:\d+|an?) (?:years?|months?|weeks?|days?|hours?|hrs?|minutes?|mins?))+)"
+            r"\s(?P<dir>ago|later|from now)\b",
+            compound_offset,
+        ),
+        (
             r"\bin (?:about |around |roughly |approximately |like )?(?P<n>\d+(?:\.\d+)?|an?|(?P<half>half an?))\s?"
             r"(?P<u>hours?|hrs?|h|minutes?|mins?)\b"
             r"|\b(?P<n_>\d+(?:\.\d+)?|an?|(?P<half_>half an?))\s?(?P<u_>hours?|hrs?|minutes?|mins?) from now\b",
@@ -397,7 +404,8 @@ RECOGNIZERS: tuple[tuple[re.Pattern[str], Recognizer], ...] = tuple(
             r"(?P<n>\d+(?:\.\d+)?|an?(?=\s))[\s-]?(?P<u>hours?|hrs?|h|minutes?|mins?|m)\b"
             r"(?:\s?(?:and\s)?(?P<n2>\d{1,2})\s?(?:minutes?|mins?|m)\b|(?P<n2b>\d{2})\b)?)"
             # "30 minutes later" is an instant, but "30 minutes later this week" is a length and a day.
-            r"(?!\s?(?:from now|ago|(?:later|earlier)(?!\s(?:this|that|in|on|today|tomorrow|next))))",
+            r"(?!\s?(?:from now|ago|(?:later|earlier)(?!\s(?:this|that|in|on|today|tomorrow|next))))"
+            r"(?!\s(?:past|to)\s(?:\d{1,2}|noon)\b(?!\s?(?:minutes?|mins?|hours?|hrs?|h)\b))",  # "20 min past 8"
             _duration,
         ),
         (
@@ -436,7 +444,7 @@ RECOGNIZERS: tuple[tuple[re.Pattern[str], Recognizer], ...] = tuple(
         (
             r"(?<!days from )(?<!day from )(?<!weeks from )(?<!week from )"
             r"\b(?P<w>(?:the )?day after tomorrow|(?:the )?day before yesterday|"
-            r"today|tomorrow|tmrw|tmr|yesterday)\b",
+            r"today|tomorrow|tmrw|tmr|yesterday|(?:the )?next day)\b",
             relative_day,
         ),
         (r"\bthis (?P<pod>morning|afternoon|evening)\b", this_part_of_day),
@@ -465,14 +473,14 @@ RECOGNIZERS: tuple[tuple[re.Pattern[str], Recognizer], ...] = tuple(
             month_date_range,
         ),
         (
-            rf"(?:{_WD},?\s(?:the\s)?)?\b(?:(?P<mon>{MONTH_RE})\s?(?:the\s)?(?P<d>\d{{1,2}}){_ORD}\b|(?:the\s)?(?P<d_>\d{{1,2}}){_ORD}(?:\sof)?\s?(?P<mon_>{MONTH_RE}))(?!\d)"
+            rf"(?:{_WD},?\s(?:the\s)?)?\b(?:(?P<mon>{MONTH_RE})(?:\s?|[-/])(?:the\s)?(?P<d>\d{{1,2}}){_ORD}\b|(?:the\s)?(?P<d_>\d{{1,2}}){_ORD}(?:\sof)?\s?(?P<mon_>{MONTH_RE}))(?!\d)"
             rf"(?:,?\s(?P<y>(?:19|20)\d{{2}}|'\d{{2}}))?(?:,?\s(?P<wd2>{WEEKDAY_RE}))?",
             lambda m, s: month_date(Alternatives(m), s),
         ),
         (
             rf"(?:{_WD},?\s)?"
             r"(?<![\d/.:])(?P<a>\d{1,2})(?:(?P<sep>[/.])(?P<b>\d{1,2})|(?P<sep_>-)(?P<b_>\d{1,2})(?=-\d))"
-            r"(?:(?P=sep)(?P<y>\d{4}|\d{2})\b|-(?P<y_>\d{4}|\d{2})\b|\.(?=\s|$)|\b)(?![/.:]\d|\s?(?:am|pm|h\b|hours?|uhr))",
+            r"(?:(?P=sep)(?P<y>\d{4}|\d{2})\b|-(?P<y_>\d{4}|\d{2})\b|,(?P<y2>\s?\d{4}|\d{2})\b|\.(?=\s|$)|\b)(?![/.:]\d|\s?(?:am|pm|h\b|hours?|uhr))",
             lambda m, s: numeric_date(Alternatives(m), s),
         ),
         (
@@ -482,12 +490,19 @@ RECOGNIZERS: tuple[tuple[re.Pattern[str], Recognizer], ...] = tuple(
             lambda m, s: ordinal_day(Alternatives(m), s),
         ),
         (
+            # "on 15 at 8:00", "8pm on the 15", "for the 27": after these words a bare number is a day of the month.
+            r"(?:(?<=\bon )|(?<=\bon the )|(?<=\bfor the ))(?P<d>[1-9]|[12]\d|3[01])\b"
+            r"(?=\s?(?:[,.?!;)]|$|at\b|and\b|or\b|to\b|-\s?[a-z]))",
+            lambda m, s: ordinal_day(Alternatives(m), s),
+        ),
+        (
             # "Monday 21": after a weekday, a number no clock uses in business talk is the day of the month.
             rf"{_WD},?\s(?P<d>1[3-9]|2\d|3[01])\b(?!\s?(?::|\.\d|am|pm|h\b|hours?|hrs?|min|people|%)){_NOT_A_DAY_AFTER}",
             lambda m, s: ordinal_day(Alternatives(m), s),
         ),
         (
-            r"\b(?P<mod>this|next|coming|following|the following|on the following|last|past|previous|on)?"
+            r"\b(?P<mod>(?:this|next|last) week(?: on)?|"
+            r"this|next|coming|following|the following|on the following|last|past|previous|on)?"
             rf"\s?{_WD}(?=\W|$)"
             r"(?:\s(?P<tail>after next|next week|of next week|this week|of this week|"
             r"week(?!\s(?:of|after|before|from))\b))?",
@@ -520,7 +535,8 @@ RECOGNIZERS: tuple[tuple[re.Pattern[str], Recognizer], ...] = tuple(
         (rf"\bbetween\s{T1}\sand\s{T2}", _time_range),
         (rf"\b(?:from\s)?{T1}\s?(?:-|to|until|till|til|through|thru)\s?{T2}{_NOT_A_TIME_AFTER}", _time_range),
         (
-            r"\b(?P<n>half|quarter|\d{1,2})\s(?P<dir>past|after|to|before)\s(?P<h>\d{1,2}|noon)\s?(?P<ap>am|pm)?\b",
+            r"\b(?P<n>half|quarter|3 quarters|\d{1,2})(?:\s(?:minutes?|mins?))?\s(?P<dir>past|after|to|before)\s"
+            r"(?P<h>\d{1,2}|noon)\s?(?P<ap>am|pm)?\b",
             _past_to,
         ),
         (rf"\b{_AFTER}\s{T1}\s?,?\s(?:but|and)\s{_BEFORE}\s{T2}", _time_range),

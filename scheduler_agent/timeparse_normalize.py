@@ -46,7 +46,8 @@ def normalize(text: str) -> str:
     t = re.sub(r"\b(\d{1,2})([0-5]\d)\s?([ap]m)\b", r"\1:\2\3", t)
     t = re.sub(r"\ba quarter of an hour\b", "15 minutes", t)
     t = re.sub(r"\b(?:1:1|1-on-1)s?\b", "one-on-one", t)
-    t = re.sub(r"(?<=\d)ish\b", "", t)
+    t = re.sub(r"\b(\d{1,2})-?ish\b", r"\1:00", t)  # "11ish" names a clock time as surely as "11:00"
+    t = re.sub(r"(?<=\d)-?ish\b", "", t)
     # "11 or 2 both work": bare hours offered as alternatives are times.
     t = re.sub(
         r"\b(\d{1,2}(?::\d\d)?) (or|and) (\d{1,2}(?::\d\d)?)"
@@ -75,6 +76,12 @@ def _spellings(t: str) -> str:
         t,
     )
     t = re.sub(r"\bhence\b", "from now", t)
+    t = re.sub(rf"\bend of (?:the )?(today|tomorrow|{WEEKDAY_RE})(?!\w)", r"\1 end of day", t)
+    t = re.sub(rf"\b(\d{{1,2}})\.\s?(?={MONTH_RE}\b)", r"\1 ", t)  # "16. Nov. 2016": the day written with a dot
+    # "on 4-22", "on 4.22" (no such day-first date): after "on", a pair of numbers is a month and day.
+    t = re.sub(
+        r"(?<=\bon )(\d{1,2})(?:-|\.(?=(?:1[3-9]|[2-9]\d)\b))(\d{1,2})\b(?![.:/-]\d|\s?(?:am|pm|h\b))", r"\1/\2", t
+    )
     t = re.sub(r"\b(\d{4}-\d{1,2}-\d{1,2})t(?=\d{2}:\d{2})", r"\1 ", t)  # ISO "2019-06-18T09:30"
     t = re.sub(r"\b(in \d+) more\b", r"\1", t)
     t = re.sub(r"\b(?:3|three)[- ]quarters? of an hour\b|\b3/4 ?h(?:ours?|rs?)?\b", "45 minutes", t)
