@@ -469,11 +469,11 @@ RECOGNIZERS: tuple[tuple[re.Pattern[str], Recognizer], ...] = tuple(
         ),
         (
             r"\b(?:from\s)?(?:the\s)?(?P<d1>\d{1,2})(?:st|nd|rd|th)?\s?(?:-|to|through|thru|until|till)\s?(?:the\s)?"
-            rf"(?P<d2>\d{{1,2}})(?:st|nd|rd|th)?(?:\sof)?\s(?P<mon>{MONTH_RE})(?=\W|$){_YEAR}",
+            rf"(?P<d2>\d{{1,2}})(?:st|nd|rd|th)?(?:\sof)?\s(?P<mon>{MONTH_RE})(?=\W|$)(?!\s\d{{1,2}}\b){_YEAR}",
             month_date_range,
         ),
         (
-            rf"(?:{_WD},?\s(?:the\s)?)?\b(?:(?P<mon>{MONTH_RE})(?:\s?|[-/])(?:the\s)?(?P<d>\d{{1,2}}){_ORD}\b|(?:the\s)?(?P<d_>\d{{1,2}}){_ORD}(?:\sof)?\s?(?P<mon_>{MONTH_RE}))(?!\d)"
+            rf"(?:{_WD},?\s(?:the\s)?)?\b(?:(?P<mon>{MONTH_RE})(?:\s?|[-/])(?:the\s)?(?P<d>\d{{1,2}}){_ORD}\b|(?:the\s)?(?P<d_>\d{{1,2}}){_ORD}(?:\sof)?\s?(?P<mon_>{MONTH_RE})\b(?!\s?\d{{1,2}}\b))(?!\d)"
             rf"(?:,?\s(?P<y>(?:19|20)\d{{2}}|'\d{{2}}))?(?:,?\s(?P<wd2>{WEEKDAY_RE}))?",
             lambda m, s: month_date(Alternatives(m), s),
         ),

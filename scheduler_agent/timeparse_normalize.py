@@ -39,7 +39,7 @@ def normalize(text: str) -> str:
     t = re.sub(rf"\b({words})\b", lambda m: str(NUMBER_WORDS[m.group(1)]), t)
     t = re.sub(r"\bone\b(?=[\s-]*(?:hour|hr|day|week|month|minute|min|o'?clock|am|pm|a\.m|p\.m|\d))", "1", t)
     t = re.sub(r"(?<=\bat )one\b", "1", t)
-    t = re.sub(r"\b([ap])\.?\s?m\b\.?", r"\1m", t)
+    t = re.sub(r"(?:\b|(?<=\d))([ap])\.?\s?m\b\.?", r"\1m", t)
     t = re.sub(r"(?<=\d)([ap])\b", r"\1m", t)
     t = re.sub(r"(?<=\d)(?:ish)?\s(?:in the |at )?([ap]m)\b", r" \1", t)
     t = re.sub(r"\b(\d{1,2})\s([0-5]\d)\s?([ap]m)\b", r"\1:\2\3", t)
@@ -68,7 +68,12 @@ def _spellings(t: str) -> str:
     t = re.sub(r"\b(?:week[- ]ends?|wkends?)\b", "weekend", t)
     t = re.sub(r"\buntill\b", "until", t)
     t = re.sub(r"\b(morning|afternoon|evening|lunch|noon)ish\b", r"\1", t)
+    t = re.sub(r"\b(early|late|mid)-(morning|afternoon|evening)\b", r"\1 \2", t)
     t = re.sub(r"\b(early|late) in the (morning|afternoon|evening)\b", r"\1 \2", t)
+    t = re.sub(r"\b(?:the )?rest of (?:the|this|today'?s?|my) day\b|\brest of today\b", "today", t)
+    t = re.sub(rf"\b({WEEKDAY_RE}|today|tomorrow) am\b", r"\1 morning", t)  # "Tuesday AM", "Tuesday PM"
+    t = re.sub(rf"\b({WEEKDAY_RE}|today|tomorrow) pm\b", r"\1 afternoon", t)
+    t = re.sub(r"\b(?:a )?(half|quarter) past (\d{1,2})\b(?!:)", lambda m: f"{m[2]}:{30 if m[1] == 'half' else 15}", t)
     t = re.sub(rf"\b(early|late) on ({WEEKDAY_RE}|today|tomorrow) (morning|afternoon|evening)\b", r"\2 \1 \3", t)
     t = re.sub(
         r"\b(latest|earliest) (?:arrival|departure|return|start|finish|pick-?up|check-?in|check-?out)(?: time)?",
@@ -78,6 +83,7 @@ def _spellings(t: str) -> str:
     t = re.sub(r"\bhence\b", "from now", t)
     t = re.sub(rf"\bend of (?:the )?(today|tomorrow|{WEEKDAY_RE})(?!\w)", r"\1 end of day", t)
     t = re.sub(rf"\b(\d{{1,2}})\.\s?(?={MONTH_RE}\b)", r"\1 ", t)  # "16. Nov. 2016": the day written with a dot
+    t = re.sub(r"\b(jan|feb|mar|apr|jun|jul|aug|sept|sep|oct|nov|dec)\.(?=\s\d)", r"\1", t)
     # "on 4-22", "on 4.22" (no such day-first date): after "on", a pair of numbers is a month and day.
     t = re.sub(
         r"(?<=\bon )(\d{1,2})(?:-|\.(?=(?:1[3-9]|[2-9]\d)\b))(\d{1,2})\b(?![.:/-]\d|\s?(?:am|pm|h\b))", r"\1/\2", t
