@@ -33,7 +33,7 @@ _PART_GAP = re.compile(
 _CLOCK = re.compile(r"\d|\bnoon\b|\bmidnight\b")  # "afternoon" holds no clock time
 _PAIR_GAP = re.compile(r"^[\s,]*(?:at|@|on)?\s*$")
 _SPAN_GAP = re.compile(r"^\s*(?:-|to|until|till|through|thru)\s*$")
-_NEG_GAP = re.compile(r"^[\s,]*(?:(?:it|on|the|a|at|in|for|do|make|any|of)\s+)*$")
+_NEG_GAP = re.compile(r"^[\s,]*(?:(?:it|on|the|a|at|in|for|do|make|any|of|from|between)\s+)*$")
 
 
 @dataclass(slots=True)

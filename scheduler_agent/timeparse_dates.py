@@ -218,10 +218,12 @@ def ordinal_day(m: Alternatives, s: Scan) -> Mention | None:
 
 
 def month_only(m: re.Match[str], s: Scan) -> Mention | None:
-    if m["mon"].startswith("may") and not (m["part"] or m["inw"] or m["mod"] or m["y"]):
+    if m["mon"].startswith("may") and not (m["part"] or m["inw"] or m["mod"] or m["y"] or m["ny"]):
         return None
     month = MONTHS[m["mon"].rstrip(".")]
     year = _full_year(m["y"]) if m["y"] else (s.today.year if month >= s.today.month else s.today.year + 1)
+    if m["ny"]:  # "June next year"
+        year = s.today.year + 1
     if m["mod"] and not m["y"] and month <= s.today.month:
         year = s.today.year + 1
     days = _month_days(year, month, m["part"] or "", s.today)
@@ -534,11 +536,14 @@ def holiday(m: re.Match[str], s: Scan) -> Mention | None:
 
 
 def day_of_relative_month(m: re.Match[str], s: Scan) -> Mention | None:
-    """ "the 5th of next month", "the 20th of this month": that day of the month named."""
+    """ "the 5th of next month", "the 20th of this month": that day of the month named ("4 to 23": those days)."""
     year, month = s.today.year, s.today.month
     if m["rel"] in ("next", "the following"):
         year, month = (year + 1, 1) if month == 12 else (year, month + 1)
     elif m["rel"] == "last":
         year, month = (year - 1, 12) if month == 1 else (year, month - 1)
     found = _safe_date(year, month, int(m["d"]))
-    return mention(m, "days", days=(found,)) if found else None
+    first = _safe_date(year, month, int(m["d1"])) if m.groupdict().get("d1") else found
+    if found is None or first is None or first > found:
+        return None
+    return mention(m, "days", days=tuple(first + timedelta(days=i) for i in range((found - first).days + 1)))

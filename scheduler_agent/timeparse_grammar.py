@@ -442,6 +442,18 @@ RECOGNIZERS: tuple[tuple[re.Pattern[str], Recognizer], ...] = tuple(
             day_of_relative_month,
         ),
         (
+            # "from 4-23 in next month", "4 till 23 of this month": those days of that month.
+            r"\b(?:from\s|between\s)?(?:the\s)?(?P<d1>\d{1,2})(?:st|nd|rd|th)?\s?(?:-|to|till|until|through|thru|and)\s?"
+            r"(?:the\s)?(?P<d>\d{1,2})(?:st|nd|rd|th)?\s(?:of\s|in\s)?(?P<rel>this|next|the following|last) month\b",
+            day_of_relative_month,
+        ),
+        (
+            # "November between 19 and 20", "March from 3 to 5": the month written first.
+            rf"\b(?P<mon>{MONTH_RE})\s(?:between|from)\s(?:the\s)?(?P<d1>\d{{1,2}})(?:st|nd|rd|th)?\s?(?:-|to|and|till|until)\s?"
+            rf"(?:the\s)?(?P<d2>\d{{1,2}})(?:st|nd|rd|th)?\b(?!\s?(?::|am|pm|h\b)){_YEAR}",
+            month_date_range,
+        ),
+        (
             r"(?<!days from )(?<!day from )(?<!weeks from )(?<!week from )"
             r"\b(?P<w>(?:the )?day after tomorrow|(?:the )?day before yesterday|"
             r"today|tomorrow|tmrw|tmr|yesterday|(?:the )?next day)\b",
@@ -518,15 +530,16 @@ RECOGNIZERS: tuple[tuple[re.Pattern[str], Recognizer], ...] = tuple(
         ),
         (rf"\b{_PART}(?P<w>(?:this|next|the following|last|past|previous) month|the month|eom)\b", month_phrase),
         (
+            rf"\b{_PART}(?P<inw>in )?(?P<mod>next )?(?P<mon>{MONTH_RE})"
+            r"(?:\s(?P<y>(?:19|20)\d{2})|\s(?:of\s)?(?P<ny>next year))?\b(?!\s?\d)",
+            month_only,
+        ),
+        (
             r"\b(?:(?P<mod>this|next|last|previous|past) year|(?:in|of|during|for) (?P<y>(?:19|20)\d{2}))\b"
             r"(?!\s?[-/.:]\d)",
             year_phrase,
         ),
         (r"\b(?:end of (?:the|this) year|eoy)\b", end_of_year),
-        (
-            rf"\b{_PART}(?P<inw>in )?(?P<mod>next )?(?P<mon>{MONTH_RE})(?:\s(?P<y>(?:19|20)\d{{2}}))?\b(?!\s?\d)",
-            month_only,
-        ),
         # Times of day.
         (
             rf"\b(?:between|from)?\s?{HHMM4.format(p='a')}\s?(?:-|to|and|until|till)\s?{HHMM4.format(p='b')}\b",
