@@ -218,7 +218,8 @@ def ordinal_day(m: Alternatives, s: Scan) -> Mention | None:
 
 
 def month_only(m: re.Match[str], s: Scan) -> Mention | None:
-    if m["mon"].startswith("may") and not (m["part"] or m["inw"] or m["mod"] or m["y"] or m["ny"]):
+    # "May", "Jan" and "mar" alone are as likely a verb or a name; a cue around them makes them months.
+    if m["mon"] in ("may", "jan", "mar") and not (m["part"] or m["inw"] or m["mod"] or m["y"] or m["ny"]):
         return None
     month = MONTHS[m["mon"].rstrip(".")]
     year = _full_year(m["y"]) if m["y"] else (s.today.year if month >= s.today.month else s.today.year + 1)

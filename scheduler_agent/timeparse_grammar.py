@@ -98,7 +98,7 @@ _BEFORE = (
 )
 _AFTER_A_DAY = re.compile(rf"\b(?:{WEEKDAY_RE}|today|tomorrow|tonight),?\s$")
 _DAYPART_AFTER = re.compile(
-    r"[\s,]*(?:tonight|this (?:evening|morning|afternoon)|in the (?:evening|morning|afternoon))"
+    r"[\s,]*(?:tonight|this (?:evening|morning|afternoon)|in the (?:evening|morning|afternoon|night)|at night)"
 )
 
 
@@ -303,6 +303,11 @@ POSTNEG = re.compile(
     r"(?:(?:fully|completely|totally|all) )?"
     r"(?:out|bad|no good|tough|difficult|booked|full|blocked|taken|impossible|a no)\b|"
     r"(?:i'?m|i am|we'?re) (?:out|busy|booked|travell?ing|off|away|unavailable))"
+)
+# "at 101 points": a number that counts something is no clock time.
+_COUNTED = (
+    r"(?!\s(?:points?|people|persons?|guests|attendees|users|items|pages|copies|units|dollars|euros?|pounds|"
+    r"miles|km|feet|meters|metres)\b)"
 )
 _NOT_A_TIME_AFTER = r"(?!\s?(?:days?|weeks?|months?|people|persons?|min|mins|minutes?|hours?|hrs?|h\b))"
 _NOT_A_DAY_AFTER = (
@@ -561,7 +566,8 @@ RECOGNIZERS: tuple[tuple[re.Pattern[str], Recognizer], ...] = tuple(
         ),
         (r"\bhalf (?P<h>\d{1,2})\b", _half_hour_british),
         (
-            rf"\b(?:{_POINT_PREFIX}|approximately)\s(?P<h>[01]?\d|2[0-3])(?P<mi>[0-5]\d)\s?(?P<ap>am|pm)?\b",
+            rf"\b(?:{_POINT_PREFIX}|approximately)\s(?P<h>[01]?\d|2[0-3])(?P<mi>[0-5]\d)(?:\s?(?P<ap>am|pm))?\b"
+            rf"(?![,.]\d){_COUNTED}",
             _hhmm_point,
         ),
         (rf"(?:\b(?:in|at|during|over|around) (?:the )?)?\b(?P<pod>{PART_OF_DAY_RE})\b", _part_of_day),
