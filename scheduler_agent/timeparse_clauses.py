@@ -177,7 +177,7 @@ def _spans_across_days(text: str, items: list[Mention], zone: tzinfo) -> list[Me
         if len(quad) == 4 and _SPAN_GAP.match(text[quad[1].end : quad[2].start]):
             start = _day_and_time(text, quad[0], quad[1], zone)
             end = _day_and_time(text, quad[2], quad[3], zone)
-            if start is not None and end is not None and start.date() < end.date():
+            if start is not None and end is not None and start < end:
                 out.append(Mention(quad[0].start, quad[3].end, "instant", instant=start, until=end))
                 i += 4
                 continue

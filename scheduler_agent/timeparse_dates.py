@@ -170,7 +170,14 @@ def _weekday_of(text: str | None) -> int | None:
 
 
 def month_date(m: Alternatives, s: Scan) -> Mention | None:
-    if m["mon_"] and m["mon_"].startswith("may") and not re.search(r"\d(?:st|nd|rd|th)|\bof\b", m.text):
+    # "5 may be late" is no date; "5 May 2013", "5th May", "5 May 12:00" are.
+    if (
+        m["mon_"]
+        and m["mon_"].startswith("may")
+        and not m["y"]
+        and not re.search(r"\d(?:st|nd|rd|th)|\bof\b", m.text)
+        and not re.match(r"\s?(?:\d{1,2}:\d\d|$)", s.text[m.end() :])
+    ):
         return None
     month_word, day_text = m["mon"], m["d"]
     if month_word is None or day_text is None:

@@ -490,7 +490,9 @@ RECOGNIZERS: tuple[tuple[re.Pattern[str], Recognizer], ...] = tuple(
             month_date_range,
         ),
         (
-            rf"(?:{_WD},?\s(?:the\s)?)?\b(?:(?P<mon>{MONTH_RE})(?:\s?|[-/])(?:the\s)?(?P<d>\d{{1,2}}){_ORD}\b|(?:the\s)?(?P<d_>\d{{1,2}}){_ORD}(?:\sof)?\s?(?P<mon_>{MONTH_RE})\b(?!\s?\d{{1,2}}\b))(?!\d)"
+            rf"(?:{_WD},?\s(?:the\s)?)?\b(?:(?P<mon>{MONTH_RE})(?:\s?|[-/])(?:the\s)?(?P<d>\d{{1,2}}){_ORD}\b(?!:\d)|(?:the\s)?(?P<d_>\d{{1,2}}){_ORD}(?:\sof)?\s?(?P<mon_>{MONTH_RE})\b(?!\s?(?:[12]?\d|3[01])\b(?![:.]\d))"
+            # "3 Aug 96": a two-digit number no month has days for is the year
+            r"(?:\s(?P<y2>3[2-9]|[4-9]\d)\b(?!\s?(?:am|pm|h\b|hours?|hrs?|min|[:.]\d)))?)(?!\d)"
             rf"(?:,?\s(?P<y>(?:19|20)\d{{2}}|'\d{{2}}))?(?:,?\s(?P<wd2>{WEEKDAY_RE}))?",
             lambda m, s: month_date(Alternatives(m), s),
         ),
@@ -535,7 +537,7 @@ RECOGNIZERS: tuple[tuple[re.Pattern[str], Recognizer], ...] = tuple(
         ),
         (rf"\b{_PART}(?P<w>(?:this|next|the following|last|past|previous) month|the month|eom)\b", month_phrase),
         (
-            rf"\b{_PART}(?P<inw>in )?(?P<mod>next )?(?P<mon>{MONTH_RE})"
+            rf"(?<!\d\s)\b{_PART}(?P<inw>in )?(?P<mod>next )?(?P<mon>{MONTH_RE})"
             r"(?:\s(?P<y>(?:19|20)\d{2})|\s(?:of\s)?(?P<ny>next year))?\b(?!\s?\d)",
             month_only,
         ),

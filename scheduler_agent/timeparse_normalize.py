@@ -86,6 +86,8 @@ def _spellings(t: str) -> str:
     t = re.sub(rf"\bend of (?:the )?(today|tomorrow|{WEEKDAY_RE})(?!\w)", r"\1 end of day", t)
     t = re.sub(rf"\b(\d{{1,2}})\.\s?(?={MONTH_RE}\b)", r"\1 ", t)  # "16. Nov. 2016": the day written with a dot
     t = re.sub(r"\b(jan|feb|mar|apr|jun|jul|aug|sept|sep|oct|nov|dec)\.(?=\s\d)", r"\1", t)
+    # "15SEP", "10-August-2012", "10/August 2012": a day written against its month
+    t = re.sub(rf"\b(\d{{1,2}})(?:[-/])?({MONTH_RE})\b(?:[-/](?=\d{{2,4}}\b))?", r"\1 \2 ", t)
     # "on 4-22", "on 4.22" (no such day-first date): after "on", a pair of numbers is a month and day.
     t = re.sub(
         r"(?<=\bon )(\d{1,2})(?:-|\.(?=(?:1[3-9]|[2-9]\d)\b))(\d{1,2})\b(?![.:/-]\d|\s?(?:am|pm|h\b))", r"\1/\2", t
@@ -126,6 +128,11 @@ def _ordinal_days(t: str) -> str:
     t = re.sub(rf"\b({MONTH_RE})\s(the\s)?({DAY_ORDINAL_RE})\b", lambda m: f"{m[1]} {m[2] or ''}{day(m[3])}", t)
     t = re.sub(
         rf"\b({DAY_ORDINAL_RE})(\s(?:of\s)?(?:{MONTH_RE}|next month|this month|the month)\b)",
+        lambda m: day(m[1]) + m[2],
+        t,
+    )
+    t = re.sub(  # "eighth to eleventh May": the first of two ordinals joined to a day already written as one
+        rf"\b({DAY_ORDINAL_RE})(\s(?:to|-|through|until|till|and)\s)(?=\d{{1,2}}(?:st|nd|rd|th)\s(?:of\s)?{MONTH_RE})",
         lambda m: day(m[1]) + m[2],
         t,
     )
