@@ -300,7 +300,7 @@ def weekday_mention(m: re.Match[str], s: Scan) -> Mention | None:
     this_week = _week_start(s.today)
     if mod.endswith((" week", " week on")):  # "next week Sunday", "last week on Friday": that week's day
         mod, tail = "", f"{mod.split()[0]} week"
-    if tail == "last week":
+    if tail.endswith("last week"):
         return mention(m, "days", days=(this_week - timedelta(days=7 - weekday),))
     if mod in ("next", "following", "the following", "on the following") or tail in ("next week", "of next week"):
         day = this_week + timedelta(days=7 + weekday)

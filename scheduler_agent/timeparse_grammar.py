@@ -334,6 +334,7 @@ RECOGNIZERS: tuple[tuple[re.Pattern[str], Recognizer], ...] = tuple(
             r"(?:i'?m|i am|i'?ll be|i will be|we'?re|we are|we'?ll be) (?:at|in) (?:a |an |the |our )?"
             r"(?:conference|offsite|off-site|workshop|training|summit|trade show|wedding|retreat)|"
             r"busy|unavailable|not available|ooo|out of (?:the )?office|slammed|swamped|packed|booked solid|"
+            r"(?:tak(?:e|ing)|took|have|having) (?:the |a )?days? off|"
             r"(?:a |another )?conflict(?: on)?)"
             r"(?: all day)?(?: on)?|no|(?:i have|i've got|i got|we have)(?:\s[a-z']+){1,3}(?=\sat\s\d))"
             r"(?=\s(?!later\b|earlier\b|sooner\b|problem\b|worries\b|rush\b|before\b|after\b|until\b|sure\b|more\b))",
@@ -523,7 +524,7 @@ RECOGNIZERS: tuple[tuple[re.Pattern[str], Recognizer], ...] = tuple(
             r"\b(?P<mod>(?:this|next|last) week(?: on)?|"
             r"this|next|coming|following|the following|on the following|last|past|previous|on)?"
             rf"\s?{_WD}(?=\W|$)"
-            r"(?:\s(?P<tail>after next|next week|of next week|this week|of this week|"
+            r"(?:\s(?P<tail>after next|next week|of next week|this week|of this week|(?:of )?last week|"
             r"week(?!\s(?:of|after|before|from))\b))?",
             weekday_mention,
         ),
@@ -577,15 +578,25 @@ RECOGNIZERS: tuple[tuple[re.Pattern[str], Recognizer], ...] = tuple(
 )
 
 
+def _free_matches(pattern: re.Pattern[str], text: str, taken: bytearray) -> Iterator[re.Match[str]]:
+    """Non-empty matches over unclaimed text. One that overlaps a claim is tried again just after its start,
+    so "taking the day off on Tuesday" still yields "Tuesday" when the negation already took the "on"."""
+    pos = 0
+    while (match := pattern.search(text, pos)) is not None:
+        if match.end() == match.start() or any(taken[match.start() : match.end()]):
+            pos = match.start() + 1
+            continue
+        yield match
+        pos = match.end()
+
+
 def scan(text: str, *, today: date, now: datetime) -> list[Mention]:
     """Every mention in `text` (already normalized), sorted by position, spans never overlapping."""
     state = Scan(text=text, today=today, now=now)
     taken = bytearray(len(text) + 1)
     found: list[Mention] = []
     for pattern, handler in RECOGNIZERS:
-        for match in pattern.finditer(text):
-            if match.end() == match.start() or any(taken[match.start() : match.end()]):
-                continue
+        for match in _free_matches(pattern, text, taken):
             mention = handler(match, state)
             if mention is None:
                 continue
