@@ -439,7 +439,8 @@ def compound_offset(m: re.Match[str], s: Scan) -> Mention | None:
 
 
 def end_of_year(m: re.Match[str], s: Scan) -> Mention | None:
-    return mention(m, "days", days=(date(s.today.year, 12, 31),))
+    """ "end of the year", "EOY", "end of next year": that year's last day."""
+    return mention(m, "days", days=(date(s.today.year + (1 if m["next"] else 0), 12, 31),))
 
 
 def next_n_days(m: re.Match[str], s: Scan) -> Mention | None:

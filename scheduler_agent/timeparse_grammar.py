@@ -542,12 +542,12 @@ RECOGNIZERS: tuple[tuple[re.Pattern[str], Recognizer], ...] = tuple(
             r"(?:\s(?P<y>(?:19|20)\d{2})|\s(?:of\s)?(?P<ny>next year))?\b(?!\s?\d)",
             month_only,
         ),
+        (r"\b(?:end of (?:the |this |(?P<next>next) )?year|eoy)\b", end_of_year),
         (
             r"\b(?:(?P<mod>this|next|last|previous|past) year|(?:in|of|during|for) (?P<y>(?:19|20)\d{2}))\b"
             r"(?!\s?[-/.:]\d)",
             year_phrase,
         ),
-        (r"\b(?:end of (?:the|this) year|eoy)\b", end_of_year),
         # Times of day.
         (
             rf"\b(?:between|from)?\s?{HHMM4.format(p='a')}\s?(?:-|to|and|until|till)\s?{HHMM4.format(p='b')}\b",

@@ -72,6 +72,7 @@ def _spellings(t: str) -> str:
     t = re.sub(r"\b(early|late) in the (morning|afternoon|evening)\b", r"\1 \2", t)
     t = re.sub(r"\b(?:the )?rest of (?:the|this|today'?s?|my) day\b|\brest of today\b", "today", t)
     t = re.sub(r"\b(?:the )?rest (?:of )?(?:the |this |my |current )?(week|month)\b", r"this \1", t)
+    t = re.sub(r"\b(end|last day) of month\b", r"\1 of the month", t)
     t = re.sub(rf"\b({MONTH_RE})\.(?=\d)", r"\1 ", t)  # "september.16th"
     t = re.sub(rf"\b({WEEKDAY_RE}|today|tomorrow) am\b", r"\1 morning", t)  # "Tuesday AM", "Tuesday PM"
     t = re.sub(rf"\b({WEEKDAY_RE}|today|tomorrow) pm\b", r"\1 afternoon", t)
