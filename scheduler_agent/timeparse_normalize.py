@@ -73,6 +73,7 @@ def _spellings(t: str) -> str:
     t = re.sub(r"\b(?:the )?rest of (?:the|this|today'?s?|my) day\b|\brest of today\b", "today", t)
     t = re.sub(r"\b(?:the )?rest (?:of )?(?:the |this |my |current )?(week|month)\b", r"this \1", t)
     t = re.sub(r"\b(end|last day) of month\b", r"\1 of the month", t)
+    t = re.sub(rf"\b({MONTH_RE}),\s(?=\d{{1,2}}(?:st|nd|rd|th)\b)", r"\1 ", t)  # "March, 6th 2016"
     t = re.sub(rf"\b({MONTH_RE})\.(?=\d)", r"\1 ", t)  # "september.16th"
     t = re.sub(rf"\b({WEEKDAY_RE}|today|tomorrow) am\b", r"\1 morning", t)  # "Tuesday AM", "Tuesday PM"
     t = re.sub(rf"\b({WEEKDAY_RE}|today|tomorrow) pm\b", r"\1 afternoon", t)
@@ -130,6 +131,11 @@ def _ordinal_days(t: str) -> str:
     t = re.sub(
         rf"\b({DAY_ORDINAL_RE})(\s(?:of\s)?(?:{MONTH_RE}|next month|this month|the month)\b)",
         lambda m: day(m[1]) + m[2],
+        t,
+    )
+    t = re.sub(  # "May 8th - tenth": the second of two ordinals, after a day already written as one
+        rf"(\d{{1,2}}(?:st|nd|rd|th)\s?(?:-|to|through|thru|until|till)\s?)({DAY_ORDINAL_RE})\b",
+        lambda m: m[1] + day(m[2]),
         t,
     )
     t = re.sub(  # "eighth to eleventh May": the first of two ordinals joined to a day already written as one
