@@ -151,7 +151,7 @@ def numeric_date(m: Alternatives, s: Scan) -> Mention | None:
     a, b = int(m["a"] or 0), int(m["b"] or 0)
     year = m["y"]
     month, day = (b, a) if m["sep"] == "." else (a, b)
-    if month > 12 and day <= 12 and m["sep"] != ".":
+    if month > 12 and day <= 12 and (m["sep"] != "." or year):  # "05.25.2015" can only be May 25
         month, day = day, month
     if not (1 <= month <= 12 and 1 <= day <= 31):
         return None
@@ -160,6 +160,14 @@ def numeric_date(m: Alternatives, s: Scan) -> Mention | None:
     else:
         found = _infer_year(s.today, month, day)
     return mention(m, "days", days=(found,)) if found else None
+
+
+def numeric_month(m: re.Match[str], s: Scan) -> Mention | None:
+    """ "04/2016": that month's working days (all of them when it is not the current month)."""
+    year, month = int(m["y"]), int(m["mo"])
+    first = s.today if (year, month) == (s.today.year, s.today.month) else date(year, month, 1)
+    days = _month_days(year, month, "", first)
+    return mention(m, "days", days=days, level="month") if days else None
 
 
 def _weekday_of(text: str | None) -> int | None:

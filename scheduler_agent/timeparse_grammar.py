@@ -33,6 +33,7 @@ from .timeparse_dates import (
     next_n_days,
     nth_of_month,
     numeric_date,
+    numeric_month,
     ordinal_day,
     relative_day,
     this_part_of_day,
@@ -470,6 +471,7 @@ RECOGNIZERS: tuple[tuple[re.Pattern[str], Recognizer], ...] = tuple(
             r"\b(?P<y>\d{4})[-/.](?P<mo>\d{1,2})[-/.](?P<d>\d{1,2})\b",
             iso_date,
         ),
+        (r"(?<![\d/.:-])\b(?P<mo>0?[1-9]|1[0-2])/(?P<y>(?:19|20)\d{2})\b(?![/.:-]\d)", numeric_month),
         (
             rf"(?:{_WD},?\s)?\b(?P<mon>{MONTH_RE})\s?(?P<d1>\d{{1,2}}){_ORD}\s?(?:-|to|through|thru|until|till)"
             rf"\s?(?P<d2>\d{{1,2}}){_ORD}\b{_YEAR}",
