@@ -527,10 +527,25 @@ def weeks_from_day(m: re.Match[str], s: Scan) -> Mention | None:
     return mention(m, "days", days=(base + timedelta(days=7 * weeks),))
 
 
+def easter(year: int) -> date:
+    """Easter Sunday in the Gregorian calendar (the anonymous algorithm of 1876, Meeus/Jones/Butcher)."""
+    a, b, c = year % 19, year // 100, year % 100
+    d, e = divmod(b, 4)
+    g = (8 * b + 13) // 25
+    h = (19 * a + b - d - g + 15) % 30
+    i, k = divmod(c, 4)
+    r = (32 + 2 * e + 2 * i - h - k) % 7
+    m = (a + 11 * h + 19 * r) // 433
+    month = (h + r - 7 * m + 90) // 25
+    return date(year, month, (h + r - 7 * m + 33 * month + 19) % 32)
+
+
 def _holiday_in(year: int, spec: tuple[int, int] | tuple[int, str, int, int]) -> date | None:
     if len(spec) == 2:
         return _safe_date(year, spec[0], spec[1])
     month, weekday, nth, after = spec
+    if weekday == "easter":
+        return easter(year) + timedelta(days=after)
     days = _nth_of_month(year, month, nth - 1 if nth > 0 else nth, weekday)
     return days[0] + timedelta(days=after) if days else None
 
@@ -541,7 +556,7 @@ def holiday(m: re.Match[str], s: Scan) -> Mention | None:
     if m["y"] or m["rel"]:  # "Christmas 2027", "Thanksgiving of next year"
         year = int(m["y"]) if m["y"] else s.today.year + {"next": 1, "this": 0}.get(m["rel"], -1)
         found = _holiday_in(year, spec)
-    elif m["mod"] == "last":
+    elif m["mod"] in ("last", "previous"):
         found = max(
             (d for y in (s.today.year - 1, s.today.year) if (d := _holiday_in(y, spec)) and d < s.today), default=None
         )

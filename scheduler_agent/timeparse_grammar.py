@@ -428,7 +428,7 @@ RECOGNIZERS: tuple[tuple[re.Pattern[str], Recognizer], ...] = tuple(
         ),
         (r"\b(?P<n>\d+|an?) (?P<unit>days?|weeks?|months?|years?) ago\b", ago),
         (
-            rf"\b(?:(?P<mod>this|next|last|coming) )?(?P<h>{HOLIDAY_RE})"
+            rf"\b(?:(?P<mod>this|next|last|coming|previous|following) )?(?P<h>{HOLIDAY_RE})"
             r"(?:,?\s(?P<y>(?:19|20)\d{2})|\s(?:of\s)?(?P<rel>next|this|last) year)?(?!\w)",
             holiday,
         ),
@@ -515,7 +515,7 @@ RECOGNIZERS: tuple[tuple[re.Pattern[str], Recognizer], ...] = tuple(
         (
             # "on 15 at 8:00", "8pm on the 15", "for the 27": after these words a bare number is a day of the month.
             r"(?:(?<=\bon )|(?<=\bon the )|(?<=\bfor the ))(?P<d>[1-9]|[12]\d|3[01])\b"
-            r"(?=\s?(?:[,.?!;)]|$|at\b|and\b|or\b|to\b|-\s?[a-z]))",
+            r"(?=\s?(?:[,.?!;)]|$|at\b|and\b|or\b|to\b|from\b|between\b|-\s?[a-z]))",
             lambda m, s: ordinal_day(Alternatives(m), s),
         ),
         (

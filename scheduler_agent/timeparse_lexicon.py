@@ -298,6 +298,9 @@ HOLIDAYS: tuple[tuple[str, tuple[int, int] | tuple[int, str, int, int]], ...] = 
     (r"halloween", (10, 31)),
     (r"veterans'? day", (11, 11)),
     (r"guy fawkes(?: day| night)?|bonfire night", (11, 5)),
+    (r"good friday", (0, "easter", 0, -2)),  # month 0: counted from Easter Sunday
+    (r"easter monday", (0, "easter", 0, 1)),
+    (r"easter(?: sunday)?", (0, "easter", 0, 0)),
     (r"early may bank holiday", (5, "monday", 1, 0)),
     (r"spring bank holiday", (5, "monday", -1, 0)),
     (r"(?:late )?(?:august|summer) bank holiday", (8, "monday", -1, 0)),

@@ -38,6 +38,7 @@ def normalize(text: str) -> str:
     words = "|".join(sorted((w for w in NUMBER_WORDS if w != "one" and " " not in w), key=len, reverse=True))
     t = re.sub(rf"\b({words})\b", lambda m: str(NUMBER_WORDS[m.group(1)]), t)
     t = re.sub(r"\bone\b(?=[\s-]*(?:hour|hr|day|week|month|minute|min|o'?clock|am|pm|a\.m|p\.m|\d))", "1", t)
+    t = re.sub(r"\b2 thousand(?: and)?(?: (\d{1,2}))?\b", lambda m: f"20{int(m[1] or 0):02d}", t)  # a spoken year
     t = re.sub(r"(?<=\bat )one\b", "1", t)
     t = re.sub(r"(?:\b|(?<=\d))([ap])\.?\s?m\b\.?", r"\1m", t)
     t = re.sub(r"(?<=\d)([ap])\b", r"\1m", t)
@@ -73,6 +74,9 @@ def _spellings(t: str) -> str:
     t = re.sub(r"\b(?:the )?rest of (?:the|this|today'?s?|my) day\b|\brest of today\b", "today", t)
     t = re.sub(r"\b(?:the )?rest (?:of )?(?:the |this |my |current )?(week|month)\b", r"this \1", t)
     t = re.sub(r"\b(end|last day) of month\b", r"\1 of the month", t)
+    # "3 pm or later", "noon or earlier": an open end written after the time
+    t = re.sub(r"\b(\d{1,2}(?::\d\d)?\s?(?:am|pm)?|noon) or (later|after)\b", r"after \1", t)
+    t = re.sub(r"\b(\d{1,2}(?::\d\d)?\s?(?:am|pm)?|noon) or (earlier|before)\b", r"before \1", t)
     t = re.sub(rf"\b({MONTH_RE}),\s(?=\d{{1,2}}(?:st|nd|rd|th)\b)", r"\1 ", t)  # "March, 6th 2016"
     t = re.sub(rf"\b({MONTH_RE})\.(?=\d)", r"\1 ", t)  # "september.16th"
     t = re.sub(rf"\b({WEEKDAY_RE}|today|tomorrow) am\b", r"\1 morning", t)  # "Tuesday AM", "Tuesday PM"

@@ -10,7 +10,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from scheduler_agent.models import Intent, Interval, Medium, Person, RequestContext
-from scheduler_agent.timeparse import RulesExtractor, clean_body, parse_request, writer_zone, zone_name
+from scheduler_agent.timeparse import RulesExtractor, clean_body, parse_request, resolve_times, writer_zone, zone_name
+from scheduler_agent.timeparse_dates import easter
 
 NY = ZoneInfo("America/New_York")
 NOW = datetime(2026, 11, 18, 9, 0, tzinfo=NY)
@@ -265,3 +266,26 @@ def test_hostile_text_never_crashes_and_windows_stay_aware_and_bounded(text: str
     for window in req.windows:
         assert window.start.tzinfo is not None
         assert now <= window.start < window.end <= now + timedelta(days=30)
+
+
+@pytest.mark.parametrize(
+    ("year", "sunday"),
+    [(1818, "1818-03-22"), (2019, "2019-04-21"), (2024, "2024-03-31"), (2038, "2038-04-25"), (2285, "2285-03-22")],
+)
+def test_easter_follows_the_gregorian_computus_at_its_extremes(year: int, sunday: str) -> None:
+    assert easter(year).isoformat() == sunday
+
+
+def test_a_match_cut_by_an_earlier_claim_is_retried_after_it() -> None:
+    # The negation claims "taking the day off on"; the weekday pattern's "on Tuesday" then overlaps it.
+    req = parse_request("I plan on taking the day off on Tuesday", ctx())
+    assert local(req.avoid) == ["11-24 00:00-00:00"]
+    assert req.windows == ()
+
+
+def test_compound_offsets_move_now_by_every_part() -> None:
+    moment = datetime(2017, 11, 23, 19, 15, tzinfo=UTC)
+    spans = resolve_times("we met 1 month 2 days 2 hours 30 mins ago", ctx(now=moment, home_timezone="UTC"))
+    assert [w.start.isoformat() for w in spans] == ["2017-10-21T16:45:00+00:00"]
+    days = resolve_times("2 years 21 days later", ctx(now=moment, home_timezone="UTC"))
+    assert [w.start.date().isoformat() for w in days] == ["2019-12-14"]
