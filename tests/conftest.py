@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import threading
 from collections.abc import Iterator
 from datetime import UTC, datetime
@@ -12,9 +13,16 @@ from urllib.parse import parse_qs, urlsplit
 
 import httpx
 import pytest
+from hypothesis import settings as hypothesis_settings
 
 from scheduler_agent.account_server.server import AccountServer
 from scheduler_agent.clock import FixedClock
+
+# CI runs the same examples every time (a red build must be reproducible, never a lucky draw);
+# developers' runs keep exploring new random examples.
+hypothesis_settings.register_profile("ci", derandomize=True, deadline=None)
+if os.environ.get("CI"):
+    hypothesis_settings.load_profile("ci")
 
 TEST_KEY = "test-key-0123456789"
 # The `scenario` fixture: the real agent loop against the real account server over SMTP.
