@@ -136,7 +136,8 @@ class Agent:
         self.policy = NegotiationPolicy.from_settings(settings)
         self.rules: Rules = rules_from_schedule(settings.schedule, settings.schedule_zone)
         self.home = ZoneInfo(settings.agent.timezone)
-        self._calendar_cache: tuple[datetime, list[dict[str, Any]]] | None = None
+        # (now, the calendar's events as v3 JSON, indexed busy calendars by the event id left out of them)
+        self._calendar_cache: tuple[datetime, list[dict[str, Any]], dict[str | None, BusyCalendar]] | None = None
         self._quota_reached = False
         self._failures: dict[str, int] = {}
 
@@ -357,8 +358,7 @@ class Agent:
             log.warning("invitation %s has no event on the calendar; nothing to answer", master.uid)
             return None
         interval = Interval(master.start, master.end)
-        events = [e for e in self._calendar(now) if e.get("id") != found.get("id")]
-        calendar = BusyCalendar(events_from_nylas_json(events, home=self.home, agent_email=self.settings.agent.email))
+        calendar = self._busy_calendar(now, without=str(found["id"]))
         holds = [h.interval for h in self.store.holds(now=now)]
         busy = calendar.intervals(interval.start, interval.end) + [h for h in holds if h.overlaps(interval)]
         conflicts = any(b.overlaps(interval) for b in busy)
@@ -412,8 +412,20 @@ class Agent:
             events = list(
                 self.client.list_events(start=now - timedelta(days=1), end=end, expand_recurring=True, limit=200)
             )
-            self._calendar_cache = (now, events)
+            self._calendar_cache = (now, events, {})
         return self._calendar_cache[1]
+
+    def _busy_calendar(self, now: datetime, *, without: str | None) -> BusyCalendar:
+        """The calendar read and indexed once per pass (per event left out), not once per mail."""
+        events = self._calendar(now)
+        assert self._calendar_cache is not None
+        indexed = self._calendar_cache[2]
+        if without not in indexed:
+            kept = [e for e in events if not without or e.get("id") != without]
+            indexed[without] = BusyCalendar(
+                events_from_nylas_json(kept, home=self.home, agent_email=self.settings.agent.email)
+            )
+        return indexed[without]
 
     def _availability(
         self, now: datetime, request: Request, conv: Conversation | None
@@ -423,9 +435,7 @@ class Agent:
         The conversation's own holds and its own booked event do not count against it (a reschedule may
         move into time the meeting itself occupies); every other conversation's holds do.
         """
-        own_event = conv.event_id if conv else None
-        events = [e for e in self._calendar(now) if not own_event or e.get("id") != own_event]
-        calendar = BusyCalendar(events_from_nylas_json(events, home=self.home, agent_email=self.settings.agent.email))
+        calendar = self._busy_calendar(now, without=conv.event_id if conv else None)
         exclude = conv.thread_id if conv else None
         holds = [h.interval for h in self.store.holds(now=now, exclude_thread=exclude)]
         slots = find_slots(calendar, self.rules, now=now, request=request, holds=holds)
