@@ -18,7 +18,7 @@ from .config import Settings, load_settings
 from .errors import AgentError, ConfigError
 
 if TYPE_CHECKING:
-    from datetime import datetime
+    from datetime import datetime, tzinfo
 
     from .agent import Agent
     from .backend import Backend
@@ -153,12 +153,11 @@ def _cmd_slots(args: argparse.Namespace, settings: Settings) -> int:
     """slots: the agent's next free slots, from an .ics file or from its calendar through the grant."""
     import dataclasses
     import json
-    from datetime import datetime, timedelta
+    from datetime import timedelta
     from pathlib import Path
 
     from .busy_calendar import BusyCalendar
     from .calendar_ics import events_from_ics
-    from .clock import SystemClock
     from .slot_rules import Request, horizon_end, rules_from_schedule
     from .slots import find_slots
 
@@ -173,12 +172,10 @@ def _cmd_slots(args: argparse.Namespace, settings: Settings) -> int:
         print("scheduler-agent slots: --duration must be positive", file=sys.stderr)
         return 2
     try:
-        now = datetime.fromisoformat(args.now) if args.now else SystemClock().now()
-    except ValueError:
-        print(f"scheduler-agent slots: --now {args.now!r} is not an ISO-8601 time", file=sys.stderr)
+        now = _parse_now(args.now, zone)
+    except ValueError as exc:
+        print(f"scheduler-agent slots: {exc}", file=sys.stderr)
         return 2
-    if now.tzinfo is None:
-        now = now.replace(tzinfo=zone)
     asked = timedelta(minutes=args.duration) if args.duration else None
     duration = rules.pick_duration(asked)
     minutes = int(duration.total_seconds() // 60)
@@ -290,7 +287,8 @@ def _open_agent(settings: Settings, *, listen: bool = False) -> tuple[Backend, A
     return backend, Agent(backend.client, store, extractor, settings)
 
 
-def _parse_now(text: str | None, settings: Settings) -> datetime:
+def _parse_now(text: str | None, zone: tzinfo) -> datetime:
+    """`--now`: the real clock when absent; a time without an offset is read in `zone`. ValueError if unreadable."""
     from datetime import datetime
 
     from .clock import SystemClock
@@ -300,8 +298,8 @@ def _parse_now(text: str | None, settings: Settings) -> datetime:
     try:
         moment = datetime.fromisoformat(text)
     except ValueError:
-        raise ConfigError(f"--now {text!r} is not an ISO-8601 time") from None
-    return moment if moment.tzinfo is not None else moment.replace(tzinfo=settings.home_zone)
+        raise ValueError(f"--now {text!r} is not an ISO-8601 time") from None
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=zone)
 
 
 def _cmd_run(args: argparse.Namespace, settings: Settings) -> int:
@@ -370,7 +368,11 @@ def _cmd_replay(args: argparse.Namespace, settings: Settings) -> int:
     from .daemon import single_instance
     from .eml import read_eml
 
-    now = _parse_now(args.now, settings)
+    try:
+        now = _parse_now(args.now, settings.home_zone)
+    except ValueError as exc:
+        print(f"scheduler-agent replay: {exc}", file=sys.stderr)
+        return 2
     source = Path(args.source)
     backend, agent = _open_agent(settings)
     try:
