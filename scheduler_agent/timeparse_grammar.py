@@ -97,6 +97,8 @@ _BEFORE = (
     r"(?:before|until|till|til|through|thru|up to|"
     r"not after|no later than|latest(?: at| by)?|by|ending(?: at| by)?)"
 )
+# "from 3 in the morning until 5pm": a part of day that fixes the range's start, not its end.
+_START_PART = r"(?:\s(?P<apod>in the (?:morning|afternoon|evening)|at night))?"
 _AFTER_A_DAY = re.compile(rf"\b(?:{WEEKDAY_RE}|today|tomorrow|tonight),?\s$")
 _DAYPART_AFTER = re.compile(
     r"[\s,]*(?:tonight|this (?:evening|morning|afternoon)|in the (?:evening|morning|afternoon|night)|at night)"
@@ -145,6 +147,11 @@ def _time_range(m: re.Match[str], s: Scan) -> Mention | None:
     if m.groupdict().get("a4"):
         start: time | None = time(int(m["a4"][:2]), int(m["a4"][2:]))
         end: time | None = time(int(m["b4"][:2]), int(m["b4"][2:]))
+    elif m.groupdict().get("apod") and m["ah"]:
+        start = clock(int(m["ah"]), int(m["am"] or 0), "am" if m["apod"].endswith("morning") else "pm")
+        end = _time_from(m, "b", None, s.text)
+        if start and end and end <= start and end.hour < 12 and m["bap"] is None:
+            end = time(end.hour + 12, end.minute)
     else:
         end_ap = m["bap"]
         if m["aap"] is None and end_ap and m["ah"]:
@@ -429,7 +436,7 @@ RECOGNIZERS: tuple[tuple[re.Pattern[str], Recognizer], ...] = tuple(
         (r"\b(?P<n>\d+|an?) (?P<unit>days?|weeks?|months?|years?) ago\b", ago),
         (
             rf"\b(?:(?P<mod>this|next|last|coming|previous|following) )?(?P<h>{HOLIDAY_RE})"
-            r"(?:,?\s(?P<y>(?:19|20)\d{2})|\s(?:of\s)?(?P<rel>next|this|last) year)?(?!\w)",
+            r"(?:,?\s(?:of\s)?(?P<y>(?:19|20)\d{2})|\s(?:of\s)?(?P<rel>next|this|last) year)?(?!\w)",
             holiday,
         ),
         (r"\b(?:in (?P<n>\d+|an?) days?|(?P<n2>\d+|an?) days? from (?:now|today))\b", in_n_days),
@@ -556,8 +563,11 @@ RECOGNIZERS: tuple[tuple[re.Pattern[str], Recognizer], ...] = tuple(
             rf"\b(?:between|from)?\s?{HHMM4.format(p='a')}\s?(?:-|to|and|until|till)\s?{HHMM4.format(p='b')}\b",
             _time_range,
         ),
-        (rf"\bbetween\s{T1}\sand\s{T2}", _time_range),
-        (rf"\b(?:from\s)?{T1}\s?(?:-|to|until|till|til|through|thru)\s?{T2}{_NOT_A_TIME_AFTER}", _time_range),
+        (rf"\bbetween\s{T1}{_START_PART}\sand\s{T2}", _time_range),
+        (
+            rf"\b(?:from\s)?{T1}{_START_PART}\s?(?:-|to|until|till|til|through|thru)\s?{T2}{_NOT_A_TIME_AFTER}",
+            _time_range,
+        ),
         (
             r"\b(?P<n>half|quarter|3 quarters|\d{1,2})(?:\s(?:minutes?|mins?))?\s(?P<dir>past|after|to|before)\s"
             r"(?P<h>\d{1,2}|noon)\s?(?P<ap>am|pm)?\b",
@@ -576,7 +586,7 @@ RECOGNIZERS: tuple[tuple[re.Pattern[str], Recognizer], ...] = tuple(
             rf"(?![,.]\d){_COUNTED}",
             _hhmm_point,
         ),
-        (rf"(?:\b(?:in|at|during|over|around) (?:the )?)?\b(?P<pod>{PART_OF_DAY_RE})\b", _part_of_day),
+        (rf"(?:\b(?:in|at|during|over|around) (?:the )?)?\b(?P<pod>{PART_OF_DAY_RE})s?\b", _part_of_day),
     )
 )
 

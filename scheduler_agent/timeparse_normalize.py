@@ -69,7 +69,7 @@ def _spellings(t: str) -> str:
     t = re.sub(r"\b(?:week[- ]ends?|wkends?)\b", "weekend", t)
     t = re.sub(r"\buntill\b", "until", t)
     t = re.sub(r"\b(morning|afternoon|evening|lunch|noon)ish\b", r"\1", t)
-    t = re.sub(r"\b(early|late|mid)-(morning|afternoon|evening)\b", r"\1 \2", t)
+    t = re.sub(r"\b(early|late|mid)-(morning|afternoon|evening)(s?)\b", r"\1 \2\3", t)
     t = re.sub(r"\b(early|late) in the (morning|afternoon|evening)\b", r"\1 \2", t)
     t = re.sub(r"\b(?:the )?rest of (?:the|this|today'?s?|my) day\b|\brest of today\b", "today", t)
     t = re.sub(r"\b(?:the )?rest (?:of )?(?:the |this |my |current )?(week|month)\b", r"this \1", t)

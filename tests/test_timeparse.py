@@ -289,3 +289,30 @@ def test_compound_offsets_move_now_by_every_part() -> None:
     assert [w.start.isoformat() for w in spans] == ["2017-10-21T16:45:00+00:00"]
     days = resolve_times("2 years 21 days later", ctx(now=moment, home_timezone="UTC"))
     assert [w.start.date().isoformat() for w in days] == ["2019-12-14"]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("from 3 in the morning until 5pm on Friday", ["11-20 03:00-17:00"]),
+        ("between 7 in the evening and 11 on Friday", ["11-20 19:00-23:00"]),
+        ("late-mornings on Friday", ["11-20 10:00-12:00"]),
+    ],
+)
+def test_a_part_of_day_after_a_ranges_start_fixes_only_the_start(text: str, expected: list[str]) -> None:
+    assert local(parse_request(text, ctx()).windows) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "day"),
+    [
+        ("thanks giving day", "2026-11-26"),
+        ("cyber monday", "2026-11-30"),
+        ("new year eve", "2026-12-31"),
+        ("saint patrick's day 2027", "2027-03-17"),
+        ("father's day of 2027", "2027-06-20"),
+        ("May Day", "2027-05-01"),
+    ],
+)
+def test_holiday_spellings(text: str, day: str) -> None:
+    assert [w.start.date().isoformat() for w in resolve_times(text, ctx())] == [day]
