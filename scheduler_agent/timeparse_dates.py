@@ -242,8 +242,10 @@ def month_only(m: re.Match[str], s: Scan) -> Mention | None:
         year = s.today.year + 1
     if m["mod"] and not m["y"] and month <= s.today.month:
         year = s.today.year + 1
-    days = _month_days(year, month, m["part"] or "", s.today)
-    return mention(m, "days", days=days, level="month") if days else None
+    # "Aug 2006" is a month gone by: all of its working days are its reading, not the none left from today.
+    past = (year, month) < (s.today.year, s.today.month)
+    days = _month_days(year, month, m["part"] or "", date(year, month, 1) if past else s.today)
+    return mention(m, "days", days=days, level="past" if past else "month") if days else None
 
 
 _WEEK_ORDINALS = {"first": 0, "1st": 0, "second": 1, "2nd": 1, "third": 2, "3rd": 2, "fourth": 3, "4th": 3}

@@ -200,6 +200,22 @@ def _hhmm_point(m: re.Match[str], s: Scan) -> Mention | None:
     return mention(m, "tod", tod_start=at, tod_end=at, point=True) if at is not None else None
 
 
+def _military_time(m: re.Match[str], s: Scan) -> Mention | None:
+    """ "0730", "tomorrow 1730", a reply of just "2300": four digits on a 24-hour clock with no word before them.
+
+    A bare four-digit number is as often a count, a flight, a room or a year, so it is a time only with a
+    leading zero (no count is written so), right after a day, or when it is all the text says and is no
+    year; six digits ("173000") are a time only after a day.
+    """
+    leading_zero = m["h"].startswith("0")
+    after_day = _AFTER_A_DAY.search(s.text, 0, m.start()) is not None
+    alone = not s.text[: m.start()].strip(" \"'(") and not s.text[m.end() :].strip(" \"').!?")
+    if not (leading_zero or after_day or (alone and not m["s"] and m["h"] not in ("19", "20"))):
+        return None
+    at = time(int(m["h"]), int(m["mi"]))
+    return mention(m, "tod", tod_start=at, tod_end=at, point=True)
+
+
 def _past_to(m: re.Match[str], s: Scan) -> Mention | None:
     hour = 12 if m["h"] == "noon" else int(m["h"])
     minutes = {"half": 30, "quarter": 15, "3 quarters": 45}.get(m["n"]) or int(m["n"])
@@ -581,6 +597,11 @@ RECOGNIZERS: tuple[tuple[re.Pattern[str], Recognizer], ...] = tuple(
             _point_time,
         ),
         (r"\bhalf (?P<h>\d{1,2})\b", _half_hour_british),
+        (
+            r"(?<![\w$\u20ac\u00a3#.,:/-])(?P<h>[01]\d|2[0-3])(?P<mi>[0-5]\d)(?P<s>[0-5]\d)?(?![\w.,:/-]|\s?%)"
+            + _COUNTED,
+            _military_time,
+        ),
         (
             rf"\b(?:{_POINT_PREFIX}|approximately)\s(?P<h>[01]?\d|2[0-3])(?P<mi>[0-5]\d)(?:\s?(?P<ap>am|pm))?\b"
             rf"(?![,.]\d){_COUNTED}",

@@ -16,6 +16,7 @@ def normalize(text: str) -> str:
     """Lower-case and canonicalize spellings so one pattern covers "3 P.M.", "3pm" and "3 p m"."""
     t = text.lower()
     t = re.sub(r"[\u2010-\u2015\u2212]", "-", t)
+    t = re.sub(r"[$\u20ac\u00a3]\s?\d[\d,]*(?:\.\d+)?", "amount", t)  # "$12.34" is a sum of money, not 12:34
     t = t.replace("\u2019", "'").replace("\u00a0", " ").replace("[", " ").replace("]", " ")
     t = re.sub(r"\bforty[- ]five\b", "45", t)
     t = re.sub(  # "fifty nine" as 59, so "nine fifty nine a m" reads as 9:59am

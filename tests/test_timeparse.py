@@ -316,3 +316,26 @@ def test_a_part_of_day_after_a_ranges_start_fixes_only_the_start(text: str, expe
 )
 def test_holiday_spellings(text: str, day: str) -> None:
     assert [w.start.date().isoformat() for w in resolve_times(text, ctx())] == [day]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("0730", ["11-19 07:30-08:00"]),  # a leading zero: a 24-hour clock
+        ("1730", ["11-18 17:30-18:00"]),  # all the reply says
+        ("Friday 1400", ["11-20 14:00-14:30"]),  # right after a day
+        ("flight 1730 to Boston", []),  # a bare figure in a sentence is a number, not a time
+        ("2027", []),  # a year alone stays a year
+    ],
+)
+def test_four_digit_times_on_a_24_hour_clock(text: str, expected: list[str]) -> None:
+    assert local(parse_request(text, ctx()).windows) == expected
+
+
+def test_a_sum_of_money_is_no_clock_time() -> None:
+    assert parse_request("the room is $12.30 an hour", ctx()).windows == ()
+
+
+def test_a_month_gone_by_reads_as_all_its_working_days() -> None:
+    days = resolve_times("Aug. 2006", ctx())
+    assert (days[0].start.date().isoformat(), len(days)) == ("2006-08-01", 23)
