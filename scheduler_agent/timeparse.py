@@ -40,6 +40,7 @@ MAX_WINDOWS = 120
 MAX_DURATION_MINUTES = 8 * 60
 
 _ECHO_GAP = re.compile(r"^\s*(?:/|\(|=|or|aka|i\.e\.,?)\s*$")
+_SENTENCE_END = re.compile(r"[.?!;\n]\s|[.?!;\n]$|\bor\b|\botherwise\b")
 _EARLY_WORDS = frozenset({"earlier", "earliest", "first", "sooner", "soonest"})
 
 
@@ -171,7 +172,13 @@ def _clause_intervals(clause: Clause, days: list[date], zone: tzinfo, minutes: i
 
 
 def _positive_windows(
-    positive: list[Clause], negative: list[Clause], moved_from: list[date], now: datetime, zone: tzinfo, minutes: int
+    text: str,
+    positive: list[Clause],
+    negative: list[Clause],
+    moved_from: list[date],
+    now: datetime,
+    zone: tzinfo,
+    minutes: int,
 ) -> list[Interval]:
     """Clauses to windows; a clause with times but no day borrows days from the clauses around it.
 
@@ -191,6 +198,11 @@ def _positive_windows(
         days = clause.days
         if not days and clause.tods and not shared_days:
             donor = next((c for c in reversed(positive) if c.start < clause.start and c.day_mentions), None)
+            if donor is None and not moved_from:
+                # "depart 11:05, arrive 13:20 on Saturday": both times are on the day the sentence names later.
+                donor = next((c for c in positive if c.start > clause.end and c.day_mentions and c.tods), None)
+                if donor is not None and _SENTENCE_END.search(text, clause.end, donor.start):
+                    donor = None
             days = donor.days if donor is not None else moved_from
         if not days and clause.tods:
             days = shared_days or [_default_day(clause.tods, now, zone, minutes)]
@@ -368,7 +380,7 @@ def _read(text: str, ctx: RequestContext, notes: list[str]) -> _Reading:
     positive = [c for i, c in enumerate(clauses) if not c.negated and i not in pick_clauses]
     negative = [c for c in clauses if c.negated]
     moved_from = [d for m in mentions if m.kind == "ref" for d in m.days]
-    windows = _positive_windows(positive, negative, moved_from, now, zone, slot_minutes)
+    windows = _positive_windows(norm, positive, negative, moved_from, now, zone, slot_minutes)
     avoid = _avoid_windows(negative, windows, now, zone, ctx.horizon_days, slot_minutes)
     windows = _subtract(windows, avoid)
     return _Reading(body, norm, mentions, zone, now, duration, chosen, windows, avoid)

@@ -178,13 +178,13 @@ def _weekday_of(text: str | None) -> int | None:
 
 
 def month_date(m: Alternatives, s: Scan) -> Mention | None:
-    # "5 may be late" is no date; "5 May 2013", "5th May", "5 May 12:00" are.
+    # "5 may be late" is no date; "5 May 2013", "5th May", "5 May 12:00", "30 May - 2 June" are.
     if (
         m["mon_"]
         and m["mon_"].startswith("may")
         and not m["y"]
         and not re.search(r"\d(?:st|nd|rd|th)|\bof\b", m.text)
-        and not re.match(r"\s?(?:\d{1,2}:\d\d|$)", s.text[m.end() :])
+        and not re.match(r"\s?(?:\d{1,2}:\d\d|$|(?:-|to|until|till|through)\s?\d)", s.text[m.end() :])
     ):
         return None
     month_word, day_text = m["mon"], m["d"]

@@ -200,17 +200,40 @@ def _hhmm_point(m: re.Match[str], s: Scan) -> Mention | None:
     return mention(m, "tod", tod_start=at, tod_end=at, point=True) if at is not None else None
 
 
+# A bare "1700" beside a day ("pick-up 1700 tomorrow", "Fri 18.5. 0715") or announced by a travel word
+# ("dep 0715") is a 24-hour time; after a carrier code or a counted thing ("LH 1234", "room 1204") it is not.
+_DAY_BESIDE = rf"(?:{WEEKDAY_RE}|today|tomorrow|tonight|\d{{1,2}}(?:st|nd|rd|th)|\d{{1,2}}[./]\d{{1,2}}\.?)"
+_HHMM_BEFORE = re.compile(
+    rf"(?:\b{_DAY_BESIDE},?|\b(?:dep|depart(?:s|ing|ure)?|arr|arriv(?:e|es|ing|al)|leav(?:e|es|ing)|"
+    r"pick-?up|check-?in|check-?out|return(?:ing)?|boarding|landing)(?: at)?:?)\s$"
+)
+_HHMM_AFTER = re.compile(rf",?\s(?:on\s)?{_DAY_BESIDE}(?!\w)")
+_CODE_BEFORE = re.compile(
+    r"(?:\b(?!(?:at|by|on|to|in|or|is|it|am|pm|so|up|of|if|be|we|me|my|us|do|go|an|as|ok)\s)[a-z][a-z\d]|"
+    r"\b(?:flight|flt|train|bus|ice|tgv|room|rm|gate|seat|platform|track|no\.?|nr\.?|number|ref|order|booking|"
+    r"ticket|invoice|code|pin|ext\.?|apt|suite|unit)|#)\s?$"
+)
+
+
 def _military_time(m: re.Match[str], s: Scan) -> Mention | None:
-    """ "0730", "tomorrow 1730", a reply of just "2300": four digits on a 24-hour clock with no word before them.
+    """ "0730", "tomorrow 1730", "1700 on Friday", "dep 0715", a reply of just "2300": four digits on a 24-hour
+    clock with no word before them.
 
     A bare four-digit number is as often a count, a flight, a room or a year, so it is a time only with a
-    leading zero (no count is written so), right after a day, or when it is all the text says and is no
-    year; six digits ("173000") are a time only after a day.
+    leading zero (no count is written so), beside a day, after a travel word, or when it is all the text says
+    and is no year, and never after a carrier code or a counted thing; six digits ("173000") are a time only
+    right after a day.
     """
+    before = s.text[: m.start()]
+    if _CODE_BEFORE.search(before):
+        return None
     leading_zero = m["h"].startswith("0")
-    after_day = _AFTER_A_DAY.search(s.text, 0, m.start()) is not None
-    alone = not s.text[: m.start()].strip(" \"'(") and not s.text[m.end() :].strip(" \"').!?")
-    if not (leading_zero or after_day or (alone and not m["s"] and m["h"] not in ("19", "20"))):
+    after_day = _AFTER_A_DAY.search(before) is not None
+    beside = _HHMM_BEFORE.search(before) is not None or _HHMM_AFTER.match(s.text, m.end()) is not None
+    alone = not before.strip(" \"'(") and not s.text[m.end() :].strip(" \"').!?")
+    if m["s"] and not after_day:
+        return None
+    if not (leading_zero or after_day or beside or (alone and m["h"] not in ("19", "20"))):
         return None
     at = time(int(m["h"]), int(m["mi"]))
     return mention(m, "tod", tod_start=at, tod_end=at, point=True)
@@ -251,8 +274,12 @@ def _duration(m: re.Match[str], s: Scan) -> Mention | None:
         if m["n2"] or m["n2b"]:
             minutes += float(m["n2"] or m["n2b"])
     clock_like = m["u"] == "h" and m["n"] and m["n"].isdigit()
-    if clock_like and (int(m["n"]) > 8 or re.search(r"(?:\bat|@|\baround|\bby)\s?$", s.text[: m.start()])):
-        return None  # "16h", "at 8h": a time of day written the European way, not a length
+    # "16h", "at 8h", "Friday 8h": a time of day written the European way, not a length
+    before = s.text[: m.start()]
+    if clock_like and (
+        int(m["n"]) > 8 or re.search(r"(?:\bat|@|\baround|\bby)\s?$", before) or _AFTER_A_DAY.search(before)
+    ):
+        return None
     if not 0 < minutes <= 24 * 60:
         return None
     return mention(m, "duration", minutes=round(minutes))
@@ -318,6 +345,11 @@ def _reference(m: re.Match[str], s: Scan) -> Mention | None:
 
 
 _WD = rf"(?P<wd>{WEEKDAY_RE})"
+# "move our 3pm to 4pm" names the meeting being moved; "the 9:40 to Zurich" is a departure, a time on offer.
+_MOVED_TO = (
+    rf"(?:\d|noon|midnight|later|earlier|next|this|tomorrow|today|tonight|{WEEKDAY_RE}|{MONTH_RE}|"
+    r"the (?:morning|afternoon|evening|following|next|same|week|day|\d))"
+)
 # What, right after a date or time, says the writer cannot do it ("Monday doesn't work", "Tue is out").
 POSTNEG = re.compile(
     r"[\s,]*(?:(?:is|are|would be|will be)\s)?"
@@ -392,7 +424,7 @@ RECOGNIZERS: tuple[tuple[re.Pattern[str], Recognizer], ...] = tuple(
         ),
         (
             r"\b(?:our|my|the|today'?s|tomorrow'?s) "
-            r"(?=\d{1,2}(?::\d\d)?\s?(?:am|pm)?\s(?:meeting|call|sync|slot|chat|to\b))"
+            r"(?=\d{1,2}(?::\d\d)?\s?(?:am|pm)?\s(?:meeting|call|sync|slot|chat|to\s" + _MOVED_TO + r"))"
             r"\d{1,2}(?::\d\d)?\s?(?:am|pm)?",
             _reference,
         ),

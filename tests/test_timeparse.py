@@ -339,3 +339,18 @@ def test_a_sum_of_money_is_no_clock_time() -> None:
 def test_a_month_gone_by_reads_as_all_its_working_days() -> None:
     days = resolve_times("Aug. 2006", ctx())
     assert (days[0].start.date().isoformat(), len(days)) == ("2006-08-01", 23)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("pick-up 1700 tomorrow", ["11-19 17:00-17:30"]),  # a 24-hour time beside a day
+        ("flight LH 1234 on Friday", ["11-20 00:00-00:00"]),  # a carrier code and its number are no time
+        ("room 1204 on Friday", ["11-20 00:00-00:00"]),
+        ("next Friday 8h", ["11-27 08:00-08:30"]),  # after a day, "8h" is a time, not eight hours
+        ("seat 14C on the 9:40 to Boston tomorrow", ["11-19 09:40-10:10"]),  # a departure, not a meeting moved
+        ("depart 11:05, arrive 13:20 on Friday", ["11-20 11:05-11:35", "11-20 13:20-13:50"]),
+    ],
+)
+def test_travel_booking_fragments(text: str, expected: list[str]) -> None:
+    assert local(parse_request(text, ctx()).windows) == expected
