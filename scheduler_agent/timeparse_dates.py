@@ -233,15 +233,19 @@ def ordinal_day(m: Alternatives, s: Scan) -> Mention | None:
 
 
 def month_only(m: re.Match[str], s: Scan) -> Mention | None:
+    """ "June", "next March", "last September", "feb 1979": that month's working days.
+
+    A month already over ("last September", "in October 2006") is read whole, as a past reference."""
     # "May", "Jan" and "mar" alone are as likely a verb or a name; a cue around them makes them months.
     if m["mon"] in ("may", "jan", "mar") and not (m["part"] or m["inw"] or m["mod"] or m["y"] or m["ny"]):
         return None
     month = MONTHS[m["mon"].rstrip(".")]
     year = _full_year(m["y"]) if m["y"] else (s.today.year if month >= s.today.month else s.today.year + 1)
-    if m["ny"]:  # "June next year"
+    mod = (m["mod"] or "").strip()
+    if m["ny"] or (mod == "next" and not m["y"] and month <= s.today.month):  # "June next year", "next March"
         year = s.today.year + 1
-    if m["mod"] and not m["y"] and month <= s.today.month:
-        year = s.today.year + 1
+    elif mod and mod != "next" and not m["y"]:  # "last September": the latest one before this month
+        year = s.today.year if month < s.today.month else s.today.year - 1
     # "Aug 2006" is a month gone by: all of its working days are its reading, not the none left from today.
     past = (year, month) < (s.today.year, s.today.month)
     days = _month_days(year, month, m["part"] or "", date(year, month, 1) if past else s.today)
@@ -312,6 +316,8 @@ def weekday_mention(m: re.Match[str], s: Scan) -> Mention | None:
         mod, tail = "", f"{mod.split()[0]} week"
     if tail.endswith("last week"):
         return mention(m, "days", days=(this_week - timedelta(days=7 - weekday),))
+    if tail == "before last":  # "Tuesday before last": a week before the last Tuesday
+        return mention(m, "days", days=(shift_day(s.today, -2, "weekday", weekday),))
     if mod in ("next", "following", "the following", "on the following") or tail in ("next week", "of next week"):
         day = this_week + timedelta(days=7 + weekday)
         if tail == "after next":
@@ -420,6 +426,10 @@ def ago(m: re.Match[str], s: Scan) -> Mention | None:
 _OFFSET_PART = re.compile(r"(\d+|an?) (year|month|week|day|hour|hr|minute|min)")
 
 
+def _count(word: str) -> int:
+    return 1 if word in ("a", "an") else int(word)
+
+
 def _add_months(day: date, months: int) -> date:
     year, month = divmod(day.year * 12 + day.month - 1 + months, 12)
     return date(year, month + 1, min(day.day, calendar.monthrange(year, month + 1)[1]))
@@ -464,9 +474,67 @@ def next_n_days(m: re.Match[str], s: Scan) -> Mention | None:
 
 
 def in_n_days(m: re.Match[str], s: Scan) -> Mention | None:
+    """ "in 3 days", "in 3 months", "a year from today": that date (weeks are read as weeks, in week_phrase)."""
     count = m["n"] or m["n2"]
     n = 1 if count in ("a", "an") else int(count)
-    return mention(m, "days", days=(s.today + timedelta(days=n),))
+    unit = m["u"] or m["u2"] or "day"
+    if unit.startswith("day"):
+        return mention(m, "days", days=(s.today + timedelta(days=n),))
+    return mention(m, "days", days=(_add_months(s.today, n * (12 if unit.startswith("year") else 1)),))
+
+
+def counted_weekday(m: re.Match[str], s: Scan) -> Mention | None:
+    """ "4 Mondays from now", "six Mondays ago": the n-th such weekday counted from today."""
+    weekday = _weekday_of(m["wd"])
+    if weekday is None:
+        return None
+    n = 1 if m["n"] in ("a", "an") else int(m["n"])
+    return mention(m, "days", days=(shift_day(s.today, n if m["dir"] != "ago" else -n, "weekday", weekday),))
+
+
+def shift_day(base: date, count: int, unit: str, weekday: int | None = None) -> date:
+    """`base` moved by `count` days, weeks or (unit "weekday") occurrences of a weekday, never counting base."""
+    if unit == "weekday" and weekday is not None:
+        if count >= 0:
+            return base + timedelta(days=((weekday - base.weekday()) % 7 or 7) + 7 * (count - 1))
+        return base - timedelta(days=((base.weekday() - weekday) % 7 or 7) + 7 * (-count - 1))
+    return base + timedelta(days=count * (7 if unit.startswith("week") else 1))
+
+
+def day_shift(m: re.Match[str], s: Scan) -> Mention | None:
+    """ "3 days after", "the 2nd Monday before", "two weeks after": the first half of a date counted from
+    another one ("the Monday before May 25"); `anchor_shifts` joins it to the date written after it."""
+    word = m["n"] or m["ord"] or "1"
+    count = 1 if word in ("a", "an") else ORDINALS.get(word) or int(re.sub(r"\D", "", word) or 1)
+    weekday = _weekday_of(m["wd"])
+    unit = "weekday" if weekday is not None else m["u"]
+    sign = -1 if m["dir"] == "before" else 1
+    return mention(m, "shift", minutes=sign * count, zone=unit, weekday=weekday)
+
+
+def anchor_shifts(text: str, mentions: list[Mention], today: date) -> list[Mention]:
+    """A shift followed by one day ("the Monday before | May 25") becomes that counted day; one with no day
+    after it counts from today ("3 days after" alone), and a lone "Monday before" is just the next Monday."""
+    out: list[Mention] = []
+    skip: set[int] = set()
+    for i, item in enumerate(mentions):
+        if i in skip or item.kind != "shift":
+            if i not in skip:
+                out.append(item)
+            continue
+        target = mentions[i + 1] if i + 1 < len(mentions) else None
+        if (
+            target is not None
+            and target.kind == "days"
+            and len(target.days) == 1
+            and not text[item.end : target.start].strip()
+        ):
+            base, end = target.days[0], target.end
+            skip.add(i + 1)
+        else:
+            base, end = today, item.end
+        out.append(Mention(item.start, end, "days", days=(shift_day(base, item.minutes, item.zone, item.weekday),)))
+    return out
 
 
 def _nth_of_month(year: int, month: int, ordinal: int, what: str) -> tuple[date, ...]:
@@ -496,12 +564,14 @@ def nth_of_month(m: re.Match[str], s: Scan) -> Mention | None:
     ordinal = -1 if word in ("last", "final") else ORDINALS.get(word, 0) - 1 if word in ORDINALS else int(word[:-2]) - 1
     what = m["what"].rstrip(".")
     if m["y"]:
-        days = _nth_of_month(int(m["y"]), MONTHS[m["mon"].rstrip(".")], ordinal, what)
+        days = _nth_of_month(_full_year(m["y"]), MONTHS[m["mon"].rstrip(".")], ordinal, what)
         return mention(m, "days", days=days) if days else None
     if m["rel"]:
         year, month = s.today.year, s.today.month
-        if m["rel"] == "next month":
-            year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+        ahead = re.search(r"(\d+|an?) months?", m["rel"])  # "the first Monday in 2 months"
+        if m["rel"] == "next month" or ahead:
+            moved = _add_months(date(year, month, 1), 1 if not ahead else _count(ahead.group(1)))
+            year, month = moved.year, moved.month
     else:
         month = MONTHS[m["mon"].rstrip(".")]
         year = s.today.year if month >= s.today.month else s.today.year + 1

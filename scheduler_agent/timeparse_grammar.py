@@ -19,8 +19,11 @@ from .timeparse_dates import (
     Mention,
     Scan,
     ago,
+    anchor_shifts,
     compound_offset,
+    counted_weekday,
     day_of_relative_month,
+    day_shift,
     end_of_year,
     holiday,
     in_n_days,
@@ -487,15 +490,32 @@ RECOGNIZERS: tuple[tuple[re.Pattern[str], Recognizer], ...] = tuple(
             r"(?:,?\s(?:of\s)?(?P<y>(?:19|20)\d{2})|\s(?:of\s)?(?P<rel>next|this|last) year)?(?!\w)",
             holiday,
         ),
-        (r"\b(?:in (?P<n>\d+|an?) days?|(?P<n2>\d+|an?) days? from (?:now|today))\b", in_n_days),
         (
-            rf"(?<!in )\b(?P<n>\d+|a) weeks? (?:on|from) (?:(?P<wd>{WEEKDAY_RE})|tomorrow)(?=\W|$)",
+            r"(?<!day )\b(?:in (?P<n>\d+|an?) (?P<u>days?|months?|years?)|"  # not "the first Monday in 2 months"
+            r"(?P<n2>\d+|an?) (?P<u2>days?|months?|years?) from (?:now|today))\b",
+            in_n_days,
+        ),
+        (rf"\b(?P<n>\d+|an?) (?P<wd>{WEEKDAY_RE}) (?P<dir>from now|from today|ago)\b", counted_weekday),
+        (
+            # "3 days after", "the 2nd Monday before", "a week after": counted from the date written next.
+            rf"\b(?:(?P<n>\d+|an?) (?:(?P<u>days?|weeks?)|(?P<wd>{WEEKDAY_RE}))|"
+            rf"(?:the )?(?:(?P<ord>first|second|third|fourth|fifth|1st|2nd|3rd|[4-9]th) )?(?P<wd_>{WEEKDAY_RE}))"
+            r" (?P<dir>before|after) "
+            rf"(?!(?:next|last)\b(?!\s(?:{WEEKDAY_RE}|week|month))|that\b|it\b|the (?:meeting|call)\b)"
+            # "Friday after 1", "Friday before noon" are times on that day, not days counted from another
+            rf"(?!(?:{PART_OF_DAY_RE}|noon|midnight|work|school)\b|\d{{1,2}}(?:[:.]\d\d)?\s?(?:am|pm)?(?![\w/.-]))",
+            lambda m, s: day_shift(Alternatives(m), s),
+        ),
+        (
+            rf"(?<!in )\b(?P<n>\d+|a) weeks? (?:on|from|after) (?:(?:this|coming) )?"
+            rf"(?:(?P<wd>{WEEKDAY_RE})|tomorrow)(?=\W|$)",
             weeks_from_day,
         ),
         (
             r"\b(?:the\s)?(?P<ord>first|second|third|fourth|fifth|last|final|\d{1,2}(?:st|nd|rd|th))\s"
             rf"(?P<what>{WEEKDAY_RE}|day|weekend|working day|business day|weekday)\s(?:of|in)\s"
-            rf"(?:(?P<rel>the month|this month|next month)|(?P<mon>{MONTH_RE})(?:,?\s(?P<y>(?:19|20)\d{{2}}))?)"
+            r"(?:(?P<rel>the month|this month|next month|(?:\d+|a) months?)|"
+            rf"(?P<mon>{MONTH_RE})(?:,?\s(?P<y>(?:19|20)\d{{2}}|'\d{{2}}))?)"
             r"(?=\W|$)",
             nth_of_month,
         ),
@@ -551,7 +571,7 @@ RECOGNIZERS: tuple[tuple[re.Pattern[str], Recognizer], ...] = tuple(
             rf"(?:{_WD},?\s(?:the\s)?)?\b(?:(?P<mon>{MONTH_RE})(?:\s?|[-/])(?:the\s)?(?P<d>\d{{1,2}}){_ORD}\b(?!:\d)|(?:the\s)?(?P<d_>\d{{1,2}}){_ORD}(?:\sof)?\s?(?P<mon_>{MONTH_RE})\b(?!\s?(?:[12]?\d|3[01])\b(?![:.]\d))"
             # "3 Aug 96": a two-digit number no month has days for is the year
             r"(?:\s(?P<y2>3[2-9]|[4-9]\d)\b(?!\s?(?:am|pm|h\b|hours?|hrs?|min|[:.]\d)))?)(?!\d)"
-            rf"(?:,?\s(?P<y>(?:19|20)\d{{2}}|'\d{{2}}|(?:3[2-9]|[4-9]\d)\b(?!\s?(?:am|pm|h\b|[:.]\d)){_COUNTED}"
+            rf"(?:(?:,?\s|,)(?P<y>(?:19|20)\d{{2}}|'\d{{2}}|(?:3[2-9]|[4-9]\d)\b(?!\s?(?:am|pm|h\b|[:.]\d)){_COUNTED}"
             rf"{_NOT_A_TIME_AFTER}))?(?:,?\s(?P<wd2>{WEEKDAY_RE}))?",
             lambda m, s: month_date(Alternatives(m), s),
         ),
@@ -582,7 +602,7 @@ RECOGNIZERS: tuple[tuple[re.Pattern[str], Recognizer], ...] = tuple(
             r"\b(?P<mod>(?:this|next|last) week(?: on)?|"
             r"this|next|coming|following|the following|on the following|last|past|previous|on)?"
             rf"\s?{_WD}(?=\W|$)"
-            r"(?:\s(?P<tail>after next|next week|of next week|this week|of this week|(?:of )?last week|"
+            r"(?:\s(?P<tail>after next|before last|next week|of next week|this week|of this week|(?:of )?last week|"
             r"week(?!\s(?:of|after|before|from))\b))?",
             weekday_mention,
         ),
@@ -596,8 +616,8 @@ RECOGNIZERS: tuple[tuple[re.Pattern[str], Recognizer], ...] = tuple(
         ),
         (rf"\b{_PART}(?P<w>(?:this|next|the following|last|past|previous) month|the month|eom)\b", month_phrase),
         (
-            rf"(?<!\d\s)\b{_PART}(?P<inw>in )?(?P<mod>next )?(?P<mon>{MONTH_RE})"
-            r"(?:\s(?P<y>(?:19|20)\d{2})|\s(?:of\s)?(?P<ny>next year))?\b(?!\s?\d)",
+            rf"(?<!\d\s)\b{_PART}(?P<inw>in )?(?P<mod>next |last |past |this past |previous )?(?P<mon>{MONTH_RE})"
+            r"(?:\s(?P<y>(?:19|20)\d{2}|'\d{2})|\s(?:of\s)?(?P<ny>next year))?\b(?!\s?\d)",
             month_only,
         ),
         (r"\b(?:end of (?:the |this |(?P<next>next) )?year|eoy)\b", end_of_year),
@@ -673,7 +693,7 @@ def scan(text: str, *, today: date, now: datetime) -> list[Mention]:
             found.append(mention)
             taken[mention.start : mention.end] = b"\x01" * (mention.end - mention.start)
     found.sort(key=lambda m: m.start)
-    return found
+    return anchor_shifts(text, found, today)
 
 
 def iter_unclaimed_numbers(text: str, spans: list[tuple[int, int]]) -> Iterator[str]:

@@ -100,6 +100,14 @@ def _spellings(t: str) -> str:
         r"(?<=\bon )(\d{1,2})(?:-|\.(?=(?:1[3-9]|[2-9]\d)\b))(\d{1,2})\b(?![.:/-]\d|\s?(?:am|pm|h\b))", r"\1/\2", t
     )
     t = re.sub(r"\b(\d{4}-\d{1,2}-\d{1,2})t(?=\d{2}:\d{2})", r"\1 ", t)  # ISO "2019-06-18T09:30"
+    t = re.sub(rf"\b(\d{{4}})[-/]({MONTH_RE})[-/](\d{{1,2}})\b", r"\3 \2 \1", t)  # "2006-Jun-16"
+    # "the 2nd of February in the year 1980": the year, written out; "in the year 1980" alone is "in 1980"
+    t = re.sub(
+        rf"\b({MONTH_RE}|\d{{1,2}}(?:st|nd|rd|th)?|{DAY_ORDINAL_RE}),? in the year (?=(?:19|20)\d{{2}}\b|'\d{{2}}\b)",
+        r"\1 ",
+        t,
+    )
+    t = re.sub(r"\bin the year (?=(?:19|20)\d{2}\b)", "in ", t)
     t = re.sub(r"\b(in \d+) more\b", r"\1", t)
     t = re.sub(r"\b(?:3|three)[- ]quarters? of an hour\b|\b3/4 ?h(?:ours?|rs?)?\b", "45 minutes", t)
     t = re.sub(r"\b1/4 ?h(?:ours?|rs?)?\b", "15 minutes", t)

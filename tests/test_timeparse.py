@@ -354,3 +354,25 @@ def test_a_month_gone_by_reads_as_all_its_working_days() -> None:
 )
 def test_travel_booking_fragments(text: str, expected: list[str]) -> None:
     assert local(parse_request(text, ctx()).windows) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "first_day"),
+    [
+        ("the Monday before Dec 25", "2026-12-21"),
+        ("the 2nd Friday after Dec 1", "2026-12-11"),
+        ("3 days after next Wednesday", "2026-11-28"),
+        ("2 Mondays from now", "2026-11-30"),
+        ("Friday after 1", "2026-11-20"),  # a time on that Friday, not a day counted from another
+    ],
+)
+def test_days_counted_from_another_day(text: str, first_day: str) -> None:
+    spans = resolve_times(text, ctx())
+    assert spans[0].start.astimezone(NY).date().isoformat() == first_day
+
+
+def test_past_months_and_written_out_years_are_read_whole() -> None:
+    spans = resolve_times("last September", ctx())
+    assert spans[0].start.astimezone(NY).date().isoformat() == "2026-09-01"
+    spans = resolve_times("the 2nd of February in the year 1980", ctx())
+    assert [w.start.astimezone(NY).date().isoformat() for w in spans] == ["1980-02-02"]
