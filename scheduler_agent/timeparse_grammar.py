@@ -98,7 +98,7 @@ _AFTER = (
 )
 _BEFORE = (
     r"(?:before|until|till|til|through|thru|up to|"
-    r"not after|no later than|latest(?: at| by)?|by|ending(?: at| by)?)"
+    r"not after|no later than|latest(?: at| by)?|by|ending(?: at| by)?|prior to|in advance of|earlier than|sooner than)"
 )
 # "from 3 in the morning until 5pm": a part of day that fixes the range's start, not its end.
 _START_PART = r"(?:\s(?P<apod>in the (?:morning|afternoon|evening)|at night))?"
@@ -140,6 +140,13 @@ def _in_n_time(m: Alternatives, s: Scan) -> Mention | None:
     n = 0.5 if m["half"] else 1.0 if m["n"] in ("a", "an") else float(m["n"] or 0)
     minutes = n * 60 if (m["u"] or "").startswith("h") else n
     return mention(m, "instant", instant=s.now + timedelta(minutes=minutes))
+
+
+def _within_n_time(m: re.Match[str], s: Scan) -> Mention | None:
+    """ "within 5 hours": any time from now until then, a stretch rather than the moment it ends."""
+    n = 1.0 if m["n"] in ("a", "an") else float(m["n"])
+    minutes = n * 60 if m["u"].startswith("h") else n
+    return mention(m, "instant", instant=s.now, until=s.now + timedelta(minutes=minutes))
 
 
 # Times ---------------------------------------------------------------------------------------------------
@@ -363,11 +370,12 @@ POSTNEG = re.compile(
     r"(?:out|bad|no good|tough|difficult|booked|full|blocked|taken|impossible|a no)\b|"
     r"(?:i'?m|i am|we'?re) (?:out|busy|booked|travell?ing|off|away|unavailable))"
 )
-# "at 101 points": a number that counts something is no clock time.
-_COUNTED = (
-    r"(?!\s(?:points?|people|persons?|guests|attendees|users|items|pages|copies|units|dollars|euros?|pounds|"
-    r"miles|km|feet|meters|metres)\b)"
+# "at 101 points", "for 3 peeps": a number that counts something is no clock time.
+_COUNT_NOUNS = (
+    r"points?|people|persons?|guests|attendees|folks|peeps|adults|kids|children|seats|tickets|users|items|pages|"
+    r"copies|units|dollars|euros?|pounds|miles|km|feet|meters|metres"
 )
+_COUNTED = rf"(?!\s(?:{_COUNT_NOUNS})\b)"
 _NOT_A_TIME_AFTER = r"(?!\s?(?:days?|weeks?|months?|people|persons?|min|mins|minutes?|hours?|hrs?|h\b))"
 _NOT_A_DAY_AFTER = (
     r"(?!\s(?:one|option|slot|choice|time|proposal|suggestion|week|day|meeting|call|round|attempt|floor|"
@@ -437,6 +445,13 @@ RECOGNIZERS: tuple[tuple[re.Pattern[str], Recognizer], ...] = tuple(
             _reference,
         ),
         (r"^\W*(?:good )?(?:morning|afternoon|evening)\b(?=\s?[,!.\u2014-])", _reference),
+        (
+            # "change July 22nd meeting to August 22nd": the date names the meeting being moved, not a time offered.
+            r"\b(?:change|move|reschedule|push|shift|bump)\s(?:the |our |my |this |that )?"
+            rf"(?:{MONTH_RE}\s?\d{{1,2}}(?:st|nd|rd|th)?|\d{{1,2}}(?:st|nd|rd|th)?\s(?:of\s)?{MONTH_RE}|\d{{1,2}}/\d{{1,2}})"
+            r"(?=\s(?:meeting|call|appointment|sync|session|review|interview|demo)\b)",
+            _reference,
+        ),
         # Zones.
         (r"\b(?:utc|gmt)\s?(?P<sign>[+-])\s?(?P<h>\d{1,2})(?::?(?P<m>\d{2}))?\b", _zone_offset),
         (
@@ -462,6 +477,11 @@ RECOGNIZERS: tuple[tuple[re.Pattern[str], Recognizer], ...] = tuple(
             r"(?P<u>hours?|hrs?|h|minutes?|mins?)\b"
             r"|\b(?P<n_>\d+(?:\.\d+)?|an?|(?P<half_>half an?))\s?(?P<u_>hours?|hrs?|minutes?|mins?) from now\b",
             lambda m, s: _in_n_time(Alternatives(m), s),
+        ),
+        (
+            r"\bwithin (?:the )?(?:next |coming |upcoming )?(?P<n>\d+(?:\.\d+)?|an?) "
+            r"(?P<u>hours?|hrs?|minutes?|mins?)\b",
+            _within_n_time,
         ),
         (
             r"\b(?:(?P<half>half an hour|half hour|1/2 ?(?:h|hr|hour)\b)|"
@@ -614,7 +634,10 @@ RECOGNIZERS: tuple[tuple[re.Pattern[str], Recognizer], ...] = tuple(
             r"(?! of\b)",  # "the weekend of the 24th" is that date's weekend (timeparse_clauses)
             week_phrase,
         ),
-        (rf"\b{_PART}(?P<w>(?:this|next|the following|last|past|previous) month|the month|eom)\b", month_phrase),
+        (
+            rf"\b{_PART}(?P<w>(?:this|next|the following|last|past|previous) month|the month|eom)\b",
+            month_phrase,
+        ),
         (
             rf"(?<!\d\s)\b{_PART}(?P<inw>in )?(?P<mod>next |last |past |this past |previous )?(?P<mon>{MONTH_RE})"
             r"(?:\s(?P<y>(?:19|20)\d{2}|'\d{2})|\s(?:of\s)?(?P<ny>next year))?\b(?!\s?\d)",
@@ -645,7 +668,7 @@ RECOGNIZERS: tuple[tuple[re.Pattern[str], Recognizer], ...] = tuple(
         (rf"\b{_AFTER}\s{T1}", _after_time),
         (rf"\b{_BEFORE}\s{T1}", _before_time),
         (
-            rf"(?:(?<!\w)(?P<prefix>{_POINT_PREFIX})\s)?\b{T1}(?:ish)?(?!\s?(?:/|-\s?\d|people|person|guests|attendees|days?|weeks?|months?|times|options?|slots?))",
+            rf"(?:(?<!\w)(?P<prefix>{_POINT_PREFIX})\s)?\b{T1}(?:ish)?(?!\s?(?:/|-\s?\d|days?|weeks?|months?|times|options?|slots?|(?:{_COUNT_NOUNS})\b))",
             _point_time,
         ),
         (r"\bhalf (?P<h>\d{1,2})\b", _half_hour_british),

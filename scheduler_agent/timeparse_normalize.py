@@ -79,6 +79,10 @@ def _spellings(t: str) -> str:
     t = re.sub(r"\b(\d{1,2}(?::\d\d)?\s?(?:am|pm)?|noon) or (later|after)\b", r"after \1", t)
     t = re.sub(r"\b(\d{1,2}(?::\d\d)?\s?(?:am|pm)?|noon) or (earlier|before)\b", r"before \1", t)
     t = re.sub(rf"\b({MONTH_RE}),\s(?=\d{{1,2}}(?:st|nd|rd|th)\b)", r"\1 ", t)  # "March, 6th 2016"
+    # "2016, nov", "2016-11", "11 - 2016": a month and its year in any order, written as "nov 2016" and "11/2016"
+    t = re.sub(rf"\b((?:19|20)\d{{2}}),?\s({MONTH_RE})\b(?!\s?\d)", r"\2 \1", t)
+    t = re.sub(r"(?<![\d/.:-])\b((?:19|20)\d{2})\s?[-/]\s?(0?[1-9]|1[0-2])\b(?!\s?[-/.:]\s?\d)", r"\2/\1", t)
+    t = re.sub(r"(?<![\d/.:-])\b(0?[1-9]|1[0-2])\s?[-/]\s?((?:19|20)\d{2})\b(?![-/.:]\d)", r"\1/\2", t)
     t = re.sub(rf"\b({MONTH_RE})\.(?=\d)", r"\1 ", t)  # "september.16th"
     t = re.sub(rf"\b({WEEKDAY_RE}|today|tomorrow) am\b", r"\1 morning", t)  # "Tuesday AM", "Tuesday PM"
     t = re.sub(rf"\b({WEEKDAY_RE}|today|tomorrow) pm\b", r"\1 afternoon", t)

@@ -357,6 +357,19 @@ def test_travel_booking_fragments(text: str, expected: list[str]) -> None:
 
 
 @pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("any time prior to 2pm tomorrow", ["11-19 00:00-14:00"]),
+        ("in advance of 11am on Friday", ["11-20 00:00-11:00"]),
+        ("within 2 hours", ["11-18 09:00-11:00"]),
+        ("table for 3 peeps tonight around 8 pm", ["11-18 20:00-20:30"]),
+    ],
+)
+def test_more_ways_to_bound_a_time(text: str, expected: list[str]) -> None:
+    assert local(parse_request(text, ctx()).windows) == expected
+
+
+@pytest.mark.parametrize(
     ("text", "first_day"),
     [
         ("the Monday before Dec 25", "2026-12-21"),
@@ -376,3 +389,22 @@ def test_past_months_and_written_out_years_are_read_whole() -> None:
     assert spans[0].start.astimezone(NY).date().isoformat() == "2026-09-01"
     spans = resolve_times("the 2nd of February in the year 1980", ctx())
     assert [w.start.astimezone(NY).date().isoformat() for w in spans] == ["1980-02-02"]
+
+
+@pytest.mark.parametrize(
+    ("text", "first", "last"),
+    [
+        ("2027-02", "2027-02-01", "2027-02-26"),
+        ("2027, feb", "2027-02-01", "2027-02-26"),
+        ("02 - 2027", "2027-02-01", "2027-02-26"),
+    ],
+)
+def test_a_month_and_its_year_in_any_order(text: str, first: str, last: str) -> None:
+    days = [w.start.date().isoformat() for w in resolve_times(text, ctx())]
+    assert (days[0], days[-1]) == (first, last)
+
+
+def test_the_date_of_the_meeting_being_changed_is_not_offered() -> None:
+    req = parse_request("Change the Dec 1st meeting to Dec 3rd", ctx())
+    assert req.intent is Intent.RESCHEDULE
+    assert [w.start.date().isoformat() for w in req.windows] == ["2026-12-03"]
