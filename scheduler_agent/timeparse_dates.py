@@ -194,6 +194,8 @@ def month_date(m: Alternatives, s: Scan) -> Mention | None:
     day = int(day_text)
     weekday = _weekday_of(m["wd"]) if m["wd"] else _weekday_of(m["wd2"])
     found = _safe_date(_full_year(m["y"]), month, day) if m["y"] else _infer_year(s.today, month, day)
+    if found == s.today and not m["y"] and re.search(r"\bnext\s$", s.text[: m.start()]):
+        found = _infer_year(s.today + timedelta(days=1), month, day)  # "next December 31" said on Dec 31
     if found is None:
         return None
     note = ""
@@ -423,7 +425,7 @@ def ago(m: re.Match[str], s: Scan) -> Mention | None:
     return mention(m, "days", days=(day,))
 
 
-_OFFSET_PART = re.compile(r"(\d+|an?) (year|month|week|day|hour|hr|minute|min)")
+_OFFSET_PART = re.compile(r"(\d+(?:\.\d+)?|an?)\s?(year|month|week|day|hour|hr|h|minute|min)")
 
 
 def _count(word: str) -> int:
@@ -435,21 +437,25 @@ def _add_months(day: date, months: int) -> date:
     return date(year, month + 1, min(day.day, calendar.monthrange(year, month + 1)[1]))
 
 
-def compound_offset(m: re.Match[str], s: Scan) -> Mention | None:
-    """ "1 month 21 days ago", "2 years 21 days later", "1 day 2 hours later": now moved by every part.
+def compound_offset(m: Alternatives, s: Scan) -> Mention | None:
+    """ "1 month 21 days ago", "2 years 21 days later", "1 day 2 hours later", "8.3 hours ago": now moved by
+    every part.
 
     With hours or minutes in it the result is a moment; otherwise it is a day.
     """
     sign = -1 if m["dir"] == "ago" else 1
-    months = days = minutes = 0
-    for count, unit in _OFFSET_PART.findall(m["parts"]):
-        n = 1 if count in ("a", "an") else int(count)
+    months = days = 0
+    minutes = 0.0
+    for count, unit in _OFFSET_PART.findall(m["parts"] or ""):
+        if unit in ("hour", "hr", "h", "minute", "min"):
+            n_minutes = 1.0 if count in ("a", "an") else float(count)
+            minutes += n_minutes * (60 if unit in ("hour", "hr", "h") else 1)
+            continue
+        n = 1 if count in ("a", "an") else int(float(count))
         if unit in ("year", "month"):
             months += n * (12 if unit == "year" else 1)
-        elif unit in ("week", "day"):
-            days += n * (7 if unit == "week" else 1)
         else:
-            minutes += n * (60 if unit in ("hour", "hr") else 1)
+            days += n * (7 if unit == "week" else 1)
     moved = s.now.replace(tzinfo=None)
     moved = datetime.combine(_add_months(moved.date(), sign * months), moved.time())
     moved += timedelta(days=sign * days, minutes=sign * minutes)

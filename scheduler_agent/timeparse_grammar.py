@@ -225,6 +225,25 @@ _CODE_BEFORE = re.compile(
 )
 
 
+def _offset_from_time(m: re.Match[str], s: Scan) -> Mention | None:
+    """ "5 hours after noon", "2 hours before 12:00 pm": a clock time moved by a length, one moment of the day."""
+    base = _time_from(m, "a", None, s.text)
+    if base is None:
+        return None
+    n = 1.0 if m["n"] in ("a", "an") else float(m["n"])
+    minutes = n * 60 if m["u"].startswith("h") else n
+    moved = datetime.combine(s.today, base) + timedelta(minutes=minutes if m["dir"] == "after" else -minutes)
+    if moved.date() != s.today:
+        return None
+    return mention(m, "tod", tod_start=moved.time(), tod_end=moved.time(), point=True)
+
+
+def _right_now(m: re.Match[str], s: Scan) -> Mention | None:
+    """ "right now", or a reply of just "now": this very moment (the adverb in "now that..." is not a time)."""
+    alone = not s.text[: m.start()].strip(" \"'(") and not s.text[m.end() :].strip(" \"').!?")
+    return mention(m, "instant", instant=s.now) if m["right"] or alone else None
+
+
 def _military_time(m: re.Match[str], s: Scan) -> Mention | None:
     """ "0730", "tomorrow 1730", "1700 on Friday", "dep 0715", a reply of just "2300": four digits on a 24-hour
     clock with no word before them.
@@ -469,8 +488,14 @@ RECOGNIZERS: tuple[tuple[re.Pattern[str], Recognizer], ...] = tuple(
         (
             r"\b(?P<parts>(?:\d+|an?) (?:years?|months?|weeks?|days?|hours?|hrs?|minutes?|mins?)"
             r"(?:,?\s(?:and\s)?(?:\d+|an?) (?:years?|months?|weeks?|days?|hours?|hrs?|minutes?|mins?))+)"
-            r"\s(?P<dir>ago|later|from now)\b",
-            compound_offset,
+            r"\s(?P<dir>ago|later|from now)\b"
+            r"|\b(?P<parts_>(?:\d+(?:\.\d+)?|an?)\s?(?:hours?|hrs?|h|minutes?|mins?))\s(?P<dir_>ago)\b",
+            lambda m, s: compound_offset(Alternatives(m), s),
+        ),
+        (
+            r"(?<!\bfor )\b(?P<n>\d+(?:\.\d+)?|an?)\s?(?P<u>hours?|hrs?|h|minutes?|mins?)\s(?P<dir>after|before)\s"
+            + T1,
+            _offset_from_time,
         ),
         (
             r"\bin (?:about |around |roughly |approximately |like )?(?P<n>\d+(?:\.\d+)?|an?|(?P<half>half an?))\s?"
@@ -562,6 +587,7 @@ RECOGNIZERS: tuple[tuple[re.Pattern[str], Recognizer], ...] = tuple(
             relative_day,
         ),
         (r"\bthis (?P<pod>morning|afternoon|evening)\b", this_part_of_day),
+        (r"\b(?P<right>right )?now\b", _right_now),
         (
             r"\b(?P<y>\d{4})[-/.](?P<mo>\d{1,2})[-/.](?P<d>\d{1,2})\b",
             iso_date,

@@ -408,3 +408,23 @@ def test_the_date_of_the_meeting_being_changed_is_not_offered() -> None:
     req = parse_request("Change the Dec 1st meeting to Dec 3rd", ctx())
     assert req.intent is Intent.RESCHEDULE
     assert [w.start.date().isoformat() for w in req.windows] == ["2026-12-03"]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("5 minutes ago", "2026-11-18T08:55"),
+        ("8.3 hours ago", "2026-11-18T00:42"),
+        ("an hour before now", "2026-11-18T08:00"),
+        ("right now", "2026-11-18T09:00"),
+        ("5 hours after noon", "2026-11-18T17:00"),
+        ("2 hours before 12:00 pm", "2026-11-18T10:00"),
+    ],
+)
+def test_moments_counted_from_now_or_from_a_clock_time(text: str, expected: str) -> None:
+    assert [f"{w.start.astimezone(NY):%Y-%m-%dT%H:%M}" for w in resolve_times(text, ctx())] == [expected]
+
+
+def test_now_as_an_adverb_is_no_time_and_next_skips_todays_date() -> None:
+    assert parse_request("now that the budget is in, let's talk", ctx()).windows == ()
+    assert resolve_times("next November 18", ctx())[0].start.date().isoformat() == "2027-11-18"
