@@ -182,7 +182,7 @@ def month_date(m: Alternatives, s: Scan) -> Mention | None:
     if (
         m["mon_"]
         and m["mon_"].startswith("may")
-        and not m["y"]
+        and not (m["y"] or m["ry"])
         and not re.search(r"\d(?:st|nd|rd|th)|\bof\b", m.text)
         and not re.match(r"\s?(?:\d{1,2}:\d\d|$|(?:-|to|until|till|through)\s?\d)", s.text[m.end() :])
     ):
@@ -193,7 +193,12 @@ def month_date(m: Alternatives, s: Scan) -> Mention | None:
     month = MONTHS[month_word.rstrip(".")]
     day = int(day_text)
     weekday = _weekday_of(m["wd"]) if m["wd"] else _weekday_of(m["wd2"])
-    found = _safe_date(_full_year(m["y"]), month, day) if m["y"] else _infer_year(s.today, month, day)
+    if m["ry"]:  # "January 30th of last year"
+        found = _safe_date(s.today.year + {"last": -1, "next": 1}.get(m["ry"], 0), month, day)
+    elif m["y"]:
+        found = _safe_date(_full_year(m["y"]), month, day)
+    else:
+        found = _infer_year(s.today, month, day)
     if found == s.today and not m["y"] and re.search(r"\bnext\s$", s.text[: m.start()]):
         found = _infer_year(s.today + timedelta(days=1), month, day)  # "next December 31" said on Dec 31
     if found is None:
@@ -338,6 +343,11 @@ def weekday_mention(m: re.Match[str], s: Scan) -> Mention | None:
     return mention(m, "days", days=(day,))
 
 
+_CLOCK_TEXT = r"(?:\d{1,2}(?::\d\d)?\s?(?:am|pm)|\d{1,2}:\d\d|noon|midnight)"
+_CLOCK_BEFORE = re.compile(rf"\b{_CLOCK_TEXT}\s$")
+_CLOCK_AFTER = re.compile(rf"\s(?:at\s)?{_CLOCK_TEXT}\b")
+
+
 def week_phrase(m: re.Match[str], s: Scan) -> Mention | None:
     phrase = m["w"]
     monday = _week_start(s.today)
@@ -356,7 +366,11 @@ def week_phrase(m: re.Match[str], s: Scan) -> Mention | None:
     if phrase == "the week" and not part:
         return None
     count = re.search(r"(\d+) weeks?", phrase)
-    if "from" in phrase:
+    # "21:00 in 2 weeks", "in a week at 3pm": a clock time makes it that one day, not that week.
+    clocked = phrase.startswith("in ") and (
+        _CLOCK_BEFORE.search(s.text, 0, m.start()) is not None or _CLOCK_AFTER.match(s.text, m.end()) is not None
+    )
+    if "from" in phrase or (clocked and not part):
         return mention(m, "days", days=(s.today + timedelta(days=7 * (int(count.group(1)) if count else 1)),))
     shift = 0
     if "after next" in phrase:
@@ -438,8 +452,8 @@ def _add_months(day: date, months: int) -> date:
 
 
 def compound_offset(m: Alternatives, s: Scan) -> Mention | None:
-    """ "1 month 21 days ago", "2 years 21 days later", "1 day 2 hours later", "8.3 hours ago": now moved by
-    every part.
+    """ "1 month 21 days ago", "2 years 21 days later", "1 day 2 hours later", "8.3 hours ago", "2 days later":
+    now moved by every part.
 
     With hours or minutes in it the result is a moment; otherwise it is a day.
     """
@@ -563,8 +577,8 @@ def _nth_of_month(year: int, month: int, ordinal: int, what: str) -> tuple[date,
 def nth_of_month(m: re.Match[str], s: Scan) -> Mention | None:
     """ "the first Monday in December", "the last Friday of the month", "third day of October", "last weekend of July".
 
-    A month without a year is its next occurrence that still holds the day; "the month" rolls to the next one
-    once its day has passed.
+    A month without a year is its next occurrence that still holds the day ("next January": not this month's);
+    "the month" rolls to the next one once its day has passed.
     """
     word = m["ord"]
     ordinal = -1 if word in ("last", "final") else ORDINALS.get(word, 0) - 1 if word in ORDINALS else int(word[:-2]) - 1
@@ -580,7 +594,7 @@ def nth_of_month(m: re.Match[str], s: Scan) -> Mention | None:
             year, month = moved.year, moved.month
     else:
         month = MONTHS[m["mon"].rstrip(".")]
-        year = s.today.year if month >= s.today.month else s.today.year + 1
+        year = s.today.year if month > s.today.month or (month == s.today.month and not m["next"]) else s.today.year + 1
     for _ in range(3):
         days = _nth_of_month(year, month, ordinal, what)
         if days and (days[-1] >= s.today or m["rel"] == "this month"):

@@ -136,10 +136,11 @@ Recognizer = Callable[[re.Match[str], "Scan"], Mention | None]
 
 
 def _in_n_time(m: Alternatives, s: Scan) -> Mention | None:
-    """ "in 2 hours", "20 minutes from now": a moment counted from now."""
+    """ "in 2 hours", "20 minutes from now", "half an hour ago": a moment counted from now."""
     n = 0.5 if m["half"] else 1.0 if m["n"] in ("a", "an") else float(m["n"] or 0)
     minutes = n * 60 if (m["u"] or "").startswith("h") else n
-    return mention(m, "instant", instant=s.now + timedelta(minutes=minutes))
+    sign = -1 if m["dir"] == "ago" else 1
+    return mention(m, "instant", instant=s.now + timedelta(minutes=sign * minutes))
 
 
 def _within_n_time(m: re.Match[str], s: Scan) -> Mention | None:
@@ -489,7 +490,11 @@ RECOGNIZERS: tuple[tuple[re.Pattern[str], Recognizer], ...] = tuple(
             r"\b(?P<parts>(?:\d+|an?) (?:years?|months?|weeks?|days?|hours?|hrs?|minutes?|mins?)"
             r"(?:,?\s(?:and\s)?(?:\d+|an?) (?:years?|months?|weeks?|days?|hours?|hrs?|minutes?|mins?))+)"
             r"\s(?P<dir>ago|later|from now)\b"
-            r"|\b(?P<parts_>(?:\d+(?:\.\d+)?|an?)\s?(?:hours?|hrs?|h|minutes?|mins?))\s(?P<dir_>ago)\b",
+            # "half an hour ago" is read whole by _in_n_time, not from its "an hour ago"
+            r"|(?<!half )\b(?P<parts_>(?:\d+(?:\.\d+)?|an?)\s?(?:hours?|hrs?|h|minutes?|mins?))\s(?P<dir_>ago)\b"
+            # "2 days later" (a lone "an hour later" moves the meeting being discussed, not now)
+            r"|(?<![\d.])\b(?P<parts2>(?:\d+|an?) (?:years?|months?|weeks?|days?))\s"
+            r"(?P<dir2>later)\b(?!\s(?:this|that|in|on|today|tomorrow|next))",
             lambda m, s: compound_offset(Alternatives(m), s),
         ),
         (
@@ -498,9 +503,10 @@ RECOGNIZERS: tuple[tuple[re.Pattern[str], Recognizer], ...] = tuple(
             _offset_from_time,
         ),
         (
-            r"\bin (?:about |around |roughly |approximately |like )?(?P<n>\d+(?:\.\d+)?|an?|(?P<half>half an?))\s?"
-            r"(?P<u>hours?|hrs?|h|minutes?|mins?)\b"
-            r"|\b(?P<n_>\d+(?:\.\d+)?|an?|(?P<half_>half an?))\s?(?P<u_>hours?|hrs?|minutes?|mins?) from now\b",
+            r"\bin (?:about |around |roughly |approximately |like )?"
+            r"(?P<n>\d+(?:\.\d+)?|an?|(?P<half>(?:an? )?half(?: an?)?))\s?(?P<u>hours?|hrs?|h|minutes?|mins?)\b"
+            r"|\b(?P<n_>\d+(?:\.\d+)?|an?|(?P<half_>(?:an? )?half(?: an?)?))\s?(?P<u_>hours?|hrs?|minutes?|mins?) "
+            r"(?P<dir>from now|ago)\b",
             lambda m, s: _in_n_time(Alternatives(m), s),
         ),
         (
@@ -542,8 +548,8 @@ RECOGNIZERS: tuple[tuple[re.Pattern[str], Recognizer], ...] = tuple(
         ),
         (rf"\b(?P<n>\d+|an?) (?P<wd>{WEEKDAY_RE}) (?P<dir>from now|from today|ago)\b", counted_weekday),
         (
-            # "3 days after", "the 2nd Monday before", "a week after": counted from the date written next.
-            rf"\b(?:(?P<n>\d+|an?) (?:(?P<u>days?|weeks?)|(?P<wd>{WEEKDAY_RE}))|"
+            # "3 days after", "the day before", "the 2nd Monday before": counted from the date written next.
+            rf"\b(?:(?P<n>\d+|an?) (?:(?P<u>days?|weeks?)|(?P<wd>{WEEKDAY_RE}))|the (?P<u_>day)|"
             rf"(?:the )?(?:(?P<ord>first|second|third|fourth|fifth|1st|2nd|3rd|[4-9]th) )?(?P<wd_>{WEEKDAY_RE}))"
             r" (?P<dir>before|after) "
             rf"(?!(?:next|last)\b(?!\s(?:{WEEKDAY_RE}|week|month))|that\b|it\b|the (?:meeting|call)\b)"
@@ -560,7 +566,7 @@ RECOGNIZERS: tuple[tuple[re.Pattern[str], Recognizer], ...] = tuple(
             r"\b(?:the\s)?(?P<ord>first|second|third|fourth|fifth|last|final|\d{1,2}(?:st|nd|rd|th))\s"
             rf"(?P<what>{WEEKDAY_RE}|day|weekend|working day|business day|weekday)\s(?:of|in)\s"
             r"(?:(?P<rel>the month|this month|next month|(?:\d+|a) months?)|"
-            rf"(?P<mon>{MONTH_RE})(?:,?\s(?P<y>(?:19|20)\d{{2}}|'\d{{2}}))?)"
+            rf"(?P<next>next )?(?P<mon>{MONTH_RE})(?:,?\s(?P<y>(?:19|20)\d{{2}}|'\d{{2}}))?)"
             r"(?=\W|$)",
             nth_of_month,
         ),
@@ -618,7 +624,7 @@ RECOGNIZERS: tuple[tuple[re.Pattern[str], Recognizer], ...] = tuple(
             # "3 Aug 96": a two-digit number no month has days for is the year
             r"(?:\s(?P<y2>3[2-9]|[4-9]\d)\b(?!\s?(?:am|pm|h\b|hours?|hrs?|min|[:.]\d)))?)(?!\d)"
             rf"(?:(?:,?\s|,)(?P<y>(?:19|20)\d{{2}}|'\d{{2}}|(?:3[2-9]|[4-9]\d)\b(?!\s?(?:am|pm|h\b|[:.]\d)){_COUNTED}"
-            rf"{_NOT_A_TIME_AFTER}))?(?:,?\s(?P<wd2>{WEEKDAY_RE}))?",
+            rf"{_NOT_A_TIME_AFTER})|\s(?:of\s)?(?P<ry>last|next|this) year\b)?(?:,?\s(?P<wd2>{WEEKDAY_RE}))?",
             lambda m, s: month_date(Alternatives(m), s),
         ),
         (

@@ -292,6 +292,32 @@ def test_compound_offsets_move_now_by_every_part() -> None:
 
 
 @pytest.mark.parametrize(
+    ("text", "start"),
+    [
+        ("2 hours ago", "2026-11-18T07:00"),
+        ("half an hour ago", "2026-11-18T08:30"),
+        ("in a half hour", "2026-11-18T09:30"),
+        ("2 days after tomorrow", "2026-11-21T00:00"),
+        ("the day after Monday", "2026-11-24T00:00"),
+        ("2 weeks after monday", "2026-12-07T00:00"),
+        ("two days before yesterday", "2026-11-15T00:00"),
+        ("5am in a month", "2026-12-18T05:00"),
+        ("3pm in 2 weeks", "2026-12-02T15:00"),
+        ("January 30th of last year", "2025-01-30T00:00"),
+        ("the first day of next November", "2027-11-01T00:00"),
+    ],
+)
+def test_offsets_from_now_and_from_a_named_day(text: str, start: str) -> None:
+    spans = resolve_times(text, ctx(horizon_days=5000))
+    assert spans[0].start.astimezone(NY).strftime("%Y-%m-%dT%H:%M") == start
+
+
+def test_a_lone_hour_later_moves_the_meeting_not_now() -> None:
+    assert resolve_times("can we push it an hour later?", ctx()) == ()
+    assert local(resolve_times("2 days later", ctx())) == ["11-20 00:00-00:00"]
+
+
+@pytest.mark.parametrize(
     ("text", "expected"),
     [
         ("from 3 in the morning until 5pm on Friday", ["11-20 03:00-17:00"]),
