@@ -12,9 +12,9 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta, tzinfo
 from itertools import pairwise
 
-from .timeparse_dates import Mention
+from .timeparse_dates import Mention, _safe_date
 from .timeparse_grammar import POSTNEG
-from .timeparse_lexicon import WEEKDAY_RE
+from .timeparse_lexicon import MONTH_RE, WEEKDAY_RE
 
 MAX_RANGE_DAYS = 62
 
@@ -24,6 +24,10 @@ _JOIN_GAP = re.compile(
 )
 _LIST_GAP = re.compile(r"^\s*(?:-|to|through|thru|till|until|and|or|,|/|&)\s*$")
 _DEADLINE = re.compile(r"\b(by|before|no later than|not later than|until|till)\s(?:the end of\s)?$")
+_PAST_TOLD = re.compile(
+    r"\b(?:i|we|he|she|they)\s(?:flew|arrived|landed|came|went|stayed|returned|travell?ed|checked|departed|got)"
+    r"(?:\s(?:in|out|back|home|here|there))?\s(?:on\s|since\s)?(?:the\s)?$"
+)
 _WEEK_OF = re.compile(r"\bweek(?P<end>end)? of\s*$")
 _RANGE_GAP = re.compile(r"^\s*(?:-|to|through|thru|till|until|and)\s*$")
 # "7:00 on next Sunday afternoon": the day may sit between the clock time and its part of day.
@@ -74,13 +78,37 @@ def _deadlines(text: str, items: list[Mention], today: date) -> list[Mention]:
     return out
 
 
+def _told_as_past(text: str, items: list[Mention], today: date) -> list[Mention]:
+    """ "I flew in on 10.5.", "we arrived on the 3rd": a date told as done is the last such date, not the next.
+
+    Only a past-tense travel verb right before the date counts: "I was hoping to fly on the 20th" still
+    offers the 20th.
+    """
+    out: list[Mention] = []
+    for item in items:
+        told = item.kind == "days" and len(item.days) == 1 and item.days[0] > today
+        said = text[item.start : item.end]
+        if told and _PAST_TOLD.search(text, 0, item.start) and not re.search(r"\d{4}|next|this|tomorrow", said):
+            day = item.days[0]
+            if re.search(rf"{MONTH_RE}|\d[./]\d", said):
+                earlier = _safe_date(day.year - 1, day.month, day.day)
+            elif re.search(WEEKDAY_RE, said):
+                earlier = day - timedelta(days=7)
+            else:
+                earlier = _safe_date(*((day.year - 1, 12) if day.month == 1 else (day.year, day.month - 1)), day.day)
+            if earlier is not None and earlier < today:
+                item = Mention(item.start, item.end, "days", days=(earlier,))
+        out.append(item)
+    return out
+
+
 def build_clauses(text: str, mentions: list[Mention], today: date, zone: tzinfo) -> list[Clause]:
     for m in mentions:
         if m.kind in ("zone", "duration"):  # "8am PT on Friday": the zone does not split the clause
             text = text[: m.start] + " " * (m.end - m.start) + text[m.end :]
     items = _spans_across_days(text, [m for m in mentions if m.kind in ("days", "tod", "instant")], zone)
     items = _merge_day_ranges(text, _later_that_week(text, _expand_week_of(text, items)))
-    items = _deadlines(text, items, today)
+    items = _deadlines(text, _told_as_past(text, items, today), today)
     negs = [m for m in mentions if m.kind == "neg"]
     clauses: list[Clause] = []
     current: Clause | None = None

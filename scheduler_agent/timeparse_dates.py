@@ -136,10 +136,15 @@ def iso_date(m: re.Match[str], s: Scan) -> Mention | None:
     return mention(m, "days", days=(day,)) if day else None
 
 
+_DAY_FIRST_SLASH = re.compile(r"(?<![\d/.])(?:1[3-9]|2\d|3[01])/(?:0?[1-9]|1[0-2])(?![\d:])")
+
+
 def numeric_date(m: Alternatives, s: Scan) -> Mention | None:
     """US month-first for slashes and dashes ("3/12" is March 12, "06-17-2014"); day-first for dots ("8.5." is 8 May).
 
-    A dotted pair with no year or closing dot after a time word or a full date ("29.02.2020 13.12") is a time.
+    A writer keeps one order, so a slash date in a message that also holds one only day-first can be read
+    ("from 11/01 to 14/01") is day-first too. A dotted pair with no year or closing dot after a time word or a
+    full date ("29.02.2020 13.12") is a time.
     """
     if (
         m["sep"] == "."
@@ -150,7 +155,8 @@ def numeric_date(m: Alternatives, s: Scan) -> Mention | None:
         return None
     a, b = int(m["a"] or 0), int(m["b"] or 0)
     year = m["y"]
-    month, day = (b, a) if m["sep"] == "." else (a, b)
+    day_first = m["sep"] == "." or (m["sep"] == "/" and _DAY_FIRST_SLASH.search(s.text) is not None)
+    month, day = (b, a) if day_first else (a, b)
     if month > 12 and day <= 12 and (m["sep"] != "." or year):  # "05.25.2015" can only be May 25
         month, day = day, month
     if not (1 <= month <= 12 and 1 <= day <= 31):

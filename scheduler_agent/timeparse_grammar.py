@@ -98,7 +98,8 @@ _AFTER = (
 )
 _BEFORE = (
     r"(?:before|until|till|til|through|thru|up to|"
-    r"not after|no later than|latest(?: at| by)?|by|ending(?: at| by)?|prior to|in advance of|earlier than|sooner than)"
+    r"not after|no later than|not later than|latest(?: at| by)?|by|ending(?: at| by)?|prior to|in advance of|"
+    r"earlier than|sooner than)"
 )
 # "from 3 in the morning until 5pm": a part of day that fixes the range's start, not its end.
 _START_PART = r"(?:\s(?P<apod>in the (?:morning|afternoon|evening)|at night))?"
@@ -472,6 +473,8 @@ RECOGNIZERS: tuple[tuple[re.Pattern[str], Recognizer], ...] = tuple(
             r"(?=\s(?:meeting|call|appointment|sync|session|review|interview|demo)\b)",
             _reference,
         ),
+        # "Merry Christmas!", "Happy New Year": a greeting, not a day on offer.
+        (r"\b(?:merry|happy)\s(?:christmas|xmas|new year'?s?|easter|thanksgiving|holidays)\b", _reference),
         # Zones.
         (r"\b(?:utc|gmt)\s?(?P<sign>[+-])\s?(?P<h>\d{1,2})(?::?(?P<m>\d{2}))?\b", _zone_offset),
         (

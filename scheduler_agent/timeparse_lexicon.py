@@ -291,7 +291,7 @@ HOLIDAYS: tuple[tuple[str, tuple[int, int] | tuple[int, str, int, int]], ...] = 
     (r"christmas(?: day)?|xmas(?: day)?", (12, 25)),
     (r"boxing day", (12, 26)),
     (r"new year'?s? eve|nye", (12, 31)),
-    (r"new year'?s(?: day)?", (1, 1)),
+    (r"(?<!the )new year(?:'?s)?(?: day)?", (1, 1)),  # "in the new year" is next year, not its first day
     (r"valentine'?s?(?: day)?", (2, 14)),
     (r"(?:st\.?|saint) patrick'?s day", (3, 17)),
     (r"earth day", (4, 22)),

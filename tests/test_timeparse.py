@@ -376,6 +376,14 @@ def test_a_month_gone_by_reads_as_all_its_working_days() -> None:
         ("next Friday 8h", ["11-27 08:00-08:30"]),  # after a day, "8h" is a time, not eight hours
         ("seat 14C on the 9:40 to Boston tomorrow", ["11-19 09:40-10:10"]),  # a departure, not a meeting moved
         ("depart 11:05, arrive 13:20 on Friday", ["11-20 11:05-11:35", "11-20 13:20-13:50"]),
+        (
+            "hotel from 11/12 to 14/12",
+            ["12-11 00:00-00:00", "12-12 00:00-00:00", "12-13 00:00-00:00", "12-14 00:00-00:00"],
+        ),
+        ("arrive not later than 14:00 on Friday", ["11-20 00:00-14:00"]),
+        ("the day after Thanksgiving", ["11-27 00:00-00:00"]),
+        ("2 days before the 25th", ["11-23 00:00-00:00"]),
+        ("Happy New Year! Friday?", ["11-20 00:00-00:00"]),  # a greeting, not a day on offer
     ],
 )
 def test_travel_booking_fragments(text: str, expected: list[str]) -> None:
@@ -454,3 +462,16 @@ def test_moments_counted_from_now_or_from_a_clock_time(text: str, expected: str)
 def test_now_as_an_adverb_is_no_time_and_next_skips_todays_date() -> None:
     assert parse_request("now that the budget is in, let's talk", ctx()).windows == ()
     assert resolve_times("next November 18", ctx())[0].start.date().isoformat() == "2027-11-18"
+
+
+@pytest.mark.parametrize(
+    ("text", "day"),
+    [
+        ("I flew in on 10.11.", "2026-11-10"),
+        ("we arrived on the 3rd", "2026-11-03"),
+        ("they landed on Monday", "2026-11-16"),
+        ("I was hoping to fly on the 20th", "2026-11-20"),  # no travel told as done: still the next 20th
+    ],
+)
+def test_a_date_told_as_travel_done_is_the_last_one(text: str, day: str) -> None:
+    assert [w.start.date().isoformat() for w in resolve_times(text, ctx())] == [day]
