@@ -8,7 +8,7 @@ Monday" is a negated one. Day mentions are first adjusted for how people write l
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta, tzinfo
 from itertools import pairwise
 
@@ -107,6 +107,7 @@ def build_clauses(text: str, mentions: list[Mention], today: date, zone: tzinfo)
         if m.kind in ("zone", "duration"):  # "8am PT on Friday": the zone does not split the clause
             text = text[: m.start] + " " * (m.end - m.start) + text[m.end :]
     items = _spans_across_days(text, [m for m in mentions if m.kind in ("days", "tod", "instant")], zone)
+    items = _range_around_day(text, items)
     items = _merge_day_ranges(text, _later_that_week(text, _expand_week_of(text, items)))
     items = _deadlines(text, _told_as_past(text, items, today), today)
     negs = [m for m in mentions if m.kind == "neg"]
@@ -209,6 +210,33 @@ def _spans_across_days(text: str, items: list[Mention], zone: tzinfo) -> list[Me
                 out.append(Mention(quad[0].start, quad[3].end, "instant", instant=start, until=end))
                 i += 4
                 continue
+        out.append(items[i])
+        i += 1
+    return out
+
+
+def _range_around_day(text: str, items: list[Mention]) -> list[Mention]:
+    """ "16:00 Nov 6 to 17:00", "6am Dec 5 to 7am": a time range written around its day is that range on
+    that day, not two exact times."""
+    out: list[Mention] = []
+    i = 0
+    while i < len(items):
+        trio = items[i : i + 3]
+        if (
+            len(trio) == 3
+            and trio[0].kind == trio[2].kind == "tod"
+            and trio[0].point
+            and trio[2].point
+            and trio[1].kind == "days"
+            and len(trio[1].days) == 1
+            and _PAIR_GAP.match(text[trio[0].end : trio[1].start])
+            and _SPAN_GAP.match(text[trio[1].end : trio[2].start])
+            and (trio[0].tod_start or time(0)) < (trio[2].tod_start or time(0))
+        ):
+            start, day, end = trio
+            out += [replace(start, point=False, tod_end=end.tod_start), replace(day, end=end.end)]
+            i += 3
+            continue
         out.append(items[i])
         i += 1
     return out

@@ -331,6 +331,8 @@ def weekday_mention(m: re.Match[str], s: Scan) -> Mention | None:
         return mention(m, "days", days=(this_week - timedelta(days=7 - weekday),))
     if tail == "before last":  # "Tuesday before last": a week before the last Tuesday
         return mention(m, "days", days=(shift_day(s.today, -2, "weekday", weekday),))
+    if tail.endswith("the week after next"):  # "Wed of the week after next"
+        return mention(m, "days", days=(this_week + timedelta(days=14 + weekday),))
     if mod in ("next", "following", "the following", "on the following") or tail in ("next week", "of next week"):
         day = this_week + timedelta(days=7 + weekday)
         if tail == "after next":
@@ -404,8 +406,9 @@ def week_phrase(m: re.Match[str], s: Scan) -> Mention | None:
 def month_phrase(m: re.Match[str], s: Scan) -> Mention | None:
     phrase = m["w"]
     year, month = s.today.year, s.today.month
-    if "next" in phrase or "following" in phrase:
-        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    if "next" in phrase or "following" in phrase:  # "the month after next": two on
+        moved = _add_months(date(year, month, 1), 2 if "after next" in phrase else 1)
+        year, month = moved.year, moved.month
     if _PAST.match(phrase):
         year, month = (year - 1, 12) if month == 1 else (year, month - 1)
         days = _month_days(year, month, m["part"] or "", date(year, month, 1))
@@ -540,7 +543,7 @@ def day_shift(m: re.Match[str], s: Scan) -> Mention | None:
 
 def anchor_shifts(text: str, mentions: list[Mention], today: date) -> list[Mention]:
     """A shift followed by one day ("the Monday before | May 25") becomes that counted day; one with no day
-    after it counts from today ("3 days after" alone), and a lone "Monday before" is just the next Monday."""
+    after it counts from the day just offered before it ("Feb 28 or 2 days after"), else from today."""
     out: list[Mention] = []
     skip: set[int] = set()
     for i, item in enumerate(mentions):
@@ -558,7 +561,14 @@ def anchor_shifts(text: str, mentions: list[Mention], today: date) -> list[Menti
             base, end = target.days[0], target.end
             skip.add(i + 1)
         else:
-            base, end = today, item.end
+            previous = out[-1] if out else None
+            offered = (
+                previous is not None
+                and previous.kind == "days"
+                and len(previous.days) == 1
+                and re.fullmatch(r"[\s,]*(?:or|and)?\s*", text[previous.end : item.start]) is not None
+            )
+            base, end = (previous.days[0] if offered and previous else today), item.end
         out.append(Mention(item.start, end, "days", days=(shift_day(base, item.minutes, item.zone, item.weekday),)))
     return out
 
@@ -667,11 +677,11 @@ def holiday(m: re.Match[str], s: Scan) -> Mention | None:
 
 def day_of_relative_month(m: re.Match[str], s: Scan) -> Mention | None:
     """ "the 5th of next month", "the 20th of this month": that day of the month named ("4 to 23": those days)."""
-    year, month = s.today.year, s.today.month
-    if m["rel"] in ("next", "the following"):
-        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
-    elif m["rel"] == "last":
-        year, month = (year - 1, 12) if month == 1 else (year, month - 1)
+    shift = {"next": 1, "the following": 1, "last": -1, "the month after next": 2}.get(
+        m["rel"].removesuffix(" month"), 0
+    )
+    moved = _add_months(date(s.today.year, s.today.month, 1), shift)
+    year, month = moved.year, moved.month
     found = _safe_date(year, month, int(m["d"]))
     first = _safe_date(year, month, int(m["d1"])) if m.groupdict().get("d1") else found
     if found is None or first is None or first > found:

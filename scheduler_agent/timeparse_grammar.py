@@ -554,10 +554,10 @@ RECOGNIZERS: tuple[tuple[re.Pattern[str], Recognizer], ...] = tuple(
             # "3 days after", "the day before", "the 2nd Monday before": counted from the date written next.
             rf"\b(?:(?P<n>\d+|an?) (?:(?P<u>days?|weeks?)|(?P<wd>{WEEKDAY_RE}))|the (?P<u_>day)|"
             rf"(?:the )?(?:(?P<ord>first|second|third|fourth|fifth|1st|2nd|3rd|[4-9]th) )?(?P<wd_>{WEEKDAY_RE}))"
-            r" (?P<dir>before|after) "
-            rf"(?!(?:next|last)\b(?!\s(?:{WEEKDAY_RE}|week|month))|that\b|it\b|the (?:meeting|call)\b)"
+            r" (?P<dir>before|after)(?= |$)"
+            rf"(?! (?:next|last)\b(?!\s(?:{WEEKDAY_RE}|week|month))| that\b| it\b| the (?:meeting|call)\b)"
             # "Friday after 1", "Friday before noon" are times on that day, not days counted from another
-            rf"(?!(?:{PART_OF_DAY_RE}|noon|midnight|work|school)\b|\d{{1,2}}(?:[:.]\d\d)?\s?(?:am|pm)?(?![\w/.-]))",
+            rf"(?! (?:{PART_OF_DAY_RE}|noon|midnight|work|school)\b| \d{{1,2}}(?:[:.]\d\d)?\s?(?:am|pm)?(?![\w/.-]))",
             lambda m, s: day_shift(Alternatives(m), s),
         ),
         (
@@ -574,13 +574,15 @@ RECOGNIZERS: tuple[tuple[re.Pattern[str], Recognizer], ...] = tuple(
             nth_of_month,
         ),
         (
-            r"\b(?:the\s)?(?P<d>\d{1,2})(?:st|nd|rd|th)?\sof\s(?P<rel>this|next|the following|last) month\b",
+            r"\b(?:the\s)?(?P<d>\d{1,2})(?:st|nd|rd|th)?\sof\s"
+            r"(?P<rel>(?:this|next|the following|last) month|the month after next)\b",
             day_of_relative_month,
         ),
         (
             # "from 4-23 in next month", "4 till 23 of this month": those days of that month.
             r"\b(?:from\s|between\s)?(?:the\s)?(?P<d1>\d{1,2})(?:st|nd|rd|th)?\s?(?:-|to|till|until|through|thru|and)\s?"
-            r"(?:the\s)?(?P<d>\d{1,2})(?:st|nd|rd|th)?\s(?:of\s|in\s)?(?P<rel>this|next|the following|last) month\b",
+            r"(?:the\s)?(?P<d>\d{1,2})(?:st|nd|rd|th)?\s(?:of\s|in\s)?"
+            r"(?P<rel>(?:this|next|the following|last) month|the month after next)\b",
             day_of_relative_month,
         ),
         (
@@ -604,7 +606,7 @@ RECOGNIZERS: tuple[tuple[re.Pattern[str], Recognizer], ...] = tuple(
         (r"(?<![\d/.:-])\b(?P<mo>0?[1-9]|1[0-2])/(?P<y>(?:19|20)\d{2})\b(?![/.:-]\d)", numeric_month),
         (
             rf"(?:{_WD},?\s)?\b(?P<mon>{MONTH_RE})\s?(?P<d1>\d{{1,2}}){_ORD}\s?(?:-|to|through|thru|until|till)"
-            rf"\s?(?P<d2>\d{{1,2}}){_ORD}\b{_YEAR}",
+            rf"\s?(?P<d2>\d{{1,2}}){_ORD}\b(?![:.]\d|\s?(?:am|pm)\b){_YEAR}",
             month_date_range,
         ),
         (
@@ -657,7 +659,8 @@ RECOGNIZERS: tuple[tuple[re.Pattern[str], Recognizer], ...] = tuple(
             r"\b(?P<mod>(?:this|next|last) week(?: on)?|"
             r"this|next|coming|following|the following|on the following|last|past|previous|on)?"
             rf"\s?{_WD}(?=\W|$)"
-            r"(?:\s(?P<tail>after next|before last|next week|of next week|this week|of this week|(?:of )?last week|"
+            r"(?:\s(?P<tail>after next|before last|(?:of )?the week after next|"
+            r"next week|of next week|this week|of this week|(?:of )?last week|"
             r"week(?!\s(?:of|after|before|from))\b))?",
             weekday_mention,
         ),
@@ -670,7 +673,8 @@ RECOGNIZERS: tuple[tuple[re.Pattern[str], Recognizer], ...] = tuple(
             week_phrase,
         ),
         (
-            rf"\b{_PART}(?P<w>(?:this|next|the following|last|past|previous) month|the month|eom)\b",
+            rf"\b{_PART}(?P<w>(?:this|next|the following|last|past|previous) month|the month after next|"
+            r"the month|eom)\b",
             month_phrase,
         ),
         (

@@ -112,6 +112,14 @@ def _spellings(t: str) -> str:
     )
     t = re.sub(r"\b(\d{4}-\d{1,2}-\d{1,2})t(?=\d{2}:\d{2})", r"\1 ", t)  # ISO "2019-06-18T09:30"
     t = re.sub(rf"\b(\d{{4}})[-/]({MONTH_RE})[-/](\d{{1,2}})\b", r"\3 \2 \1", t)  # "2006-Jun-16"
+    t = re.sub(r"(?<=\d\d:\d\d)(:\d\d(?:\.\d+)?)?z\b", r"\1 utc", t)  # ISO "07:00:00Z" is UTC
+    t = re.sub(r"\b([01]\d|2[0-3])([0-5]\d)\s?(?:h|hrs|hours)\b", r"\1:\2", t)  # "0600h", "1300 hours"
+    # "2 or 3 days ago", "in 2 or 3 weeks": the unit and direction belong to both numbers
+    t = re.sub(
+        r"\b(\d+) or (\d+) (days|weeks|months|years) (ago|from now)\b",
+        lambda m: f"{m[1]} {m[3]} {m[4]} or {m[2]} {m[3]} {m[4]}",
+        t,
+    )
     # "the 2nd of February in the year 1980": the year, written out; "in the year 1980" alone is "in 1980"
     t = re.sub(
         rf"\b({MONTH_RE}|\d{{1,2}}(?:st|nd|rd|th)?|{DAY_ORDINAL_RE}),? in the year (?=(?:19|20)\d{{2}}\b|'\d{{2}}\b)",

@@ -475,3 +475,21 @@ def test_now_as_an_adverb_is_no_time_and_next_skips_todays_date() -> None:
 )
 def test_a_date_told_as_travel_done_is_the_last_one(text: str, day: str) -> None:
     assert [w.start.date().isoformat() for w in resolve_times(text, ctx())] == [day]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("16:00 Dec 3 to 17:00", ["12-03 16:00-17:00"]),  # a time range written around its day
+        ("Wed of the week after next in the evening", ["12-02 17:00-21:00"]),
+        ("the 3rd of the month after next at 10am", ["01-03 10:00-10:30"]),
+        ("Dec 3 1300 hours", ["12-03 13:00-13:30"]),
+    ],
+)
+def test_ranges_around_a_day_and_the_week_or_month_after_next(text: str, expected: list[str]) -> None:
+    assert local(resolve_times(text, ctx())) == expected
+
+
+def test_a_shift_with_no_day_after_it_counts_from_the_day_just_offered() -> None:
+    days = resolve_times("Dec 3 or 2 days after", ctx())
+    assert [w.start.astimezone(NY).date().isoformat() for w in days] == ["2026-12-03", "2026-12-05"]
