@@ -318,14 +318,29 @@ def _merge_day_ranges(text: str, items: list[Mention]) -> list[Mention]:
                 text[prev.end : item.start].strip() != "and"
                 or text[max(0, prev.start - 8) : prev.start].strip() == "between"
             )
-            and 0 < (item.days[0] - prev.days[0]).days <= MAX_RANGE_DAYS
+            and (first := _range_start(prev.days[0], item.days[0])) is not None
         ):
-            first = prev.days[0]
             span = tuple(first + timedelta(days=i) for i in range((item.days[0] - first).days + 1))
             merged[-1] = Mention(prev.start, item.end, "days", days=span, level="range")
             continue
         merged.append(item)
     return merged
+
+
+def _range_start(first: date, last: date) -> date | None:
+    """Where a range of two dates starts, if they make one; "August 29 - September 2, 2006": a first date
+    written without a year shares the last one's (or the year before, across New Year)."""
+    for start in (first, _in_year(first, last.year), _in_year(first, last.year - 1)):
+        if start is not None and 0 < (last - start).days <= MAX_RANGE_DAYS:
+            return start
+    return None
+
+
+def _in_year(day: date, year: int) -> date | None:
+    try:
+        return day.replace(year=year)
+    except ValueError:  # February 29
+        return None
 
 
 def anchor_weekdays(clauses: list[Clause]) -> None:

@@ -503,13 +503,19 @@ def next_n_days(m: re.Match[str], s: Scan) -> Mention | None:
 
 
 def in_n_days(m: re.Match[str], s: Scan) -> Mention | None:
-    """ "in 3 days", "in 3 months", "a year from today": that date (weeks are read as weeks, in week_phrase)."""
+    """ "in 3 days", "after 4 days", "in 3 months", "a year from today", "3 days from tomorrow": that date
+    (weeks are read as weeks, in week_phrase)."""
     count = m["n"] or m["n2"]
     n = 1 if count in ("a", "an") else int(count)
     unit = m["u"] or m["u2"] or "day"
+    base = (m["base"] or "today").removeprefix("the ")
+    start = s.today + timedelta(days=_BASE_DAYS.get(base, 0))
     if unit.startswith("day"):
-        return mention(m, "days", days=(s.today + timedelta(days=n),))
-    return mention(m, "days", days=(_add_months(s.today, n * (12 if unit.startswith("year") else 1)),))
+        return mention(m, "days", days=(start + timedelta(days=n),))
+    return mention(m, "days", days=(_add_months(start, n * (12 if unit.startswith("year") else 1)),))
+
+
+_BASE_DAYS = {"tomorrow": 1, "yesterday": -1, "day after tomorrow": 2, "day before yesterday": -2}
 
 
 def counted_weekday(m: re.Match[str], s: Scan) -> Mention | None:

@@ -545,8 +545,10 @@ RECOGNIZERS: tuple[tuple[re.Pattern[str], Recognizer], ...] = tuple(
             holiday,
         ),
         (
-            r"(?<!day )\b(?:in (?P<n>\d+|an?) (?P<u>days?|months?|years?)|"  # not "the first Monday in 2 months"
-            r"(?P<n2>\d+|an?) (?P<u2>days?|months?|years?) from (?:now|today))\b",
+            # not "the first Monday in 2 months"
+            r"(?<!day )\b(?:(?:in|after) (?P<n>\d+|an?) (?P<u>days?|months?|years?)|"
+            r"(?P<n2>\d+|an?) (?P<u2>days?|months?|years?) from "
+            r"(?P<base>now|today|tomorrow|yesterday|(?:the )?day after tomorrow|(?:the )?day before yesterday))\b",
             in_n_days,
         ),
         (rf"\b(?P<n>\d+|an?) (?P<wd>{WEEKDAY_RE}) (?P<dir>from now|from today|ago)\b", counted_weekday),

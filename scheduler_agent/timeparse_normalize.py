@@ -75,7 +75,8 @@ def normalize(text: str) -> str:
 def _spellings(t: str) -> str:
     """Variants of words the patterns know: "week-end", "untill", "afternoonish", "3/4 hour", "1 and a half hours"."""
     t = re.sub(r"\b(?:week[- ]ends?|wkends?)\b", "weekend", t)
-    t = re.sub(r"\buntill\b", "until", t)
+    t = re.sub(r"\buntill\b|'?\btil\b", lambda m: "until" if m.group(0) == "untill" else "till", t)
+    t = re.sub(r"(?<![\w'])'(?!\d\d\b)(?=\w)", "", t)  # "in '5 minutes'": an opening quote, not an apostrophe
     t = re.sub(r"\b(morning|afternoon|evening|lunch|noon)ish\b", r"\1", t)
     t = re.sub(r"\b(early|late|mid)-(morning|afternoon|evening)(s?)\b", r"\1 \2\3", t)
     t = re.sub(r"\b(early|late) in the (morning|afternoon|evening)\b", r"\1 \2", t)

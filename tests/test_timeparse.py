@@ -493,3 +493,22 @@ def test_ranges_around_a_day_and_the_week_or_month_after_next(text: str, expecte
 def test_a_shift_with_no_day_after_it_counts_from_the_day_just_offered() -> None:
     days = resolve_times("Dec 3 or 2 days after", ctx())
     assert [w.start.astimezone(NY).date().isoformat() for w in days] == ["2026-12-03", "2026-12-05"]
+
+
+@pytest.mark.parametrize(
+    ("text", "first", "count"),
+    [
+        ("August 29 - September 2, 2006", "2006-08-29", 5),  # the first date takes the last one's year
+        ("Dec 28 - Jan 3, 2027", "2026-12-28", 7),  # ... or the year before, across New Year
+        ("from friday til sunday", "2026-11-20", 3),
+        ("3 days from tomorrow", "2026-11-22", 1),
+        ("after 4 days", "2026-11-22", 1),
+    ],
+)
+def test_ranges_and_counted_days_in_more_spellings(text: str, first: str, count: int) -> None:
+    days = [w.start.astimezone(NY).date().isoformat() for w in resolve_times(text, ctx())]
+    assert (days[0], len(days)) == (first, count)
+
+
+def test_an_opening_quote_does_not_hide_a_time() -> None:
+    assert local(parse_request("in '5 minutes' we go", ctx()).windows) == ["11-18 09:05-09:35"]
