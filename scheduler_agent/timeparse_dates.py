@@ -597,7 +597,8 @@ def _nth_of_month(year: int, month: int, ordinal: int, what: str) -> tuple[date,
 
 
 def nth_of_month(m: re.Match[str], s: Scan) -> Mention | None:
-    """ "the first Monday in December", "the last Friday of the month", "third day of October", "last weekend of July".
+    """ "the first Monday in December", "the last Friday of the month", "third day of October", "last weekend of July",
+    "the last day of 1998".
 
     A month without a year is its next occurrence that still holds the day ("next January": not this month's);
     "the month" rolls to the next one once its day has passed.
@@ -605,6 +606,9 @@ def nth_of_month(m: re.Match[str], s: Scan) -> Mention | None:
     word = m["ord"]
     ordinal = -1 if word in ("last", "final") else ORDINALS.get(word, 0) - 1 if word in ORDINALS else int(word[:-2]) - 1
     what = m["what"].rstrip(".")
+    if m["yr"]:  # "the last day of 1998": the first of a year is January's, the last December's
+        days = _nth_of_month(int(m["yr"]), 1 if ordinal >= 0 else 12, ordinal, what)
+        return mention(m, "days", days=days) if days else None
     if m["y"]:
         days = _nth_of_month(_full_year(m["y"]), MONTHS[m["mon"].rstrip(".")], ordinal, what)
         return mention(m, "days", days=days) if days else None
@@ -629,8 +633,8 @@ def nth_of_month(m: re.Match[str], s: Scan) -> Mention | None:
 
 
 def weeks_from_day(m: re.Match[str], s: Scan) -> Mention | None:
-    """ "two weeks from Monday", "a week on Friday", "a week from tomorrow": that day, so many weeks later."""
-    weeks = 1 if m["n"] == "a" else int(m["n"])
+    """ "two weeks from Monday", "a week on Friday", "week from Tuesday": that day, so many weeks later."""
+    weeks = 1 if m["n"] in ("a", None) else int(m["n"])
     if m["wd"] is None:
         base = s.today + timedelta(days=1)
     else:
@@ -682,10 +686,13 @@ def holiday(m: re.Match[str], s: Scan) -> Mention | None:
 
 
 def day_of_relative_month(m: re.Match[str], s: Scan) -> Mention | None:
-    """ "the 5th of next month", "the 20th of this month": that day of the month named ("4 to 23": those days)."""
+    """ "the 5th of next month", "the 20th of this month": that day of the month named ("4 to 23": those days);
+    "the 1st of the month" is the next one to come."""
     shift = {"next": 1, "the following": 1, "last": -1, "the month after next": 2}.get(
         m["rel"].removesuffix(" month"), 0
     )
+    if m["rel"] == "the month" and int(m["d"]) < s.today.day:
+        shift = 1
     moved = _add_months(date(s.today.year, s.today.month, 1), shift)
     year, month = moved.year, moved.month
     found = _safe_date(year, month, int(m["d"]))

@@ -563,7 +563,7 @@ RECOGNIZERS: tuple[tuple[re.Pattern[str], Recognizer], ...] = tuple(
             lambda m, s: day_shift(Alternatives(m), s),
         ),
         (
-            rf"(?<!in )\b(?P<n>\d+|a) weeks? (?:on|from|after) (?:(?:this|coming) )?"
+            rf"(?<!in )(?<!the )\b(?:(?P<n>\d+|a) )?weeks? (?:on|from|after) (?:(?:this|coming) )?"
             rf"(?:(?P<wd>{WEEKDAY_RE})|tomorrow)(?=\W|$)",
             weeks_from_day,
         ),
@@ -571,13 +571,13 @@ RECOGNIZERS: tuple[tuple[re.Pattern[str], Recognizer], ...] = tuple(
             r"\b(?:the\s)?(?P<ord>first|second|third|fourth|fifth|last|final|\d{1,2}(?:st|nd|rd|th))\s"
             rf"(?P<what>{WEEKDAY_RE}|day|weekend|working day|business day|weekday)\s(?:of|in)\s"
             r"(?:(?P<rel>the month|this month|next month|(?:\d+|a) months?)|"
-            rf"(?P<next>next )?(?P<mon>{MONTH_RE})(?:,?\s(?P<y>(?:19|20)\d{{2}}|'\d{{2}}))?)"
+            rf"(?P<next>next )?(?P<mon>{MONTH_RE})(?:,?\s(?P<y>(?:19|20)\d{{2}}|'\d{{2}}))?|(?P<yr>(?:19|20)\d{{2}}))"
             r"(?=\W|$)",
             nth_of_month,
         ),
         (
             r"\b(?:the\s)?(?P<d>\d{1,2})(?:st|nd|rd|th)?\sof\s"
-            r"(?P<rel>(?:this|next|the following|last) month|the month after next)\b",
+            r"(?P<rel>the month after next|(?:this|next|the following|last|the) month)\b",
             day_of_relative_month,
         ),
         (

@@ -104,7 +104,7 @@ def _spellings(t: str) -> str:
     t = re.sub(r"\bhence\b", "from now", t)
     t = re.sub(rf"\bend of (?:the )?(today|tomorrow|{WEEKDAY_RE})(?!\w)", r"\1 end of day", t)
     t = re.sub(rf"\b(\d{{1,2}})\.\s?(?={MONTH_RE}\b)", r"\1 ", t)  # "16. Nov. 2016": the day written with a dot
-    t = re.sub(r"\b(jan|feb|mar|apr|jun|jul|aug|sept|sep|oct|nov|dec)\.(?=\s\d)", r"\1", t)
+    t = re.sub(r"\b(jan|feb|mar|apr|jun|jul|aug|sept|sep|oct|nov|dec)\.(?=,?\s\d)", r"\1", t)  # "1 Dec., 2008"
     # "15SEP", "10-August-2012", "10/August 2012": a day written against its month
     t = re.sub(rf"\b(\d{{1,2}})(?:[-/])?({MONTH_RE})\b(?:[-/](?=\d{{2,4}}\b))?", r"\1 \2 ", t)
     # "on 4-22", "on 4.22" (no such day-first date): after "on", a pair of numbers is a month and day.

@@ -305,6 +305,10 @@ def test_compound_offsets_move_now_by_every_part() -> None:
         ("3pm in 2 weeks", "2026-12-02T15:00"),
         ("January 30th of last year", "2025-01-30T00:00"),
         ("the first day of next November", "2027-11-01T00:00"),
+        ("week from Tuesday", "2026-12-01T00:00"),
+        ("first of the month", "2026-12-01T00:00"),
+        ("the last day of 1998", "1998-12-31T00:00"),
+        ("1 Dec., 2008", "2008-12-01T00:00"),
     ],
 )
 def test_offsets_from_now_and_from_a_named_day(text: str, start: str) -> None:
