@@ -29,6 +29,7 @@ from .timeparse import parse_request, resolve_times
 
 EVAL_DIR = Path(__file__).resolve().parent.parent / "tests" / "eval"
 EXTERNAL_FILE = Path("external") / "ctparse_en.jsonl"
+LITERAL_DIR = Path("literal")
 DEFAULT_NOW = "2026-11-18T09:00"
 DEFAULT_TZ = "America/New_York"
 DUCKLING_NOW, DUCKLING_TZ = "2013-02-12T04:30", "Etc/GMT+2"
@@ -42,8 +43,8 @@ Resolution = tuple[Fields, Fields | None]
 
 
 def dev_files(base: Path = EVAL_DIR) -> tuple[str, ...]:
-    """Every labelled case file directly under the eval folder; the held-out corpus lives in external/, so a
-    new source is one new file, with no list to keep in step."""
+    """Every labelled case file directly under the eval folder; the held-out corpus lives in external/ and the
+    third-party gold in literal/, so a new source is one new file, with no list to keep in step."""
     return tuple(sorted(path.name for path in base.glob("*.jsonl")))
 
 
@@ -384,6 +385,18 @@ def external_items(base: Path = EVAL_DIR) -> list[tuple[str, datetime, tzinfo, A
     ]
 
 
+def literal_items(base: Path = EVAL_DIR) -> list[tuple[str, datetime, tzinfo, Any]]:
+    """Public corpora's phrases with their sources' *own* values (literal/), not relabelled in our scheduling
+    conventions: how close the engine's reading is to a third party's literal one, which a held-out gold uses."""
+    items: list[tuple[str, datetime, tzinfo, Any]] = []
+    for path in sorted((base / LITERAL_DIR).glob("*.jsonl")):
+        for case in load_cases(path.name, base=base / LITERAL_DIR):
+            zone = _zone(case.get("tz"))
+            ref = datetime.fromisoformat(case["ref_time"]).replace(tzinfo=zone)
+            items.append((case["text"], ref, zone, parse_gold(case["gold"])))
+    return items
+
+
 def sentences_per_second(cases: list[dict[str, Any]], *, rounds: int) -> float:
     """Offline engine throughput on the evaluation texts, contexts prepared beforehand."""
     prepared = [(c["text"], case_context(c)) for c in cases]
@@ -409,6 +422,8 @@ def run_bench(*, quick: bool = False, as_json: bool = False, base: Path = EVAL_D
         "accuracy": round(score.accuracy, 3),
         "by_category": score.by_category(),
         "time_resolution_dev": side_by_side(dev_items(cases), systems),
+        "time_resolution_literal": side_by_side(literal_items(base), systems),
+        "literal_cases": len(literal_items(base)),
         "time_resolution_external": side_by_side(external_items(base), systems),
         "external_cases": len(external_items(base)),
         "sentences_per_second": round(sentences_per_second(cases, rounds=1 if quick else 5)),
@@ -420,9 +435,13 @@ def run_bench(*, quick: bool = False, as_json: bool = False, base: Path = EVAL_D
     print(f"evaluation set: {report['cases']} cases, accuracy {report['accuracy']:.1%}")
     for cat, row in report["by_category"].items():
         print(f"  {cat:<14} {row['passed']:>4}/{row['total']:<4} {row['accuracy']:.1%}")
-    for label in ("time_resolution_dev", "time_resolution_external"):
+    for label, title in (
+        ("time_resolution_dev", "time resolution dev"),
+        ("time_resolution_literal", f"time resolution, third-party gold ({report['literal_cases']} phrases)"),
+        ("time_resolution_external", "time resolution external"),
+    ):
         shown = ", ".join(f"{k} {v:.1%}" for k, v in report[label].items())
-        print(f"{label.replace('_', ' ')}: {shown}")
+        print(f"{title}: {shown}")
     print(f"external corpus: {report['external_cases']} held-out cases (ctparse EN corpus)")
     print(f"offline engine: {report['sentences_per_second']} sentences/second (one core)")
     if report["skipped"]:

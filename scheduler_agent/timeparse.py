@@ -361,10 +361,23 @@ class _Reading:
     avoid: list[Interval]
 
 
-def _read(text: str, ctx: RequestContext, notes: list[str]) -> _Reading:
+def _scheduled(mentions: list[Mention]) -> list[Mention]:
+    """The scheduling policy over the literal reading: a week or a month offers its working days from today on,
+    "in a week" that week's working days; a phrase left with no such day ("this week" on a Saturday) drops out."""
+    return [
+        m if m.scheduled is None else replace(m, days=m.scheduled, scheduled=None)
+        for m in mentions
+        if m.scheduled is None or m.scheduled
+    ]
+
+
+def _read(text: str, ctx: RequestContext, notes: list[str], *, literal: bool = False) -> _Reading:
+    """The times a text names; `literal` keeps the plain reading, otherwise scheduling policy shapes the days."""
     body = clean_body(text or "")
     norm = normalize(body)
     mentions, zone, now = _read_in_zone(norm, ctx, notes)
+    if not literal:
+        mentions = _scheduled(mentions)
     duration = _duration(mentions, ctx, notes)
     slot_minutes = duration or ctx.default_duration_minutes
 
@@ -389,11 +402,12 @@ def _read(text: str, ctx: RequestContext, notes: list[str]) -> _Reading:
 def resolve_times(text: str, ctx: RequestContext) -> tuple[Interval, ...]:
     """The times a text names, resolved against `ctx.now` but before scheduling policy.
 
-    `parse_request` drops what is past or beyond the horizon and clips today's windows to now; this is the
-    reading itself ("yesterday", "last week", "at 9" said at noon), which is what an exact-resolution
-    comparison with other time parsers measures.
+    `parse_request` drops what is past or beyond the horizon, clips today's windows to now and offers a week or
+    a month on its working days; this is the literal reading itself ("yesterday", "last week" and "this week"
+    as Monday to Sunday, "next month" as the whole month, "in a week" as one date, "at 9" said at noon), which
+    is what an exact-resolution comparison with other time parsers measures.
     """
-    return tuple(sorted(set(_read(text, ctx, []).windows)))
+    return tuple(sorted(set(_read(text, ctx, [], literal=True).windows)))
 
 
 def parse_request(text: str, ctx: RequestContext) -> MeetingRequest:

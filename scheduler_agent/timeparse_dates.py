@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import calendar
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 
 from .timeparse_lexicon import HOLIDAYS, MONTHS, ORDINALS, WEEKDAYS
@@ -23,6 +23,9 @@ class Mention:
     For tod, `tod_end` None means "until the end of the day", `point` marks an exact start time and
     `starts` an open-ended one worded as a start ("starting 1:30pm"), which is exact once a length is known.
     An instant with `until` is a stretch across days ("from Monday 9am to Wednesday 5pm").
+    `days` is the literal reading ("next week": Monday to Sunday, "in a week": the date seven days on); where
+    scheduling reads the phrase otherwise, `scheduled` holds the days it offers instead (that week's working
+    days from today on), so one scan serves both `resolve_times` and `parse_request`.
     """
 
     start: int
@@ -40,6 +43,7 @@ class Mention:
     minutes: int = 0
     zone: str = ""
     note: str = ""
+    scheduled: tuple[date, ...] | None = None
 
 
 @dataclass(slots=True)
@@ -91,6 +95,11 @@ def _next_weekday(today: date, weekday: int, *, include_today: bool) -> date:
 
 def _week_start(day: date) -> date:
     return day - timedelta(days=day.weekday())
+
+
+def _span(first: date, last: date) -> tuple[date, ...]:
+    """Every calendar day from first to last."""
+    return tuple(first + timedelta(days=i) for i in range((last - first).days + 1))
 
 
 def _business_days(first: date, last: date, today: date) -> tuple[date, ...]:
@@ -172,8 +181,7 @@ def numeric_month(m: re.Match[str], s: Scan) -> Mention | None:
     """ "04/2016": that month's working days (all of them when it is not the current month)."""
     year, month = int(m["y"]), int(m["mo"])
     first = s.today if (year, month) == (s.today.year, s.today.month) else date(year, month, 1)
-    days = _month_days(year, month, "", first)
-    return mention(m, "days", days=days, level="month") if days else None
+    return _month_mention(m, year, month, "", first)
 
 
 def _weekday_of(text: str | None) -> int | None:
@@ -246,7 +254,7 @@ def ordinal_day(m: Alternatives, s: Scan) -> Mention | None:
 
 
 def month_only(m: re.Match[str], s: Scan) -> Mention | None:
-    """ "June", "next March", "last September", "feb 1979": that month's working days.
+    """ "June", "next March", "last September", "feb 1979": every day of that month (scheduled: its working days).
 
     A month already over ("last September", "in October 2006") is read whole, as a past reference."""
     # "May", "Jan" and "mar" alone are as likely a verb or a name; a cue around them makes them months.
@@ -259,19 +267,59 @@ def month_only(m: re.Match[str], s: Scan) -> Mention | None:
         year = s.today.year + 1
     elif mod and mod != "next" and not m["y"]:  # "last September": the latest one before this month
         year = s.today.year if month < s.today.month else s.today.year - 1
-    # "Aug 2006" is a month gone by: all of its working days are its reading, not the none left from today.
-    past = (year, month) < (s.today.year, s.today.month)
-    days = _month_days(year, month, m["part"] or "", date(year, month, 1) if past else s.today)
-    return mention(m, "days", days=days, level="past" if past else "month") if days else None
+    found = _month_mention(m, year, month, m["part"] or "", s.today)
+    if (year, month) < (s.today.year, s.today.month):  # "Aug 2006": a month gone by, kept for resolution
+        return replace(found, level="past", scheduled=None)
+    return found
+
+
+def _month_mention(m: re.Match[str], year: int, month: int, part: str, today: date) -> Mention:
+    """A (part of a) month: read literally as every day of it, scheduled on its working days from `today` on."""
+    first, last, working = _month_range(year, month, part)
+    days = _calendar_week_of_month(year, month, part) if working else _span(first, last)
+    return mention(m, "days", days=days, level="month", scheduled=_business_days(first, last, today))
+
+
+def _calendar_week_of_month(year: int, month: int, part: str) -> tuple[date, ...]:
+    """ "the first week of October" read literally, as Duckling and Recognizers-Text do: Monday to Sunday from
+    the month's first Monday ("the last week of": from the last Monday whose week ends inside the month)."""
+    ordinal = _WEEK_ORDINALS.get(part.removeprefix("the ").split()[0])
+    if ordinal is None:
+        last = date(year, month, calendar.monthrange(year, month)[1])
+        monday = last - timedelta(days=(last.weekday() + 1) % 7 + 6)
+    else:
+        first = date(year, month, 1)
+        monday = first + timedelta(days=(-first.weekday()) % 7 + 7 * ordinal)
+    return _span(monday, monday + timedelta(days=6))
+
+
+def quarter(m: re.Match[str], s: Scan) -> Mention | None:
+    """ "next quarter", "the third quarter of 2016", "Q4 2018": every day of those three months (scheduling:
+    their working days from today on). A quarter named without a year is this year's unless it is over."""
+    current = (s.today.month - 1) // 3
+    if m["mod"]:
+        index = current + {"this": 0, "next": 1, "last": -1}[m["mod"]]
+        year, index = s.today.year + index // 4, index % 4
+    else:
+        index = ORDINALS[m["ord"]] - 1 if m["ord"] else int(m["n"]) - 1
+        if m["y"]:
+            year = int(m["y"])
+        elif m["rel"]:
+            year = s.today.year + {"next": 1, "this": 0, "last": -1}[m["rel"]]
+        else:
+            year = s.today.year + (1 if index < current else 0)
+    first = date(year, 3 * index + 1, 1)
+    last = date(year + (index == 3), (3 * index + 3) % 12 + 1, 1) - timedelta(days=1)
+    return mention(m, "days", days=_span(first, last), level="month", scheduled=_business_days(first, last, s.today))
 
 
 _WEEK_ORDINALS = {"first": 0, "1st": 0, "second": 1, "2nd": 1, "third": 2, "3rd": 2, "fourth": 3, "4th": 3}
 
 
-def _month_days(year: int, month: int, part: str, today: date) -> tuple[date, ...]:
-    """The working days a (part of a) month names: "early" 1-10, "mid" 10-20, "late" the last ten days,
-    "the first week of" the Mon-Fri week holding the month's first weekday, "the last week of" the one
-    holding its last day; weeks are clipped to the month."""
+def _month_range(year: int, month: int, part: str) -> tuple[date, date, bool]:
+    """The first and last day a (part of a) month names, and whether it is a working week (only its working
+    days count): "early" 1-10, "mid" 10-20, "late" the last ten days, "the first week of" the Mon-Fri week
+    holding the month's first weekday, "the last week of" the one holding its last day, clipped to the month."""
     last = calendar.monthrange(year, month)[1]
     part = part.removeprefix("the ").strip()
     week = re.fullmatch(r"(\w+) week of", part)
@@ -284,8 +332,7 @@ def _month_days(year: int, month: int, part: str, today: date) -> tuple[date, ..
             first = date(year, month, 1)
             monday = first - timedelta(days=first.weekday()) + timedelta(days=7 if first.weekday() >= 5 else 0)
             monday += timedelta(days=7 * ordinal)
-        low, high = max(monday, date(year, month, 1)), min(monday + timedelta(days=4), date(year, month, last))
-        return _business_days(low, high, today)
+        return max(monday, date(year, month, 1)), min(monday + timedelta(days=4), date(year, month, last)), True
     first_day, last_day = 1, last
     if part.endswith("half of"):
         first_day, last_day = (1, 15) if "first" in part else (16, last)
@@ -295,7 +342,7 @@ def _month_days(year: int, month: int, part: str, today: date) -> tuple[date, ..
         first_day, last_day = 10, 20
     elif part in ("late", "end of"):
         first_day = last - 9
-    return _business_days(date(year, month, first_day), date(year, month, last_day), today)
+    return date(year, month, first_day), date(year, month, last_day), False
 
 
 # Relative days -------------------------------------------------------------------------------------------
@@ -365,11 +412,10 @@ def week_phrase(m: re.Match[str], s: Scan) -> Mention | None:
             -7 if past else 14 if "after next" in phrase else 7 if phrase.startswith(("next", "the following")) else 0
         )
         sat = monday + timedelta(days=shift + 5)
-        days = tuple(d for d in (sat, sat + timedelta(days=1)) if past or d >= s.today)
-        return mention(m, "days", days=days, level="past" if past else "week") if days else None
-    if past:  # "last week": its working days, a reading kept for resolution (scheduling drops the past)
-        start = monday - timedelta(days=7)
-        return mention(m, "days", days=_business_days(start, start + timedelta(days=4), start), level="past")
+        weekend = (sat, sat + timedelta(days=1))
+        if past:
+            return mention(m, "days", days=weekend, level="past")
+        return mention(m, "days", days=weekend, level="week", scheduled=tuple(d for d in weekend if d >= s.today))
     part = m["part"] or ""
     if phrase == "the week" and not part:
         return None
@@ -381,7 +427,9 @@ def week_phrase(m: re.Match[str], s: Scan) -> Mention | None:
     if "from" in phrase or (clocked and not part):
         return mention(m, "days", days=(s.today + timedelta(days=7 * (int(count.group(1)) if count else 1)),))
     shift = 0
-    if "after next" in phrase:
+    if past:  # "last week", "late last week": a reading kept for resolution (scheduling drops the past)
+        shift = -1
+    elif "after next" in phrase:
         shift = 2
     elif count:
         shift = int(count.group(1))
@@ -389,6 +437,9 @@ def week_phrase(m: re.Match[str], s: Scan) -> Mention | None:
         shift = 1
     start = monday + timedelta(days=7 * shift)
     first, last = start, start + timedelta(days=4)
+    literal = _span(start, start + timedelta(days=6))  # a whole week: Monday to Sunday
+    if phrase.startswith("in "):  # "in 2 weeks": the date that far on (scheduling offers that week)
+        literal = (s.today + timedelta(days=7 * (int(count.group(1)) if count else 1)),)
     if phrase.startswith("later this") or phrase.startswith("later in the"):
         first = s.today + timedelta(days=1)
     if part in ("early", "beginning of", "start of", "the beginning of", "the start of"):
@@ -399,8 +450,11 @@ def week_phrase(m: re.Match[str], s: Scan) -> Mention | None:
         first = start + timedelta(days=3)
     elif part.endswith("half of"):
         first, last = (start, start + timedelta(days=2)) if "first" in part else (start + timedelta(days=2), last)
-    days = _business_days(first, last, s.today)
-    return mention(m, "days", days=days, level="week") if days else None
+    if (first, last) != (start, start + timedelta(days=4)):  # a part of the week: its working days
+        literal = _business_days(first, last, first)
+    if past:
+        return mention(m, "days", days=literal, level="past")
+    return mention(m, "days", days=literal, level="week", scheduled=_business_days(first, last, s.today))
 
 
 def month_phrase(m: re.Match[str], s: Scan) -> Mention | None:
@@ -411,28 +465,26 @@ def month_phrase(m: re.Match[str], s: Scan) -> Mention | None:
         year, month = moved.year, moved.month
     if _PAST.match(phrase):
         year, month = (year - 1, 12) if month == 1 else (year, month - 1)
-        days = _month_days(year, month, m["part"] or "", date(year, month, 1))
-        return mention(m, "days", days=days, level="past") if days else None
+        return replace(_month_mention(m, year, month, m["part"] or "", s.today), level="past", scheduled=None)
     part = m["part"] or ""
     if part in ("end of", "the end of") or phrase in ("eom",):
         day = date(year, month, calendar.monthrange(year, month)[1])
         return mention(m, "days", days=(day,)) if day >= s.today else None
-    days = _month_days(year, month, part, s.today)
-    return mention(m, "days", days=days, level="month") if days else None
+    return _month_mention(m, year, month, part, s.today)
 
 
 _PAST = re.compile(r"(?:this )?(?:last|past|previous)\b")
 
 
 def year_phrase(m: re.Match[str], s: Scan) -> Mention | None:
-    """ "next year", "last year", "in 2027": every day of it ("this year": from today on)."""
+    """ "next year", "last year", "in 2027": every day of it (scheduling "this year" offers the rest of it)."""
     if m["y"]:
         year = int(m["y"])
     else:
         year = s.today.year + {"next": 1, "this": 0}.get(m["mod"], -1)
-    first = s.today if m["mod"] == "this" else date(year, 1, 1)
-    count = (date(year + 1, 1, 1) - first).days
-    return mention(m, "days", days=tuple(first + timedelta(days=i) for i in range(count)), level="year")
+    days = _span(date(year, 1, 1), date(year, 12, 31))
+    scheduled = tuple(d for d in days if d >= s.today) if m["mod"] == "this" else None
+    return mention(m, "days", days=days, level="year", scheduled=scheduled)
 
 
 def ago(m: re.Match[str], s: Scan) -> Mention | None:
@@ -493,13 +545,16 @@ def end_of_year(m: re.Match[str], s: Scan) -> Mention | None:
 
 
 def next_n_days(m: re.Match[str], s: Scan) -> Mention | None:
-    """ "in the next couple of days", "within 3 days", "in the next two weeks": today and the n days after it."""
+    """ "in the next couple of days", "within 3 days", "in the next two weeks": the n days after today, and
+    today too when scheduling (or "within") — a meeting "in the next two days" may well be today."""
     n = int(m["n"] or m["n2"])
     if (m["unit"] or "days").startswith("week"):
         n *= 7
     if not 0 < n <= 31:
         return None
-    return mention(m, "days", days=tuple(s.today + timedelta(days=i) for i in range(n + 1)), level="range")
+    scheduled = _span(s.today, s.today + timedelta(days=n))
+    literal = scheduled if m["n2"] else scheduled[1:]
+    return mention(m, "days", days=literal, level="range", scheduled=scheduled)
 
 
 def in_n_days(m: re.Match[str], s: Scan) -> Mention | None:

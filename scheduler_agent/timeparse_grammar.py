@@ -38,6 +38,7 @@ from .timeparse_dates import (
     numeric_date,
     numeric_month,
     ordinal_day,
+    quarter,
     relative_day,
     this_part_of_day,
     week_phrase,
@@ -400,7 +401,7 @@ _COUNTED = rf"(?!\s(?:{_COUNT_NOUNS})\b)"
 _NOT_A_TIME_AFTER = r"(?!\s?(?:days?|weeks?|months?|people|persons?|min|mins|minutes?|hours?|hrs?|h\b))"
 _NOT_A_DAY_AFTER = (
     r"(?!\s(?:one|option|slot|choice|time|proposal|suggestion|week|day|meeting|call|round|attempt|floor|"
-    r"ave|avenue|st|street|rd|road|place|grade|anniversary|birthday|edition|try|row)\b)"
+    r"ave|avenue|st|street|rd|road|place|grade|anniversary|birthday|edition|try|row|quarter|qtr)\b)"
 )
 _YEAR = r"(?:,?\s(?P<y>(?:19|20)\d{2}|'\d{2}))?"
 _ORD = r"(?:st|nd|rd|th)?"
@@ -576,15 +577,15 @@ RECOGNIZERS: tuple[tuple[re.Pattern[str], Recognizer], ...] = tuple(
             nth_of_month,
         ),
         (
-            r"\b(?:the\s)?(?P<d>\d{1,2})(?:st|nd|rd|th)?\sof\s"
-            r"(?P<rel>the month after next|(?:this|next|the following|last|the) month)\b",
-            day_of_relative_month,
-        ),
-        (
             # "from 4-23 in next month", "4 till 23 of this month": those days of that month.
             r"\b(?:from\s|between\s)?(?:the\s)?(?P<d1>\d{1,2})(?:st|nd|rd|th)?\s?(?:-|to|till|until|through|thru|and)\s?"
             r"(?:the\s)?(?P<d>\d{1,2})(?:st|nd|rd|th)?\s(?:of\s|in\s)?"
             r"(?P<rel>(?:this|next|the following|last) month|the month after next)\b",
+            day_of_relative_month,
+        ),
+        (
+            r"\b(?:the\s)?(?P<d>\d{1,2})(?:st|nd|rd|th)?\sof\s"
+            r"(?P<rel>the month after next|(?:this|next|the following|last|the) month)\b",
             day_of_relative_month,
         ),
         (
@@ -678,6 +679,12 @@ RECOGNIZERS: tuple[tuple[re.Pattern[str], Recognizer], ...] = tuple(
             rf"\b{_PART}(?P<w>(?:this|next|the following|last|past|previous) month|the month after next|"
             r"the month|eom)\b",
             month_phrase,
+        ),
+        (
+            r"\b(?:(?P<mod>this|next|last) (?:quarter|qtr)|"
+            r"(?:the )?(?P<ord>first|second|third|fourth|1st|2nd|3rd|4th) (?:quarter|qtr)|q(?P<n>[1-4]))"
+            r"(?:,?\s(?:of\s)?(?P<y>(?:19|20)\d{2})|\s(?:of\s)?(?P<rel>this|next|last) year)?\b",
+            quarter,
         ),
         (
             rf"(?<!\d\s)\b{_PART}(?P<inw>in )?(?P<mod>next |last |past |this past |previous )?(?P<mon>{MONTH_RE})"

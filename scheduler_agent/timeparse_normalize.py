@@ -82,6 +82,8 @@ def _spellings(t: str) -> str:
     t = re.sub(r"\b(early|late) in the (morning|afternoon|evening)\b", r"\1 \2", t)
     t = re.sub(r"\b(?:the )?rest of (?:the|this|today'?s?|my) day\b|\brest of today\b", "today", t)
     t = re.sub(r"\b(?:the )?rest (?:of )?(?:the |this |my |current )?(week|month)\b", r"this \1", t)
+    t = re.sub(r"\byrs?\b", lambda m: "years" if m.group(0) == "yrs" else "year", t)
+    t = re.sub(r"\bcurrent (?=(?:week|month|year)\b)", "this ", t)
     t = re.sub(r"\b(end|last day) of month\b", r"\1 of the month", t)
     # "3 pm or later", "noon or earlier": an open end written after the time
     t = re.sub(r"\b(\d{1,2}(?::\d\d)?\s?(?:am|pm)?|noon) or (later|after)\b", r"after \1", t)

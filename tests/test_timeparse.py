@@ -366,9 +366,9 @@ def test_a_sum_of_money_is_no_clock_time() -> None:
     assert parse_request("the room is $12.30 an hour", ctx()).windows == ()
 
 
-def test_a_month_gone_by_reads_as_all_its_working_days() -> None:
+def test_a_month_gone_by_reads_as_the_whole_month() -> None:
     days = resolve_times("Aug. 2006", ctx())
-    assert (days[0].start.date().isoformat(), len(days)) == ("2006-08-01", 23)
+    assert (days[0].start.date().isoformat(), len(days)) == ("2006-08-01", 31)
 
 
 @pytest.mark.parametrize(
@@ -432,9 +432,9 @@ def test_past_months_and_written_out_years_are_read_whole() -> None:
 @pytest.mark.parametrize(
     ("text", "first", "last"),
     [
-        ("2027-02", "2027-02-01", "2027-02-26"),
-        ("2027, feb", "2027-02-01", "2027-02-26"),
-        ("02 - 2027", "2027-02-01", "2027-02-26"),
+        ("2027-02", "2027-02-01", "2027-02-28"),
+        ("2027, feb", "2027-02-01", "2027-02-28"),
+        ("02 - 2027", "2027-02-01", "2027-02-28"),
     ],
 )
 def test_a_month_and_its_year_in_any_order(text: str, first: str, last: str) -> None:
@@ -516,3 +516,41 @@ def test_ranges_and_counted_days_in_more_spellings(text: str, first: str, count:
 
 def test_an_opening_quote_does_not_hide_a_time() -> None:
     assert local(parse_request("in '5 minutes' we go", ctx()).windows) == ["11-18 09:05-09:35"]
+
+
+def _days(windows: tuple[Interval, ...]) -> list[str]:
+    return sorted({f"{w.start.astimezone(NY):%m-%d}" for w in windows})
+
+
+@pytest.mark.parametrize(
+    ("text", "reading", "scheduled"),
+    [
+        # A week is read Monday to Sunday, scheduled on its working days from today on (Wednesday the 18th).
+        ("this week", ["11-16", "11-17", "11-18", "11-19", "11-20", "11-21", "11-22"], ["11-18", "11-19", "11-20"]),
+        ("next week", [f"11-{d}" for d in range(23, 30)], [f"11-{d}" for d in range(23, 28)]),
+        # "in a week" is the date seven days on; scheduling offers that week.
+        ("in a week", ["11-25"], [f"11-{d}" for d in range(23, 28)]),
+        # "the next 2 days" are the two after today; scheduling counts today in.
+        ("in the next 2 days", ["11-19", "11-20"], ["11-18", "11-19", "11-20"]),
+        # The first week of a month starts on its first Monday; scheduling keeps the working week holding the 1st.
+        ("the first week of December", [f"12-{d:02d}" for d in range(7, 14)], [f"12-{d:02d}" for d in range(1, 5)]),
+    ],
+)
+def test_the_reading_is_literal_and_scheduling_applies_policy(
+    text: str, reading: list[str], scheduled: list[str]
+) -> None:
+    assert _days(resolve_times(text, ctx())) == reading
+    assert _days(parse_request(text, ctx()).windows) == scheduled
+
+
+def test_a_month_is_read_whole_and_scheduled_on_its_working_days() -> None:
+    reading = resolve_times("next month", ctx())
+    assert (reading[0].start.astimezone(NY).date().isoformat(), len(reading)) == ("2026-12-01", 31)
+    scheduled = parse_request("next month", ctx()).windows
+    assert all(w.start.astimezone(NY).weekday() < 5 for w in scheduled)
+    assert len(scheduled) == 23
+
+
+def test_a_quarter_is_its_three_months() -> None:
+    reading = resolve_times("the third quarter of 2027", ctx(horizon_days=5000))
+    assert (reading[0].start.date().isoformat(), reading[-1].start.date().isoformat()) == ("2027-07-01", "2027-09-30")

@@ -12,6 +12,7 @@ from scheduler_agent.bench_parse import (
     DEV_FILES,
     EVAL_DIR,
     EXTERNAL_FILE,
+    LITERAL_DIR,
     evaluate,
     external_items,
     load_cases,
@@ -83,10 +84,15 @@ def test_the_benchmark_reports_every_figure(tmp_path: Path, capsys: pytest.Captu
         (tmp_path / name).write_text("\n".join(json.dumps(c) for c in cases) + "\n", encoding="utf-8")
     external = (EVAL_DIR / EXTERNAL_FILE).read_text(encoding="utf-8").splitlines()[:3]
     (tmp_path / EXTERNAL_FILE).write_text("\n".join(external) + "\n", encoding="utf-8")
+    (tmp_path / LITERAL_DIR).mkdir()
+    literal = (EVAL_DIR / LITERAL_DIR / "duckling.jsonl").read_text(encoding="utf-8").splitlines()[:2]
+    (tmp_path / LITERAL_DIR / "duckling.jsonl").write_text("\n".join(literal) + "\n", encoding="utf-8")
     assert run_bench(quick=True, as_json=True, base=tmp_path) == 0
     report = json.loads(capsys.readouterr().out)
-    assert report["cases"] == 3 * len(DEV_FILES)
+    assert report["cases"] == 3 * len(DEV_FILES)  # the third-party gold under literal/ is no dev file
     assert report["external_cases"] == 3
+    assert report["literal_cases"] == 2
+    assert "scheduler-agent" in report["time_resolution_literal"]
     assert report["sentences_per_second"] > 0
     assert "scheduler-agent" in report["time_resolution_external"]
     assert all(0.0 <= v <= 1.0 for v in report["time_resolution_dev"].values())
