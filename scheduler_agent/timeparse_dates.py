@@ -727,7 +727,7 @@ def holiday(m: re.Match[str], s: Scan) -> Mention | None:
     """ "Thanksgiving", "next Memorial Day", "Christmas 2027": the next one (the last one for "last")."""
     spec = next(spec for pattern, spec in HOLIDAYS if re.fullmatch(pattern, m["h"]))
     if m["y"] or m["rel"]:  # "Christmas 2027", "Thanksgiving of next year"
-        year = int(m["y"]) if m["y"] else s.today.year + {"next": 1, "this": 0}.get(m["rel"], -1)
+        year = _full_year(m["y"]) if m["y"] else s.today.year + {"next": 1, "this": 0}.get(m["rel"], -1)
         found = _holiday_in(year, spec)
     elif m["mod"] in ("last", "previous"):
         found = max(

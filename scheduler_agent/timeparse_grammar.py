@@ -441,7 +441,7 @@ RECOGNIZERS: tuple[tuple[re.Pattern[str], Recognizer], ...] = tuple(
         (r"\b(?:have|having|grab(?:bing)?|my|eat(?:ing)?) (?:lunch|breakfast|dinner)\b", _reference),
         (r"(?:(?<=\bbetween )|(?<=\bfrom ))(?P<w>now)(?= (?:and|until|till|to|through)\b)", relative_day),
         (
-            r"\b(?:good|great|lovely|nice|happy|enjoy (?:the|your)|have a (?:good|great|nice|lovely))"
+            r"\b(?!good friday\b)(?:good|great|lovely|nice|happy|enjoy (?:the|your)|have a (?:good|great|nice|lovely))"
             r"(?: rest of (?:the|your))?\s(?:morning|afternoon|evening|night|day|weekend|week|"
             r"monday|tuesday|wednesday|thursday|friday)\b",
             _reference,
@@ -542,7 +542,7 @@ RECOGNIZERS: tuple[tuple[re.Pattern[str], Recognizer], ...] = tuple(
         (r"\b(?P<n>\d+|an?) (?P<unit>days?|weeks?|months?|years?) ago\b", ago),
         (
             rf"\b(?:(?P<mod>this|next|last|coming|previous|following) )?(?P<h>{HOLIDAY_RE})"
-            r"(?:,?\s(?:of\s)?(?P<y>(?:19|20)\d{2})|\s(?:of\s)?(?P<rel>next|this|last) year)?(?!\w)",
+            r"(?:,?\s(?:of\s)?(?P<y>(?:19|20)\d{2}|'\d{2})|\s(?:of\s)?(?P<rel>next|this|last) year)?(?!\w)",
             holiday,
         ),
         (

@@ -554,3 +554,17 @@ def test_a_month_is_read_whole_and_scheduled_on_its_working_days() -> None:
 def test_a_quarter_is_its_three_months() -> None:
     reading = resolve_times("the third quarter of 2027", ctx(horizon_days=5000))
     assert (reading[0].start.date().isoformat(), reading[-1].start.date().isoformat()) == ("2027-07-01", "2027-09-30")
+
+
+@pytest.mark.parametrize(
+    ("text", "day"),
+    [
+        ("good friday", "2027-03-26"),  # the holiday, not a greeting
+        ("election day", "2027-11-02"),  # the Tuesday after the first Monday in November
+        ("president's day", "2027-02-15"),
+        ("st patty's day", "2027-03-17"),
+        ("easter '28", "2028-04-16"),
+    ],
+)
+def test_more_holiday_names_and_short_years(text: str, day: str) -> None:
+    assert [w.start.date().isoformat() for w in resolve_times(text, ctx())] == [day]
