@@ -28,7 +28,7 @@ _PAST_TOLD = re.compile(
     r"\b(?:i|we|he|she|they)\s(?:flew|arrived|landed|came|went|stayed|returned|travell?ed|checked|departed|got)"
     r"(?:\s(?:in|out|back|home|here|there))?\s(?:on\s|since\s)?(?:the\s)?$"
 )
-_WEEK_OF = re.compile(r"\bweek(?P<end>end)? of\s*$")
+_WEEK_OF = re.compile(r"\bweek(?P<end>end)? (?P<rel>of|after|before)\s*$")
 _RANGE_GAP = re.compile(r"^\s*(?:-|to|through|thru|till|until|and)\s*$")
 # "7:00 on next Sunday afternoon": the day may sit between the clock time and its part of day.
 _PART_GAP = re.compile(
@@ -270,12 +270,14 @@ def _binds_forward(text: str, items: list[Mention], index: int) -> bool:
 
 
 def _expand_week_of(text: str, items: list[Mention]) -> list[Mention]:
-    """ "the week of Dec 7": the working days of that week, not just the 7th ("the weekend of": its weekend)."""
+    """ "the week of Dec 7": the working days of that week, not just the 7th ("the weekend of": its weekend);
+    "the week after Easter", "the weekend before the 24th": the one after or before that date's."""
     expanded: list[Mention] = []
     for item in items:
         cue = _WEEK_OF.search(text, 0, item.start) if item.kind == "days" and len(item.days) == 1 else None
         if cue is not None:
-            monday = item.days[0] - timedelta(days=item.days[0].weekday())
+            step = {"of": 0, "after": 7, "before": -7}[cue["rel"]]
+            monday = item.days[0] - timedelta(days=item.days[0].weekday() - step)
             week = tuple(monday + timedelta(days=i) for i in ((5, 6) if cue["end"] else range(5)))
             item = Mention(item.start, item.end, "days", days=week, level="week")
         expanded.append(item)

@@ -113,7 +113,7 @@ _DAYPART_AFTER = re.compile(
 def _tod_hint(text: str, start: int, end: int) -> str | None:
     """A part of day written next to a bare hour ("8 in the evening", "in the morning at 9") fixes am/pm."""
     around = text[max(0, start - 30) : end + 25]
-    if re.search(r"evening|tonight|night|afternoon|after work", around):
+    if re.search(r"evening|tonight|night|afternoon|after work|dinner|supper", around):
         return "pm"
     if re.search(r"morning|breakfast|\bam\b", around):
         return "am"
@@ -638,7 +638,7 @@ RECOGNIZERS: tuple[tuple[re.Pattern[str], Recognizer], ...] = tuple(
         (
             rf"(?:{_WD},?\s)?"
             r"(?<![\d/.:])(?P<a>\d{1,2})(?:(?P<sep>[/.])(?P<b>\d{1,2})|(?P<sep_>-)(?P<b_>\d{1,2})(?=-\d))"
-            r"(?:(?P=sep)(?P<y>\d{4}|\d{2})\b|-(?P<y_>\d{4}|\d{2})\b|,(?P<y2>\s?\d{4}|\d{2})\b|\.(?=\s|$)|\b)(?![/.:]\d|\s?(?:am|pm|h\b|hours?|uhr))",
+            r"(?:(?P=sep)(?P<y>\d{4}|\d{2})\b|-(?P<y_>\d{4}|\d{2})\b|,(?P<y2>\s?\d{4}|\d{2})\b|\.(?=[\s,;!?)]|$)|\b)(?![/.:]\d|\s?(?:am|pm|h\b|hours?|uhr))",
             lambda m, s: numeric_date(Alternatives(m), s),
         ),
         (
@@ -672,7 +672,7 @@ RECOGNIZERS: tuple[tuple[re.Pattern[str], Recognizer], ...] = tuple(
             r"(?:this|next|the following|following|coming|the|last|past|this past) weekend|weekend|"
             r"(?:this|next|the following|following|coming|last|past|previous) week|"
             r"later this week|later in the week|the week|in (?:\d+|a) weeks?|(?:\d+|a) weeks? from (?:now|today))\b"
-            r"(?! of\b)",  # "the weekend of the 24th" is that date's weekend (timeparse_clauses)
+            r"(?! (?:of|after|before)\b)",  # "the weekend of the 24th": that date's weekend (timeparse_clauses)
             week_phrase,
         ),
         (
@@ -730,7 +730,12 @@ RECOGNIZERS: tuple[tuple[re.Pattern[str], Recognizer], ...] = tuple(
             rf"(?![,.]\d){_COUNTED}",
             _hhmm_point,
         ),
-        (rf"(?:\b(?:in|at|during|over|around) (?:the )?)?\b(?P<pod>{PART_OF_DAY_RE})s?\b", _part_of_day),
+        # "3 nights", "2 mornings a week": a small number right before a part of day counts it (a year does not)
+        (
+            r"(?:\b(?:in|at|during|over|around) (?:the )?)?(?<!(?<!\d)\d\s)(?<!(?<!\d)\d\d\s)"
+            rf"\b(?P<pod>{PART_OF_DAY_RE})s?\b",
+            _part_of_day,
+        ),
     )
 )
 

@@ -99,10 +99,19 @@ def _spellings(t: str) -> str:
     t = re.sub(r"\b(?:a )?(half|quarter) past (\d{1,2})\b(?!:)", lambda m: f"{m[2]}:{30 if m[1] == 'half' else 15}", t)
     t = re.sub(rf"\b(early|late) on ({WEEKDAY_RE}|today|tomorrow) (morning|afternoon|evening)\b", r"\2 \1 \3", t)
     t = re.sub(
-        r"\b(latest|earliest) (?:arrival|departure|return|start|finish|pick-?up|check-?in|check-?out)(?: time)?",
+        r"\b(latest|earliest) (?:arrival|departure|return|start|finish|pick-?up|check-?in|check-?out)(?: time)?"
+        r"(?: is| would be| will be)?",
         r"\1",
         t,
     )
+    t = re.sub(r"\b12\s?(noon|midnight)\b", r"\1", t)  # "12 noon" is one time, not 12 and then noon
+    # "15.-17.04.", "15.-17. April": a German-style day range, the first day written without its month
+    t = re.sub(
+        r"(?<![\d.])(\d{1,2})\.\s?(-|to|until|till)\s?(\d{1,2})\.(\d{1,2})\.(\d{2,4})?",
+        lambda m: f"{m[1]}.{m[4]}.{m[5] or ''} {m[2]} {m[3]}.{m[4]}.{m[5] or ''}",
+        t,
+    )
+    t = re.sub(rf"(?<![\d.])(\d{{1,2}})\.\s?(?=(?:-|to|until|till)\s?\d{{1,2}}\.?\s?{MONTH_RE}\b)", r"\1", t)
     t = re.sub(r"\bhence\b", "from now", t)
     t = re.sub(rf"\bend of (?:the )?(today|tomorrow|{WEEKDAY_RE})(?!\w)", r"\1 end of day", t)
     t = re.sub(rf"\b(\d{{1,2}})\.\s?(?={MONTH_RE}\b)", r"\1 ", t)  # "16. Nov. 2016": the day written with a dot

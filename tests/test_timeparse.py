@@ -388,6 +388,15 @@ def test_a_month_gone_by_reads_as_the_whole_month() -> None:
         ("the day after Thanksgiving", ["11-27 00:00-00:00"]),
         ("2 days before the 25th", ["11-23 00:00-00:00"]),
         ("Happy New Year! Friday?", ["11-20 00:00-00:00"]),  # a greeting, not a day on offer
+        ("hotel from 29.11. until 1.12., 3 nights", ["11-29 00:00-00:00", "11-30 00:00-00:00", "12-01 00:00-00:00"]),
+        ("latest check-out is 12 noon on Friday", ["11-20 00:00-12:00"]),
+        ("2 rooms for 3.-4.12.", ["12-03 00:00-00:00", "12-04 00:00-00:00"]),
+        ("2 rooms for 3.-4. December", ["12-03 00:00-00:00", "12-04 00:00-00:00"]),
+        ("dinner on Friday at 8", ["11-20 20:00-20:30"]),
+        (
+            "the week after Thanksgiving",
+            [f"{day} 00:00-00:00" for day in ("11-30", "12-01", "12-02", "12-03", "12-04")],
+        ),
     ],
 )
 def test_travel_booking_fragments(text: str, expected: list[str]) -> None:
