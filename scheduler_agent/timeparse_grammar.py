@@ -691,7 +691,7 @@ RECOGNIZERS: tuple[tuple[re.Pattern[str], Recognizer], ...] = tuple(
             r"(?:\s(?P<y>(?:19|20)\d{2}|'\d{2})|\s(?:of\s)?(?P<ny>next year))?\b(?!\s?\d)",
             month_only,
         ),
-        (r"\b(?:end of (?:the |this |(?P<next>next) )?year|eoy)\b", end_of_year),
+        (r"\b(?:end of (?:the |this |(?P<rel>next|last|previous) )?year|eoy)\b", end_of_year),
         (
             r"\b(?:(?P<mod>this|next|last|previous|past) year|(?:in|of|during|for) (?P<y>(?:19|20)\d{2}))\b"
             r"(?!\s?[-/.:]\d)",

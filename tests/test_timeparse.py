@@ -309,6 +309,7 @@ def test_compound_offsets_move_now_by_every_part() -> None:
         ("first of the month", "2026-12-01T00:00"),
         ("the last day of 1998", "1998-12-31T00:00"),
         ("1 Dec., 2008", "2008-12-01T00:00"),
+        ("the end of last year", "2025-12-31T00:00"),
     ],
 )
 def test_offsets_from_now_and_from_a_named_day(text: str, start: str) -> None:
