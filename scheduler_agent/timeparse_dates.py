@@ -86,6 +86,12 @@ class Alternatives:
 # ---- small helpers -------------------------------------------------------------------------------------
 
 
+def stands_alone(m: re.Match[str] | Alternatives, s: Scan) -> bool:
+    """The match is all the text says (bar quotes and end punctuation): a one-word reply like "now" or
+    "1730", where words that are ambiguous inside a sentence can only mean a time."""
+    return not s.text[: m.start()].strip(" \"'(") and not s.text[m.end() :].strip(" \"').!?")
+
+
 def _next_weekday(today: date, weekday: int, *, include_today: bool) -> date:
     ahead = (weekday - today.weekday()) % 7
     if ahead == 0 and not include_today:
@@ -489,14 +495,12 @@ def year_phrase(m: re.Match[str], s: Scan) -> Mention | None:
 
 def ago(m: re.Match[str], s: Scan) -> Mention | None:
     """ "3 days ago", "a week ago", "two months ago": that day in the past (kept for resolution only)."""
-    n = 1 if m["n"] in ("a", "an") else int(m["n"])
+    n = 1.0 if m["n"] in ("a", "an") else float(m["n"])
     unit = m["unit"]
-    if unit.startswith("day"):
-        day = s.today - timedelta(days=n)
-    elif unit.startswith("week"):
-        day = s.today - timedelta(days=7 * n)
+    if unit.startswith(("day", "week")):  # "7.2 days ago" said at midnight is Dec 24 at 19:12: counted from now
+        day = (s.now - timedelta(days=n * (7 if unit.startswith("week") else 1))).date()
     else:
-        day = _add_months(s.today, -n * (12 if unit.startswith("year") else 1))
+        day = _add_months(s.today, -int(n) * (12 if unit.startswith("year") else 1))
     return mention(m, "days", days=(day,))
 
 

@@ -40,6 +40,7 @@ from .timeparse_dates import (
     ordinal_day,
     quarter,
     relative_day,
+    stands_alone,
     this_part_of_day,
     week_phrase,
     weekday_mention,
@@ -243,8 +244,7 @@ def _offset_from_time(m: re.Match[str], s: Scan) -> Mention | None:
 
 def _right_now(m: re.Match[str], s: Scan) -> Mention | None:
     """ "right now", or a reply of just "now": this very moment (the adverb in "now that..." is not a time)."""
-    alone = not s.text[: m.start()].strip(" \"'(") and not s.text[m.end() :].strip(" \"').!?")
-    return mention(m, "instant", instant=s.now) if m["right"] or alone else None
+    return mention(m, "instant", instant=s.now) if m["right"] or stands_alone(m, s) else None
 
 
 def _military_time(m: re.Match[str], s: Scan) -> Mention | None:
@@ -262,7 +262,7 @@ def _military_time(m: re.Match[str], s: Scan) -> Mention | None:
     leading_zero = m["h"].startswith("0")
     after_day = _AFTER_A_DAY.search(before) is not None
     beside = _HHMM_BEFORE.search(before) is not None or _HHMM_AFTER.match(s.text, m.end()) is not None
-    alone = not before.strip(" \"'(") and not s.text[m.end() :].strip(" \"').!?")
+    alone = stands_alone(m, s)
     if m["s"] and not after_day:
         return None
     if not (leading_zero or after_day or beside or (alone and m["h"] not in ("19", "20"))):
@@ -539,7 +539,7 @@ RECOGNIZERS: tuple[tuple[re.Pattern[str], Recognizer], ...] = tuple(
             r"|\bwithin (?P<n2>\d+) days\b",
             next_n_days,
         ),
-        (r"\b(?P<n>\d+|an?) (?P<unit>days?|weeks?|months?|years?) ago\b", ago),
+        (r"(?<![\d.])\b(?P<n>\d+(?:\.\d+)?|an?) (?P<unit>days?|weeks?|months?|years?) ago\b", ago),
         (
             rf"\b(?:(?P<mod>this|next|last|coming|previous|following) )?(?P<h>{HOLIDAY_RE})"
             r"(?:,?\s(?:of\s)?(?P<y>(?:19|20)\d{2}|'\d{2})|\s(?:of\s)?(?P<rel>next|this|last) year)?(?!\w)",
@@ -661,7 +661,7 @@ RECOGNIZERS: tuple[tuple[re.Pattern[str], Recognizer], ...] = tuple(
         (
             r"\b(?P<mod>(?:this|next|last) week(?: on)?|"
             r"this|next|coming|following|the following|on the following|last|past|previous|on)?"
-            rf"\s?{_WD}(?=\W|$)"
+            rf"\s?\b{_WD}(?=\W|$)"  # "onthursday" is no weekday
             r"(?:\s(?P<tail>after next|before last|(?:of )?the week after next|"
             r"next week|of next week|this week|of this week|(?:of )?last week|"
             r"week(?!\s(?:of|after|before|from))\b))?",
@@ -716,7 +716,7 @@ RECOGNIZERS: tuple[tuple[re.Pattern[str], Recognizer], ...] = tuple(
         (rf"\b{_AFTER}\s{T1}", _after_time),
         (rf"\b{_BEFORE}\s{T1}", _before_time),
         (
-            rf"(?:(?<!\w)(?P<prefix>{_POINT_PREFIX})\s)?\b{T1}(?:ish)?(?!\s?(?:/|-\s?\d|days?|weeks?|months?|times|options?|slots?|(?:{_COUNT_NOUNS})\b))",
+            rf"(?:(?<!\w)(?P<prefix>{_POINT_PREFIX})\s)?(?<!\d/)\b{T1}(?:ish)?(?!\s?(?:/|-\s?\d|days?|weeks?|months?|times|options?|slots?|(?:{_COUNT_NOUNS})\b))",
             _point_time,
         ),
         (r"\bhalf (?P<h>\d{1,2})\b", _half_hour_british),

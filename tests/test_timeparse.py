@@ -375,6 +375,19 @@ def test_a_month_gone_by_reads_as_the_whole_month() -> None:
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
+        ("17.7 days ago", ["2026-10-31"]),  # counted from now (09:00 less 16.8 hours is the day before)
+        ("7.7 days ago", ["2026-11-10"]),  # and never read as "7 days ago"
+        ("onthursday", []),  # no weekday inside a longer word
+        ("30/030/01/071/07", []),  # no clock time at the end of a chain of numbers
+    ],
+)
+def test_fractions_and_fragments_of_days(text: str, expected: list[str]) -> None:
+    assert [w.start.astimezone(NY).date().isoformat() for w in resolve_times(text, ctx())] == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
         ("pick-up 1700 tomorrow", ["11-19 17:00-17:30"]),  # a 24-hour time beside a day
         ("flight LH 1234 on Friday", ["11-20 00:00-00:00"]),  # a carrier code and its number are no time
         ("room 1204 on Friday", ["11-20 00:00-00:00"]),
