@@ -307,8 +307,16 @@ def _merge_day_ranges(text: str, items: list[Mention]) -> list[Mention]:
     for item in items:
         prev = merged[-1] if merged else None
         listed = prev is not None and _LIST_GAP.match(text[prev.end : item.start])
-        if prev is not None and listed and item.weekday is not None and prev.days and item.days[0] < prev.days[0]:
-            later = item.days[0] + timedelta(days=7 * (1 + (prev.days[0] - item.days[0]).days // 7))
+        # "Tuesday 9 am or Thursday 1 pm": the list runs forward from the day before the time as well
+        prev_day = prev if prev is None or prev.kind == "days" else _day_before_time(text, merged)
+        if (
+            prev_day is not None
+            and listed
+            and item.weekday is not None
+            and prev_day.days
+            and item.days[0] < prev_day.days[0]
+        ):
+            later = item.days[0] + timedelta(days=7 * (1 + (prev_day.days[0] - item.days[0]).days // 7))
             item = Mention(item.start, item.end, "days", days=(later,), weekday=item.weekday)
         if (
             prev is not None
@@ -343,6 +351,16 @@ def _in_year(day: date, year: int) -> date | None:
         return day.replace(year=year)
     except ValueError:  # February 29
         return None
+
+
+def _day_before_time(text: str, merged: list[Mention]) -> Mention | None:
+    """The day a trailing run of times belongs to ("Tuesday 9 am", "Monday at 1-3 pm"), if only they follow it."""
+    index = len(merged) - 1
+    while (
+        index > 0 and merged[index].kind == "tod" and _JOIN_GAP.match(text[merged[index - 1].end : merged[index].start])
+    ):
+        index -= 1
+    return merged[index] if index < len(merged) - 1 and merged[index].kind == "days" else None
 
 
 def anchor_weekdays(clauses: list[Clause]) -> None:

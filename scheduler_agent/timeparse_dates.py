@@ -473,6 +473,13 @@ def month_phrase(m: re.Match[str], s: Scan) -> Mention | None:
         year, month = (year - 1, 12) if month == 1 else (year, month - 1)
         return replace(_month_mention(m, year, month, m["part"] or "", s.today), level="past", scheduled=None)
     part = m["part"] or ""
+    if phrase == "the month" and not part:  # "partner of the month" names no dates, as "the week" names none
+        return None
+    if phrase.startswith("later"):  # "later this month": the days after today (scheduled: the working ones)
+        first, last = s.today + timedelta(days=1), date(year, month, calendar.monthrange(year, month)[1])
+        if first > last:
+            return None
+        return mention(m, "days", days=_span(first, last), level="month", scheduled=_business_days(first, last, first))
     if part in ("end of", "the end of") or phrase in ("eom",):
         day = date(year, month, calendar.monthrange(year, month)[1])
         return mention(m, "days", days=(day,)) if day >= s.today else None

@@ -105,7 +105,7 @@ _BEFORE = (
 )
 # "from 3 in the morning until 5pm": a part of day that fixes the range's start, not its end.
 _START_PART = r"(?:\s(?P<apod>in the (?:morning|afternoon|evening)|at night))?"
-_AFTER_A_DAY = re.compile(rf"\b(?:{WEEKDAY_RE}|today|tomorrow|tonight),?\s$")
+_AFTER_A_DAY = re.compile(rf"\b(?:{WEEKDAY_RE}|today|tomorrow|tmrw?|tonight),?\s$")
 _DAYPART_AFTER = re.compile(
     r"[\s,]*(?:tonight|this (?:evening|morning|afternoon)|in the (?:evening|morning|afternoon|night)|at night)"
 )
@@ -564,7 +564,9 @@ RECOGNIZERS: tuple[tuple[re.Pattern[str], Recognizer], ...] = tuple(
             lambda m, s: day_shift(Alternatives(m), s),
         ),
         (
-            rf"(?<!in )(?<!the )\b(?:(?P<n>\d+|a) )?weeks? (?:on|from|after) (?:(?:this|coming) )?"
+            # "next week on Tuesday" is that week's Tuesday (weekday_mention), not a week after one
+            r"(?<!in )(?<!the )(?<!next )(?<!this )(?<!last )"
+            r"\b(?:(?P<n>\d+|a) )?weeks? (?:on|from|after) (?:(?:this|coming) )?"
             rf"(?:(?P<wd>{WEEKDAY_RE})|tomorrow)(?=\W|$)",
             weeks_from_day,
         ),
@@ -677,7 +679,7 @@ RECOGNIZERS: tuple[tuple[re.Pattern[str], Recognizer], ...] = tuple(
         ),
         (
             rf"\b{_PART}(?P<w>(?:this|next|the following|last|past|previous) month|the month after next|"
-            r"the month|eom)\b",
+            r"the month|eom|later (?:this|in the) month)\b",
             month_phrase,
         ),
         (

@@ -89,6 +89,8 @@ def _spellings(t: str) -> str:
     t = re.sub(r"\b(\d{1,2}(?::\d\d)?\s?(?:am|pm)?|noon) or (later|after)\b", r"after \1", t)
     t = re.sub(r"\b(\d{1,2}(?::\d\d)?\s?(?:am|pm)?|noon) or (earlier|before)\b", r"before \1", t)
     t = re.sub(rf"\b({MONTH_RE}),\s(?=\d{{1,2}}(?:st|nd|rd|th)\b)", r"\1 ", t)  # "March, 6th 2016"
+    t = re.sub(r"\b(this|next) (week|month) or next\b(?! \w+day)", r"\1 \2 or next \2", t)  # "this week or next"
+    t = _shared_month(t)
     # "2016, nov", "2016-11", "11 - 2016": a month and its year in any order, written as "nov 2016" and "11/2016"
     t = re.sub(rf"\b((?:19|20)\d{{2}}),?\s({MONTH_RE})\b(?!\s?\d)", r"\2 \1", t)
     t = re.sub(r"(?<![\d/.:-])\b((?:19|20)\d{2})\s?[-/]\s?(0?[1-9]|1[0-2])\b(?!\s?[-/.:]\s?\d)", r"\2/\1", t)
@@ -152,6 +154,21 @@ def _spellings(t: str) -> str:
         r"\1 \2:\3",
         t,
     )
+
+
+_ORDINAL_LIST = r"\d{1,2}(?:st|nd|rd|th)(?:(?:,\s?|,?\s(?:or|and)\s)\d{1,2}(?:st|nd|rd|th))+"
+
+
+def _shared_month(t: str) -> str:
+    """ "July 17th, 18th, or 19th", "the 22nd, 23rd or 31st of March": every day in the list is in that month."""
+
+    def spread(days: str, month: str, month_first: bool) -> str:
+        return re.sub(
+            r"\d{1,2}(?:st|nd|rd|th)", lambda d: f"{month} {d[0]}" if month_first else f"{d[0]} of {month}", days
+        )
+
+    t = re.sub(rf"\b({MONTH_RE})\s({_ORDINAL_LIST})\b", lambda m: spread(m[2], m[1], True), t)
+    return re.sub(rf"\b({_ORDINAL_LIST})\s(?:of\s)?({MONTH_RE})\b", lambda m: spread(m[1], m[2], False), t)
 
 
 def _count(word: str) -> int:

@@ -591,3 +591,24 @@ def test_a_quarter_is_its_three_months() -> None:
 )
 def test_more_holiday_names_and_short_years(text: str, day: str) -> None:
     assert [w.start.date().isoformat() for w in resolve_times(text, ctx())] == [day]
+
+    assert local(parse_request("in '5 minutes' we go", ctx()).windows) == ["11-18 09:05-09:35"]
+
+
+@pytest.mark.parametrize(
+    ("text", "days"),
+    [
+        ("Dec 1st, 2nd, or 4th", ["2026-12-01", "2026-12-02", "2026-12-04"]),
+        ("the 2nd, 3rd or 7th of December", ["2026-12-02", "2026-12-03", "2026-12-07"]),
+        ("this week or next", ["2026-11-18", "2026-11-19", "2026-11-20"] + [f"2026-11-{d}" for d in range(23, 28)]),
+        ("later this month", [f"2026-11-{d}" for d in (19, 20, 23, 24, 25, 26, 27, 30)]),
+        ("we got a partner of the month", []),
+    ],
+)
+def test_lists_that_share_a_month_or_a_week(text: str, days: list[str]) -> None:
+    assert sorted({w.start.date().isoformat() for w in parse_request(text, ctx()).windows}) == days
+
+
+def test_weekdays_listed_with_times_run_forward() -> None:
+    req = parse_request("next week on Tuesday 9 am or Monday 1 pm", ctx())
+    assert local(req.windows) == ["11-24 09:00-09:30", "11-30 13:00-13:30"]
