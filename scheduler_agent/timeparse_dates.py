@@ -687,6 +687,9 @@ def nth_of_month(m: re.Match[str], s: Scan) -> Mention | None:
             year, month = moved.year, moved.month
     else:
         month = MONTHS[m["mon"].rstrip(".")]
+        if m["next"] == "last ":  # "the 1st Tuesday last November": in the latest such month gone by
+            days = _nth_of_month(s.today.year - (month >= s.today.month), month, ordinal, what)
+            return mention(m, "days", days=days) if days else None
         year = s.today.year if month > s.today.month or (month == s.today.month and not m["next"]) else s.today.year + 1
     for _ in range(3):
         days = _nth_of_month(year, month, ordinal, what)

@@ -572,9 +572,10 @@ RECOGNIZERS: tuple[tuple[re.Pattern[str], Recognizer], ...] = tuple(
         ),
         (
             r"\b(?:the\s)?(?P<ord>first|second|third|fourth|fifth|last|final|\d{1,2}(?:st|nd|rd|th))\s"
-            rf"(?P<what>{WEEKDAY_RE}|day|weekend|working day|business day|weekday)\s(?:of|in)\s"
+            rf"(?P<what>{WEEKDAY_RE}|day|weekend|working day|business day|weekday)\s(?:(?:of|in)\s|(?=(?:next|last) ))"
             r"(?:(?P<rel>the month|this month|next month|(?:\d+|a) months?)|"
-            rf"(?P<next>next )?(?P<mon>{MONTH_RE})(?:,?\s(?P<y>(?:19|20)\d{{2}}|'\d{{2}}))?|(?P<yr>(?:19|20)\d{{2}}))"
+            rf"(?P<next>next |last )?(?P<mon>{MONTH_RE})(?:,?\s(?P<y>(?:19|20)\d{{2}}|'\d{{2}}))?|"
+            r"(?P<yr>(?:19|20)\d{2}))"
             r"(?=\W|$)",
             nth_of_month,
         ),

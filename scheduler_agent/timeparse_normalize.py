@@ -126,6 +126,11 @@ def _spellings(t: str) -> str:
     )
     t = re.sub(r"\b(\d{4}-\d{1,2}-\d{1,2})t(?=\d{2}:\d{2})", r"\1 ", t)  # ISO "2019-06-18T09:30"
     t = re.sub(rf"\b(\d{{4}})[-/]({MONTH_RE})[-/](\d{{1,2}})\b", r"\3 \2 \1", t)  # "2006-Jun-16"
+    t = re.sub(  # "2010 October 28": a year written first
+        rf"\b((?:19|20)\d{{2}}),? ({MONTH_RE}) (\d{{1,2}}(?:st|nd|rd|th)?)\b(?![:.]\d|\s?(?:am|pm|h)\b)",
+        r"\3 \2 \1",
+        t,
+    )
     t = re.sub(r"(?<=\d\d:\d\d)(:\d\d(?:\.\d+)?)?z\b", r"\1 utc", t)  # ISO "07:00:00Z" is UTC
     t = re.sub(r"\b([01]\d|2[0-3])([0-5]\d)\s?(?:h|hrs|hours)\b", r"\1:\2", t)  # "0600h", "1300 hours"
     # "2 or 3 days ago", "in 2 or 3 weeks": the unit and direction belong to both numbers

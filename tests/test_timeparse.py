@@ -612,3 +612,14 @@ def test_lists_that_share_a_month_or_a_week(text: str, days: list[str]) -> None:
 def test_weekdays_listed_with_times_run_forward() -> None:
     req = parse_request("next week on Tuesday 9 am or Monday 1 pm", ctx())
     assert local(req.windows) == ["11-24 09:00-09:30", "11-30 13:00-13:30"]
+
+
+@pytest.mark.parametrize(
+    ("text", "day"),
+    [
+        ("1st Tuesday next December", "2026-12-01"),  # "in" left out before "next <month>"
+        ("2027 January 28", "2027-01-28"),  # the year written first
+    ],
+)
+def test_nth_weekday_of_next_month_name_and_year_first_dates(text: str, day: str) -> None:
+    assert resolve_times(text, ctx())[0].start.astimezone(NY).date().isoformat() == day
