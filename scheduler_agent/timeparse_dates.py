@@ -668,7 +668,7 @@ def nth_of_month(m: re.Match[str], s: Scan) -> Mention | None:
     "the last day of 1998".
 
     A month without a year is its next occurrence that still holds the day ("next January": not this month's);
-    "the month" rolls to the next one once its day has passed.
+    "the month" rolls to the next one once its day has passed; "this month" and "last month" stay put.
     """
     word = m["ord"]
     ordinal = -1 if word in ("last", "final") else ORDINALS.get(word, 0) - 1 if word in ORDINALS else int(word[:-2]) - 1
@@ -682,8 +682,9 @@ def nth_of_month(m: re.Match[str], s: Scan) -> Mention | None:
     if m["rel"]:
         year, month = s.today.year, s.today.month
         ahead = re.search(r"(\d+|an?) months?", m["rel"])  # "the first Monday in 2 months"
-        if m["rel"] == "next month" or ahead:
-            moved = _add_months(date(year, month, 1), 1 if not ahead else _count(ahead.group(1)))
+        if m["rel"] in ("next month", "last month") or ahead:
+            step = _count(ahead.group(1)) if ahead else -1 if m["rel"] == "last month" else 1
+            moved = _add_months(date(year, month, 1), step)
             year, month = moved.year, moved.month
     else:
         month = MONTHS[m["mon"].rstrip(".")]
@@ -693,7 +694,7 @@ def nth_of_month(m: re.Match[str], s: Scan) -> Mention | None:
         year = s.today.year if month > s.today.month or (month == s.today.month and not m["next"]) else s.today.year + 1
     for _ in range(3):
         days = _nth_of_month(year, month, ordinal, what)
-        if days and (days[-1] >= s.today or m["rel"] == "this month"):
+        if days and (days[-1] >= s.today or m["rel"] in ("this month", "last month")):
             return mention(m, "days", days=days)
         if m["rel"]:
             year, month = (year + 1, 1) if month == 12 else (year, month + 1)

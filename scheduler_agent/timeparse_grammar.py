@@ -573,7 +573,7 @@ RECOGNIZERS: tuple[tuple[re.Pattern[str], Recognizer], ...] = tuple(
         (
             r"\b(?:the\s)?(?P<ord>first|second|third|fourth|fifth|last|final|\d{1,2}(?:st|nd|rd|th))\s"
             rf"(?P<what>{WEEKDAY_RE}|day|weekend|working day|business day|weekday)\s(?:(?:of|in)\s|(?=(?:next|last) ))"
-            r"(?:(?P<rel>the month|this month|next month|(?:\d+|a) months?)|"
+            r"(?:(?P<rel>the month|this month|next month|last month|(?:\d+|a) months?)|"
             rf"(?P<next>next |last )?(?P<mon>{MONTH_RE})(?:,?\s(?P<y>(?:19|20)\d{{2}}|'\d{{2}}))?|"
             r"(?P<yr>(?:19|20)\d{2}))"
             r"(?=\W|$)",
@@ -691,7 +691,7 @@ RECOGNIZERS: tuple[tuple[re.Pattern[str], Recognizer], ...] = tuple(
         ),
         (
             rf"(?<!\d\s)\b{_PART}(?P<inw>in )?(?P<mod>next |last |past |this past |previous )?(?P<mon>{MONTH_RE})"
-            r"(?:\s(?P<y>(?:19|20)\d{2}|'\d{2})|\s(?:of\s)?(?P<ny>next year))?\b(?!\s?\d)",
+            r"(?:,?\s(?P<y>(?:19|20)\d{2}|'\d{2})|\s(?:of\s)?(?P<ny>next year))?\b(?!\s?\d)",
             month_only,
         ),
         (r"\b(?:end of (?:the |this |(?P<rel>next|last|previous) )?year|eoy)\b", end_of_year),

@@ -310,6 +310,8 @@ def test_compound_offsets_move_now_by_every_part() -> None:
         ("the last day of 1998", "1998-12-31T00:00"),
         ("1 Dec., 2008", "2008-12-01T00:00"),
         ("the end of last year", "2025-12-31T00:00"),
+        ("the 3rd Friday of last month", "2026-10-16T00:00"),
+        ("February, 1998", "1998-02-01T00:00"),
     ],
 )
 def test_offsets_from_now_and_from_a_named_day(text: str, start: str) -> None:
