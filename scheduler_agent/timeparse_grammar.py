@@ -254,7 +254,7 @@ def _military_time(m: re.Match[str], s: Scan) -> Mention | None:
     A bare four-digit number is as often a count, a flight, a room or a year, so it is a time only with a
     leading zero (no count is written so), beside a day, after a travel word, or when it is all the text says
     and is no year, and never after a carrier code or a counted thing; six digits ("173000") are a time only
-    right after a day.
+    right after a day, and three ("730") only when they are all the text says, read like a spoken hour.
     """
     before = s.text[: m.start()]
     if _CODE_BEFORE.search(before):
@@ -263,8 +263,11 @@ def _military_time(m: re.Match[str], s: Scan) -> Mention | None:
     after_day = _AFTER_A_DAY.search(before) is not None
     beside = _HHMM_BEFORE.search(before) is not None or _HHMM_AFTER.match(s.text, m.end()) is not None
     alone = stands_alone(m, s)
-    if m["s"] and not after_day:
+    if (m["s"] and not after_day) or (len(m["h"]) == 1 and not alone):
         return None
+    if len(m["h"]) == 1:
+        at = clock(int(m["h"]), int(m["mi"]), None)
+        return mention(m, "tod", tod_start=at, tod_end=at, point=True) if at else None
     if not (leading_zero or after_day or beside or (alone and m["h"] not in ("19", "20"))):
         return None
     at = time(int(m["h"]), int(m["mi"]))
@@ -640,7 +643,9 @@ RECOGNIZERS: tuple[tuple[re.Pattern[str], Recognizer], ...] = tuple(
         ),
         (
             rf"(?:{_WD},?\s)?"
-            r"(?<![\d/.:])(?P<a>\d{1,2})(?:(?P<sep>[/.])(?P<b>\d{1,2})|(?P<sep_>-)(?P<b_>\d{1,2})(?=-\d))"
+            r"(?<![\d/.:])(?P<a>\d{1,2})(?:(?P<sep>[/.])(?P<b>\d{1,2})|(?P<sep_>-)(?P<b_>\d{1,2})(?=-\d)"
+            # "25-08": with no year a dashed pair is a date only when the first number is no hour and no month
+            r"|(?<=1[3-9]|2\d|3[01])(?P<sep2>-)(?P<b2>0?[1-9]|1[0-2])(?![\d:.]|\s?(?:am|pm)))"
             r"(?:(?P=sep)(?P<y>\d{4}|\d{2})\b|-(?P<y_>\d{4}|\d{2})\b|,(?P<y2>\s?\d{4}|\d{2})\b|\.(?=[\s,;!?)]|$)|\b)(?![/.:]\d|\s?(?:am|pm|h\b|hours?|uhr))",
             lambda m, s: numeric_date(Alternatives(m), s),
         ),
@@ -724,8 +729,8 @@ RECOGNIZERS: tuple[tuple[re.Pattern[str], Recognizer], ...] = tuple(
         ),
         (r"\bhalf (?P<h>\d{1,2})\b", _half_hour_british),
         (
-            r"(?<![\w$\u20ac\u00a3#.,:/-])(?P<h>[01]\d|2[0-3])(?P<mi>[0-5]\d)(?P<s>[0-5]\d)?(?![\w.,:/-]|\s?%)"
-            + _COUNTED,
+            r"(?<![\w$\u20ac\u00a3#.,:/-])(?P<h>[01]\d|2[0-3]|[1-9](?=[0-5]\d(?!\d)))(?P<mi>[0-5]\d)(?P<s>[0-5]\d)?"
+            r"(?![\w.,:/-]|\s?%)" + _COUNTED,
             _military_time,
         ),
         (

@@ -390,6 +390,20 @@ def test_fractions_and_fragments_of_days(text: str, expected: list[str]) -> None
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
+        ("730", ["11-19 07:30-08:00"]),  # three digits alone: a spoken hour (tomorrow, 7:30 has passed)
+        ("230", ["11-18 14:30-15:00"]),
+        ("room 730", []),
+        ("25-08", ["08-25 00:00-00:00"]),  # a dashed pair whose first number is no hour or month: day-first
+        ("10-12", ["11-18 10:00-12:00"]),  # ... otherwise still a time range
+    ],
+)
+def test_bare_numbers_that_stand_alone_or_cannot_be_hours(text: str, expected: list[str]) -> None:
+    assert local(resolve_times(text, ctx())) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
         ("pick-up 1700 tomorrow", ["11-19 17:00-17:30"]),  # a 24-hour time beside a day
         ("flight LH 1234 on Friday", ["11-20 00:00-00:00"]),  # a carrier code and its number are no time
         ("room 1204 on Friday", ["11-20 00:00-00:00"]),
