@@ -302,7 +302,9 @@ def _later_that_week(text: str, items: list[Mention]) -> list[Mention]:
 
 
 def _merge_day_ranges(text: str, items: list[Mention]) -> list[Mention]:
-    """ "Mon-Wed", "from Tuesday to Friday", "between Tue and Thu": one mention covering every day between."""
+    """ "Mon-Wed", "from Tuesday to Friday", "between Tue and Thu": one mention covering every day between.
+
+    A range between two weekdays keeps its first weekday, so "next week from Tue to Thu" can move it whole."""
     merged: list[Mention] = []
     for item in items:
         prev = merged[-1] if merged else None
@@ -331,7 +333,8 @@ def _merge_day_ranges(text: str, items: list[Mention]) -> list[Mention]:
             and (first := _range_start(prev.days[0], item.days[0])) is not None
         ):
             span = tuple(first + timedelta(days=i) for i in range((item.days[0] - first).days + 1))
-            merged[-1] = Mention(prev.start, item.end, "days", days=span, level="range")
+            weekday = prev.weekday if item.weekday is not None else None
+            merged[-1] = Mention(prev.start, item.end, "days", days=span, level="range", weekday=weekday)
             continue
         merged.append(item)
     return merged
@@ -364,7 +367,7 @@ def _day_before_time(text: str, merged: list[Mention]) -> Mention | None:
 
 
 def anchor_weekdays(clauses: list[Clause]) -> None:
-    """A bare "Tuesday" said next to "next week" means next week's Tuesday; the week itself is then context."""
+    """A bare "Tuesday" (or "Tue-Thu") said next to "next week" means next week's; the week is then context."""
     weeks = [m for c in clauses if not c.negated for m in c.day_mentions if m.level in ("week", "month") and m.days]
     if not weeks:
         return
@@ -372,7 +375,14 @@ def anchor_weekdays(clauses: list[Clause]) -> None:
     monday = anchor.days[0] - timedelta(days=anchor.days[0].weekday())
     for clause in clauses:
         clause.day_mentions = [
-            Mention(m.start, m.end, "days", days=(monday + timedelta(days=m.weekday),), level="day", weekday=m.weekday)
+            Mention(
+                m.start,
+                m.end,
+                "days",
+                days=tuple(monday + timedelta(days=m.weekday + i) for i in range(len(m.days))),
+                level=m.level,
+                weekday=m.weekday,
+            )
             if m.weekday is not None and anchor.level == "week"
             else m
             for m in clause.day_mentions

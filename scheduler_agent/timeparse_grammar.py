@@ -567,8 +567,9 @@ RECOGNIZERS: tuple[tuple[re.Pattern[str], Recognizer], ...] = tuple(
             lambda m, s: day_shift(Alternatives(m), s),
         ),
         (
-            # "next week on Tuesday" is that week's Tuesday (weekday_mention), not a week after one
-            r"(?<!in )(?<!the )(?<!next )(?<!this )(?<!last )"
+            # "next week on Tuesday" is that week's Tuesday (weekday_mention), "next week from Tue to Thu" a week:
+            # neither counts weeks after a day
+            r"(?<!in )(?<!the )(?<!next )(?<!this )(?<!last )(?<!coming )(?<!following )"
             r"\b(?:(?P<n>\d+|a) )?weeks? (?:on|from|after) (?:(?:this|coming) )?"
             rf"(?:(?P<wd>{WEEKDAY_RE})|tomorrow)(?=\W|$)",
             weeks_from_day,
