@@ -230,13 +230,17 @@ _CODE_BEFORE = re.compile(
 
 
 def _offset_from_time(m: re.Match[str], s: Scan) -> Mention | None:
-    """ "5 hours after noon", "2 hours before 12:00 pm": a clock time moved by a length, one moment of the day."""
+    """ "5 hours after noon", "half an hour before 12:00 pm", "3 hours before midnight": a clock time moved by a
+    length, one moment of the day (midnight, counted back from, ends the day rather than starting it)."""
     base = _time_from(m, "a", None, s.text)
     if base is None:
         return None
-    n = 1.0 if m["n"] in ("a", "an") else float(m["n"])
+    n = 0.5 if m["n"].startswith("half") else 1.0 if m["n"] in ("a", "an") else float(m["n"])
     minutes = n * 60 if m["u"].startswith("h") else n
-    moved = datetime.combine(s.today, base) + timedelta(minutes=minutes if m["dir"] == "after" else -minutes)
+    start = datetime.combine(s.today, base)
+    if m["dir"] == "before" and m["anoon"] == "midnight":
+        start += timedelta(days=1)
+    moved = start + timedelta(minutes=minutes if m["dir"] == "after" else -minutes)
     if moved.date() != s.today:
         return None
     return mention(m, "tod", tod_start=moved.time(), tod_end=moved.time(), point=True)
@@ -505,8 +509,8 @@ RECOGNIZERS: tuple[tuple[re.Pattern[str], Recognizer], ...] = tuple(
             lambda m, s: compound_offset(Alternatives(m), s),
         ),
         (
-            r"(?<!\bfor )\b(?P<n>\d+(?:\.\d+)?|an?)\s?(?P<u>hours?|hrs?|h|minutes?|mins?)\s(?P<dir>after|before)\s"
-            + T1,
+            r"(?<!\bfor )\b(?P<n>\d+(?:\.\d+)?|an?|half an?)\s?(?P<u>hours?|hrs?|h|minutes?|mins?)"
+            r"\s(?P<dir>after|before)\s" + T1,
             _offset_from_time,
         ),
         (

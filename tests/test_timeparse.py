@@ -496,6 +496,8 @@ def test_the_date_of_the_meeting_being_changed_is_not_offered() -> None:
         ("right now", "2026-11-18T09:00"),
         ("5 hours after noon", "2026-11-18T17:00"),
         ("2 hours before 12:00 pm", "2026-11-18T10:00"),
+        ("half an hour before noon", "2026-11-18T11:30"),
+        ("3 hours before midnight", "2026-11-18T21:00"),  # counted back from the end of the day
     ],
 )
 def test_moments_counted_from_now_or_from_a_clock_time(text: str, expected: str) -> None:
