@@ -414,9 +414,13 @@ def week_phrase(m: re.Match[str], s: Scan) -> Mention | None:
     monday = _week_start(s.today)
     past = _PAST.match(phrase) is not None
     if "weekend" in phrase:
-        shift = (
-            -7 if past else 14 if "after next" in phrase else 7 if phrase.startswith(("next", "the following")) else 0
-        )
+        counted = re.match(r"(\d+|a) weekends? (from|ago)", phrase)  # "2 weekends ago", "1 weekend from now"
+        if counted:
+            n, past = _count(counted.group(1)), counted.group(2) == "ago"
+            shift = -7 * n if past else 7 * (n - 1)
+        else:
+            ahead = 7 if phrase.startswith(("next", "the following")) else 0
+            shift = -7 if past else 14 if "after next" in phrase else ahead
         sat = monday + timedelta(days=shift + 5)
         weekend = (sat, sat + timedelta(days=1))
         if past:
@@ -511,7 +515,8 @@ def ago(m: re.Match[str], s: Scan) -> Mention | None:
     return mention(m, "days", days=(day,))
 
 
-_OFFSET_PART = re.compile(r"(\d+(?:\.\d+)?|an?)\s?(year|month|week|day|hour|hr|h|minute|min)")
+_OFFSET_PART = re.compile(r"(\d+(?:\.\d+)?|an?)\s?(year|month|week|day|hour|hr|h|minute|min|sec)")
+_MINUTES_PER = {"hour": 60.0, "hr": 60.0, "h": 60.0, "minute": 1.0, "min": 1.0, "sec": 1 / 60}
 
 
 def _count(word: str) -> int:
@@ -524,18 +529,17 @@ def _add_months(day: date, months: int) -> date:
 
 
 def compound_offset(m: Alternatives, s: Scan) -> Mention | None:
-    """ "1 month 21 days ago", "2 years 21 days later", "1 day 2 hours later", "8.3 hours ago", "2 days later":
-    now moved by every part.
+    """ "1 month 21 days ago", "2 years 21 days later", "1 day 2 hours later", "8.3 hours ago", "2 days later",
+    "25 minutes and 20 seconds from now": now moved by every part.
 
-    With hours or minutes in it the result is a moment; otherwise it is a day.
+    With hours, minutes or seconds in it the result is a moment; otherwise it is a day.
     """
     sign = -1 if m["dir"] == "ago" else 1
     months = days = 0
     minutes = 0.0
     for count, unit in _OFFSET_PART.findall(m["parts"] or ""):
-        if unit in ("hour", "hr", "h", "minute", "min"):
-            n_minutes = 1.0 if count in ("a", "an") else float(count)
-            minutes += n_minutes * (60 if unit in ("hour", "hr", "h") else 1)
+        if unit in _MINUTES_PER:
+            minutes += (1.0 if count in ("a", "an") else float(count)) * _MINUTES_PER[unit]
             continue
         n = 1 if count in ("a", "an") else int(float(count))
         if unit in ("year", "month"):
@@ -668,17 +672,20 @@ def nth_of_month(m: re.Match[str], s: Scan) -> Mention | None:
     "the last day of 1998".
 
     A month without a year is its next occurrence that still holds the day ("next January": not this month's);
-    "the month" rolls to the next one once its day has passed; "this month" and "last month" stay put.
+    "the month" rolls to the next one once its day has passed; "this month" and "last month" stay put. A day no
+    such month has ("the 5th Tuesday in February") names no day at all: the phrase is claimed with a note, so its
+    pieces are not read as "the 5th" and "Tuesday".
     """
     word = m["ord"]
     ordinal = -1 if word in ("last", "final") else ORDINALS.get(word, 0) - 1 if word in ORDINALS else int(word[:-2]) - 1
     what = m["what"].rstrip(".")
+    missing = mention(m, "ref", note=f"no such day: {m.group(0).strip()}")
     if m["yr"]:  # "the last day of 1998": the first of a year is January's, the last December's
         days = _nth_of_month(int(m["yr"]), 1 if ordinal >= 0 else 12, ordinal, what)
         return mention(m, "days", days=days) if days else None
     if m["y"]:
         days = _nth_of_month(_full_year(m["y"]), MONTHS[m["mon"].rstrip(".")], ordinal, what)
-        return mention(m, "days", days=days) if days else None
+        return mention(m, "days", days=days) if days else missing
     if m["rel"]:
         year, month = s.today.year, s.today.month
         ahead = re.search(r"(\d+|an?) months?", m["rel"])  # "the first Monday in 2 months"
@@ -690,8 +697,9 @@ def nth_of_month(m: re.Match[str], s: Scan) -> Mention | None:
         month = MONTHS[m["mon"].rstrip(".")]
         if m["next"] == "last ":  # "the 1st Tuesday last November": in the latest such month gone by
             days = _nth_of_month(s.today.year - (month >= s.today.month), month, ordinal, what)
-            return mention(m, "days", days=days) if days else None
-        year = s.today.year if month > s.today.month or (month == s.today.month and not m["next"]) else s.today.year + 1
+            return mention(m, "days", days=days) if days else missing
+        ahead = month > s.today.month or (month == s.today.month and m["next"] != "next ")
+        year = s.today.year if ahead else s.today.year + 1
     for _ in range(3):
         days = _nth_of_month(year, month, ordinal, what)
         if days and (days[-1] >= s.today or m["rel"] in ("this month", "last month")):
@@ -700,7 +708,7 @@ def nth_of_month(m: re.Match[str], s: Scan) -> Mention | None:
             year, month = (year + 1, 1) if month == 12 else (year, month + 1)
         else:
             year += 1
-    return None
+    return missing
 
 
 def weeks_from_day(m: re.Match[str], s: Scan) -> Mention | None:

@@ -109,6 +109,8 @@ _AFTER_A_DAY = re.compile(rf"\b(?:{WEEKDAY_RE}|today|tomorrow|tmrw?|tonight),?\s
 _DAYPART_AFTER = re.compile(
     r"[\s,]*(?:tonight|this (?:evening|morning|afternoon)|in the (?:evening|morning|afternoon|night)|at night)"
 )
+# "5 on May 28", "3 on Friday": a bare hour with "on" and a day after it is a time on that day.
+_ON_A_DAY_AFTER = re.compile(rf"\s?on\s(?:the\s)?(?:{WEEKDAY_RE}|{MONTH_RE}|\d{{1,2}}(?:st|nd|rd|th))(?!\w)")
 
 
 def _tod_hint(text: str, start: int, end: int) -> str | None:
@@ -200,9 +202,15 @@ def _before_time(m: re.Match[str], s: Scan) -> Mention | None:
 
 def _point_time(m: re.Match[str], s: Scan) -> Mention | None:
     explicit = m["prefix"] or m["aap"] or m["am"] or m["anoon"] or m["ahs"] or m["ah"].startswith("0")
-    # "next Monday 9", "tomorrow 3": a bare hour right after a day is a time of day.
-    after_day = m["ah"] and int(m["ah"]) <= 12 and _AFTER_A_DAY.search(s.text, 0, m.start()) is not None
-    if not explicit and not after_day and not _DAYPART_AFTER.match(s.text, m.end()):
+    # "next Monday 9", "tomorrow 3", "3 on Friday": a bare hour right beside a day is a time of day.
+    beside_day = (
+        m["ah"]
+        and int(m["ah"]) <= 12
+        and (
+            _AFTER_A_DAY.search(s.text, 0, m.start()) is not None or _ON_A_DAY_AFTER.match(s.text, m.end()) is not None
+        )
+    )
+    if not explicit and not beside_day and not _DAYPART_AFTER.match(s.text, m.end()):
         return None
     at = _time_from(m, "a", None, s.text)
     return mention(m, "tod", tod_start=at, tod_end=at, point=True) if at is not None else None
@@ -349,6 +357,19 @@ def _zone_offset(m: re.Match[str], s: Scan) -> Mention | None:
     return mention(m, "zone", zone=f"offset:{total}")
 
 
+# The clock time an offset follows; "+" or seconds mark the offset, since "9:30-12:00" is a range of times.
+_CLOCK_BEFORE = re.compile(r"\d:[0-5]\d(?P<sec>:[0-5]\d(?:\.\d+)?)?$")
+
+
+def _clock_offset(m: re.Match[str], s: Scan) -> Mention | None:
+    """ "2011-07-03 22:11:35 +0100", "2012-08-02T13:00:00+01:00", "10:00 +0200": a numeric UTC offset written right
+    after a clock time (ISO 8601, mail headers) is the zone of that time, not a second time or a range's end."""
+    clock_before = _CLOCK_BEFORE.search(s.text, 0, m.start())
+    if clock_before is None or (m["sign"] == "-" and not clock_before["sec"]):
+        return None
+    return _zone_offset(m, s)
+
+
 def _zone_iana(m: re.Match[str], s: Scan) -> Mention | None:
     parts = [
         "_".join(w.upper() if len(w) <= 2 else w.capitalize() for w in part.split("_")) for part in m["z"].split("/")
@@ -485,6 +506,7 @@ RECOGNIZERS: tuple[tuple[re.Pattern[str], Recognizer], ...] = tuple(
         (r"\b(?:merry|happy)\s(?:christmas|xmas|new year'?s?|easter|thanksgiving|holidays)\b", _reference),
         # Zones.
         (r"\b(?:utc|gmt)\s?(?P<sign>[+-])\s?(?P<h>\d{1,2})(?::?(?P<m>\d{2}))?\b", _zone_offset),
+        (r"(?<=\d)\s?(?P<sign>[+-])(?P<h>[01]\d):?(?P<m>[0-5]\d)\b", _clock_offset),
         (
             r"\b(?P<z>(?:america|europe|asia|africa|australia|pacific|atlantic|indian)/[a-z_]+(?:/[a-z_]+)?)\b",
             _zone_iana,
@@ -498,8 +520,8 @@ RECOGNIZERS: tuple[tuple[re.Pattern[str], Recognizer], ...] = tuple(
         ),
         # Relative instants, then durations.
         (
-            r"\b(?P<parts>(?:\d+|an?) (?:years?|months?|weeks?|days?|hours?|hrs?|minutes?|mins?)"
-            r"(?:,?\s(?:and\s)?(?:\d+|an?) (?:years?|months?|weeks?|days?|hours?|hrs?|minutes?|mins?))+)"
+            r"\b(?P<parts>(?:\d+|an?) (?:years?|months?|weeks?|days?|hours?|hrs?|minutes?|mins?|seconds?|secs?)"
+            r"(?:,?\s(?:and\s)?(?:\d+|an?) (?:years?|months?|weeks?|days?|hours?|hrs?|minutes?|mins?|seconds?|secs?))+)"
             r"\s(?P<dir>ago|later|from now)\b"
             # "half an hour ago" is read whole by _in_n_time, not from its "an hour ago"
             r"|(?<!half )\b(?P<parts_>(?:\d+(?:\.\d+)?|an?)\s?(?:hours?|hrs?|h|minutes?|mins?))\s(?P<dir_>ago)\b"
@@ -580,9 +602,10 @@ RECOGNIZERS: tuple[tuple[re.Pattern[str], Recognizer], ...] = tuple(
         ),
         (
             r"\b(?:the\s)?(?P<ord>first|second|third|fourth|fifth|last|final|\d{1,2}(?:st|nd|rd|th))\s"
-            rf"(?P<what>{WEEKDAY_RE}|day|weekend|working day|business day|weekday)\s(?:(?:of|in)\s|(?=(?:next|last) ))"
+            rf"(?P<what>{WEEKDAY_RE}|day|weekend|working day|business day|weekday)\s"
+            r"(?:(?:of|in)\s|(?=(?:this|next|last) ))"
             r"(?:(?P<rel>the month|this month|next month|last month|(?:\d+|a) months?)|"
-            rf"(?P<next>next |last )?(?P<mon>{MONTH_RE})(?:,?\s(?P<y>(?:19|20)\d{{2}}|'\d{{2}}))?|"
+            rf"(?P<next>this |next |last )?(?P<mon>{MONTH_RE})(?:,?\s(?P<y>(?:19|20)\d{{2}}|'\d{{2}}))?|"
             r"(?P<yr>(?:19|20)\d{2}))"
             r"(?=\W|$)",
             nth_of_month,
@@ -682,7 +705,8 @@ RECOGNIZERS: tuple[tuple[re.Pattern[str], Recognizer], ...] = tuple(
         ),
         (
             rf"\b{_PART}(?P<w>(?:the )?week(?:end)? after next|"
-            r"(?:this|next|the following|following|coming|the|last|past|this past) weekend|weekend|"
+            r"(?:this|next|the following|following|coming|the|last|past|this past) weekend|"
+            r"(?:\d+|a) weekends? (?:from (?:now|today)|ago)|weekend|"
             r"(?:this|next|the following|following|coming|last|past|previous) week|"
             r"later this week|later in the week|the week|in (?:\d+|a) weeks?|(?:\d+|a) weeks? from (?:now|today))\b"
             r"(?! (?:of|after|before)\b)",  # "the weekend of the 24th": that date's weekend (timeparse_clauses)
@@ -701,7 +725,9 @@ RECOGNIZERS: tuple[tuple[re.Pattern[str], Recognizer], ...] = tuple(
         ),
         (
             rf"(?<!\d\s)\b{_PART}(?P<inw>in )?(?P<mod>next |last |past |this past |previous )?(?P<mon>{MONTH_RE})"
-            r"(?:,?\s(?P<y>(?:19|20)\d{2}|'\d{2})|\s(?:of\s)?(?P<ny>next year))?\b(?!\s?\d)",
+            # "may 97": a two-digit number no month has days for is the year
+            r"(?:,?\s(?P<y>(?:19|20)\d{2}|'\d{2}|(?:3[2-9]|[4-9]\d)\b(?!\s?(?:am|pm|h\b|[:.]\d))"
+            rf"{_COUNTED}{_NOT_A_TIME_AFTER})|\s(?:of\s)?(?P<ny>next year))?\b(?!\s?\d)",
             month_only,
         ),
         (r"\b(?:end of (?:the |this |(?P<rel>next|last|previous) )?year|eoy)\b", end_of_year),
@@ -721,8 +747,8 @@ RECOGNIZERS: tuple[tuple[re.Pattern[str], Recognizer], ...] = tuple(
             _time_range,
         ),
         (
-            r"\b(?P<n>half|quarter|3 quarters|\d{1,2})(?:\s(?:minutes?|mins?))?\s(?P<dir>past|after|to|before)\s"
-            r"(?P<h>\d{1,2}|noon)\s?(?P<ap>am|pm)?\b",
+            r"\b(?P<n>half|quarter|3 quarters|\d{1,2})(?:\s(?:minutes?|mins?))?\s"
+            r"(?P<dir>past|after|to|before|prior to)\s(?P<h>\d{1,2}|noon)\s?(?P<ap>am|pm)?\b",
             _past_to,
         ),
         (rf"\b{_AFTER}\s{T1}\s?,?\s(?:but|and)\s{_BEFORE}\s{T2}", _time_range),

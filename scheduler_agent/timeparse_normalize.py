@@ -59,6 +59,7 @@ def normalize(text: str) -> str:
     )
     t = re.sub(r"\b(\d{1,2})\s?o'?\s?clock\b", r"\1:00", t)
     t = re.sub(r"\b(?:a )?couple (?:of )?", "2 ", t)
+    t = re.sub(r"\b(\d+) fortnights?\b", lambda m: f"{2 * int(m[1])} weeks", t)
     t = re.sub(r"\b(?:a )?fortnight\b", "2 weeks", t)
     t = re.sub(r"\b(?:a )?few (?=(?:days|weeks|minutes|hours))", "3 ", t)
     t = re.sub(r"\bwks?\b", lambda m: "weeks" if m.group(0) == "wks" else "week", t)
@@ -77,6 +78,7 @@ def _spellings(t: str) -> str:
     t = re.sub(r"\b(?:week[- ]ends?|wkends?)\b", "weekend", t)
     t = re.sub(r"\buntill\b|'?\btil\b", lambda m: "until" if m.group(0) == "untill" else "till", t)
     t = re.sub(r"(?<![\w'])'(?!\d\d\b)(?=\w)", "", t)  # "in '5 minutes'": an opening quote, not an apostrophe
+    t = re.sub(r"\bthis day\b(?!\s(?:and age|of|week|next|last)\b)", "today", t)
     t = re.sub(r"\b(morning|afternoon|evening|lunch|noon)ish\b", r"\1", t)
     t = re.sub(r"\b(early|late|mid)-(morning|afternoon|evening)(s?)\b", r"\1 \2\3", t)
     t = re.sub(r"\b(early|late) in the (morning|afternoon|evening)\b", r"\1 \2", t)
@@ -114,10 +116,11 @@ def _spellings(t: str) -> str:
         t,
     )
     t = re.sub(rf"(?<![\d.])(\d{{1,2}})\.\s?(?=(?:-|to|until|till)\s?\d{{1,2}}\.?\s?{MONTH_RE}\b)", r"\1", t)
-    t = re.sub(r"\bhence\b", "from now", t)
+    t = re.sub(r"\bhence\b|\bfrom (?:this (?:second|moment|minute)|right now)\b", "from now", t)
     t = re.sub(rf"\bend of (?:the )?(today|tomorrow|{WEEKDAY_RE})(?!\w)", r"\1 end of day", t)
     t = re.sub(rf"\b(\d{{1,2}})\.\s?(?={MONTH_RE}\b)", r"\1 ", t)  # "16. Nov. 2016": the day written with a dot
     t = re.sub(r"\b(jan|feb|mar|apr|jun|jul|aug|sept|sep|oct|nov|dec)\.(?=,?\s\d)", r"\1", t)  # "1 Dec., 2008"
+    t = re.sub(rf"\b(\d{{1,2}})-({MONTH_RE})-(\d\d)\b", r"\1 \2 '\3", t)  # "30-Mar-11": the last part is the year
     # "15SEP", "10-August-2012", "10/August 2012": a day written against its month
     t = re.sub(rf"\b(\d{{1,2}})(?:[-/])?({MONTH_RE})\b(?:[-/](?=\d{{2,4}}\b))?", r"\1 \2 ", t)
     # "on 4-22", "on 4.22" (no such day-first date): after "on", a pair of numbers is a month and day.
@@ -125,6 +128,7 @@ def _spellings(t: str) -> str:
         r"(?<=\bon )(\d{1,2})(?:-|\.(?=(?:1[3-9]|[2-9]\d)\b))(\d{1,2})\b(?![.:/-]\d|\s?(?:am|pm|h\b))", r"\1/\2", t
     )
     t = re.sub(r"\b(\d{4}-\d{1,2}-\d{1,2})t(?=\d{2}:\d{2})", r"\1 ", t)  # ISO "2019-06-18T09:30"
+    t = re.sub(r"\b((?:19|20)\d\d):(0[1-9]|1[0-2]):([0-3]\d)\b", r"\1-\2-\3", t)  # EXIF's "2012:05:25 22:06:50"
     t = re.sub(rf"\b(\d{{4}})[-/]({MONTH_RE})[-/](\d{{1,2}})\b", r"\3 \2 \1", t)  # "2006-Jun-16"
     t = re.sub(  # "2010 October 28": a year written first
         rf"\b((?:19|20)\d{{2}}),? ({MONTH_RE}) (\d{{1,2}}(?:st|nd|rd|th)?)\b(?![:.]\d|\s?(?:am|pm|h)\b)",

@@ -641,3 +641,82 @@ def test_weekdays_listed_with_times_run_forward() -> None:
 )
 def test_nth_weekday_of_next_month_name_and_year_first_dates(text: str, day: str) -> None:
     assert resolve_times(text, ctx())[0].start.astimezone(NY).date().isoformat() == day
+
+
+@pytest.mark.parametrize(
+    ("text", "first"),
+    [
+        ("2011-07-03 22:11:35 +0100", "2011-07-03T21:11:00+00:00"),  # the offset after a clock time is its zone
+        ("2012-08-02T08:00:00-04:00", "2012-08-02T12:00:00+00:00"),
+        ("2013-08-01T19:30:00.345-07:00", "2013-08-02T02:30:00+00:00"),
+        ("2012:05:25 22:06:50", "2012-05-25T22:06:00-04:00"),  # EXIF's colons
+    ],
+)
+def test_timestamps_with_their_offsets(text: str, first: str) -> None:
+    assert resolve_times(text, ctx())[0].start.astimezone(ZoneInfo("UTC")) == datetime.fromisoformat(first)
+
+
+@pytest.mark.parametrize(
+    ("text", "first"),
+    [
+        ("7 hours ago", "2026-11-18 02:00"),
+        ("an hour ago", "2026-11-18 08:00"),
+        ("25 minutes and 20 seconds from now", "2026-11-18 09:25"),
+        ("3 fortnights from now", "2026-12-30 00:00"),
+        ("2 days from this second", "2026-11-20 00:00"),
+    ],
+)
+def test_single_offsets_from_now(text: str, first: str) -> None:
+    assert resolve_times(text, ctx())[0].start.astimezone(NY).strftime("%Y-%m-%d %H:%M") == first
+
+
+def test_start_thirty_minutes_later_is_no_moment() -> None:
+    assert all(w.start.minute != 30 for w in resolve_times("can we start 30 minutes later tomorrow?", ctx()))
+
+
+@pytest.mark.parametrize(
+    ("text", "days"),
+    [
+        ("2 weekends from now", ["2026-11-28", "2026-11-29"]),
+        ("1 weekend from now", ["2026-11-21", "2026-11-22"]),
+        ("2 weekends ago", ["2026-11-07", "2026-11-08"]),
+    ],
+)
+def test_counted_weekends(text: str, days: list[str]) -> None:
+    assert [w.start.astimezone(NY).date().isoformat() for w in resolve_times(text, ctx())] == days
+
+
+@pytest.mark.parametrize(
+    ("text", "day"),
+    [
+        ("3rd thursday this december", "2026-12-17"),
+        ("2nd monday next november", "2027-11-08"),  # "next" said in that month: next year's
+        ("30-Mar-27", "2027-03-30"),  # the last part of a dashed date with a month name is its year
+        ("2027 May 22nd", "2027-05-22"),
+        ("may 97", "1997-05-01"),
+        ("this day", "2026-11-18"),
+    ],
+)
+def test_more_date_spellings(text: str, day: str) -> None:
+    assert resolve_times(text, ctx())[0].start.astimezone(NY).date().isoformat() == day
+
+
+def test_a_day_no_month_has_is_no_day_at_all() -> None:
+    req = parse_request("the 10th wednesday in november", ctx())
+    assert req.windows == ()
+    assert any("no such day" in note for note in req.not_understood)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("5 on Friday", ["11-20 17:00-17:30"]),  # a bare hour with "on" and a day after it
+        ("10 prior to 2", ["11-18 13:50-14:20"]),
+    ],
+)
+def test_bare_hours_beside_a_day(text: str, expected: list[str]) -> None:
+    assert local(parse_request(text, ctx()).windows) == expected
+
+
+def test_a_range_of_clock_times_is_no_offset() -> None:
+    assert local(parse_request("9:30-12:00 on Friday", ctx()).windows) == ["11-20 09:30-12:00"]
