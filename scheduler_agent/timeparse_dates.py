@@ -394,7 +394,8 @@ def weekday_mention(m: re.Match[str], s: Scan) -> Mention | None:
         day = _next_weekday(s.today, weekday, include_today=False) + timedelta(days=7)
     elif tail in ("this week", "of this week") or mod == "this":
         day = this_week + timedelta(days=weekday)
-        if day < s.today:
+        # "this Monday" said on a Thursday is the coming one; "Monday of this week" stays in this week (past).
+        if day < s.today and not tail:
             day = _next_weekday(s.today, weekday, include_today=False)
     elif mod in ("last", "past", "previous"):
         day = s.today - timedelta(days=((s.today.weekday() - weekday) % 7) or 7)

@@ -312,6 +312,8 @@ def test_compound_offsets_move_now_by_every_part() -> None:
         ("the end of last year", "2025-12-31T00:00"),
         ("the 3rd Friday of last month", "2026-10-16T00:00"),
         ("February, 1998", "1998-02-01T00:00"),
+        ("Monday of this week", "2026-11-16T00:00"),  # named with its week: not rolled on to the next one
+        ("this Monday", "2026-11-23T00:00"),
     ],
 )
 def test_offsets_from_now_and_from_a_named_day(text: str, start: str) -> None:
