@@ -120,6 +120,8 @@ def _spellings(t: str) -> str:
     t = re.sub(rf"\bend of (?:the )?(today|tomorrow|{WEEKDAY_RE})(?!\w)", r"\1 end of day", t)
     t = re.sub(rf"\b(\d{{1,2}})\.\s?(?={MONTH_RE}\b)", r"\1 ", t)  # "16. Nov. 2016": the day written with a dot
     t = re.sub(r"\b(jan|feb|mar|apr|jun|jul|aug|sept|sep|oct|nov|dec)\.(?=,?\s\d)", r"\1", t)  # "1 Dec., 2008"
+    # "Aug 29-Sep 2": a dash between two month dates is a range, not a day written against the next month
+    t = re.sub(rf"\b({MONTH_RE})\s?(\d{{1,2}}(?:st|nd|rd|th)?)-(?=(?:{MONTH_RE})\b)", r"\1 \2 - ", t)
     t = re.sub(rf"\b(\d{{1,2}})-({MONTH_RE})-(\d\d)\b", r"\1 \2 '\3", t)  # "30-Mar-11": the last part is the year
     # "15SEP", "10-August-2012", "10/August 2012": a day written against its month
     t = re.sub(rf"\b(\d{{1,2}})(?:[-/])?({MONTH_RE})\b(?:[-/](?=\d{{2,4}}\b))?", r"\1 \2 ", t)
