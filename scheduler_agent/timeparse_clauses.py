@@ -25,8 +25,8 @@ _JOIN_GAP = re.compile(
 _LIST_GAP = re.compile(r"^\s*(?:-|to|through|thru|till|until|and|or|,|/|&)\s*$")
 _DEADLINE = re.compile(r"\b(by|before|no later than|not later than|until|till)\s(?:the end of\s)?$")
 _PAST_TOLD = re.compile(
-    r"\b(?:i|we|he|she|they)\s(?:flew|arrived|landed|came|went|stayed|returned|travell?ed|checked|departed|got)"
-    r"(?:\s(?:in|out|back|home|here|there))?\s(?:on\s|since\s)?(?:the\s)?$"
+    r"\b(?:i|we|he|she|they)\s(?:flew|arrived|landed|came|went|stayed|returned|travell?ed|checked|departed|got|left)"
+    r"(?:\s(?:in|out|back|home|here|there))?(?:(?:\s(?:from|to|at|in)?\s?(?!on\b|since\b)[a-z]+){1,2})?(?:\s(?P<on>on|since))?\s(?:the\s)?$"
 )
 _WEEK_OF = re.compile(r"\bweek(?P<end>end)? (?P<rel>of|after|before)\s*$")
 _RANGE_GAP = re.compile(r"^\s*(?:-|to|through|thru|till|until|and)\s*$")
@@ -81,14 +81,16 @@ def _deadlines(text: str, items: list[Mention], today: date) -> list[Mention]:
 def _told_as_past(text: str, items: list[Mention], today: date) -> list[Mention]:
     """ "I flew in on 10.5.", "we arrived on the 3rd": a date told as done is the last such date, not the next.
 
-    Only a past-tense travel verb right before the date counts: "I was hoping to fly on the 20th" still
-    offers the 20th.
+    Only a past-tense travel verb with "on" or "since" right before the date counts ("I left Madrid on 28
+    July"): "I was hoping to fly on the 20th" still offers the 20th.
     """
     out: list[Mention] = []
     for item in items:
         told = item.kind == "days" and len(item.days) == 1 and item.days[0] > today
         said = text[item.start : item.end]
-        if told and _PAST_TOLD.search(text, 0, item.start) and not re.search(r"\d{4}|next|this|tomorrow", said):
+        cue = _PAST_TOLD.search(text, 0, item.start) if told else None
+        on = cue is not None and (cue["on"] or said.startswith(("on ", "since ")))
+        if on and not re.search(r"\d{4}|next|this|tomorrow", said):
             day = item.days[0]
             if re.search(rf"{MONTH_RE}|\d[./]\d", said):
                 earlier = _safe_date(day.year - 1, day.month, day.day)

@@ -341,7 +341,7 @@ def _month_range(year: int, month: int, part: str) -> tuple[date, date, bool]:
         return max(monday, date(year, month, 1)), min(monday + timedelta(days=4), date(year, month, last)), True
     first_day, last_day = 1, last
     if part.endswith("half of"):
-        first_day, last_day = (1, 15) if "first" in part else (16, last)
+        first_day, last_day = (1, 15) if part.startswith(("first", "1st")) else (16, last)
     elif part in ("early", "beginning of", "start of"):
         last_day = 10
     elif part in ("mid", "mid-", "middle of"):
@@ -460,7 +460,11 @@ def week_phrase(m: re.Match[str], s: Scan) -> Mention | None:
     elif part in ("late", "end of", "the end of"):
         first = start + timedelta(days=3)
     elif part.endswith("half of"):
-        first, last = (start, start + timedelta(days=2)) if "first" in part else (start + timedelta(days=2), last)
+        first, last = (
+            (start, start + timedelta(days=2))
+            if "first" in part or "1st" in part
+            else (start + timedelta(days=2), last)
+        )
     if (first, last) != (start, start + timedelta(days=4)):  # a part of the week: its working days
         literal = _business_days(first, last, first)
     if past:
@@ -651,8 +655,9 @@ def anchor_shifts(text: str, mentions: list[Mention], today: date) -> list[Menti
     return out
 
 
-def _nth_of_month(year: int, month: int, ordinal: int, what: str) -> tuple[date, ...]:
-    """The ordinal-th day of a kind in a month (-1: the last); a weekend is its Saturday and Sunday."""
+def _nth_of_month(year: int, month: int, ordinal: int | None, what: str) -> tuple[date, ...]:
+    """The ordinal-th day of a kind in a month (-1: the last; None: every one, "every Monday in August");
+    a weekend is its Saturday and Sunday."""
     last = calendar.monthrange(year, month)[1]
     days = [date(year, month, d) for d in range(1, last + 1)]
     weekday = _weekday_of(what)
@@ -662,6 +667,8 @@ def _nth_of_month(year: int, month: int, ordinal: int, what: str) -> tuple[date,
         days = [d for d in days if d.weekday() == 5]
     elif weekday is not None:
         days = [d for d in days if d.weekday() == weekday]
+    if ordinal is None:
+        return tuple(d + timedelta(days=i) for d in days for i in range(2 if what == "weekend" else 1))
     if not -len(days) <= ordinal < len(days):
         return ()
     found = days[ordinal]
@@ -678,7 +685,11 @@ def nth_of_month(m: re.Match[str], s: Scan) -> Mention | None:
     pieces are not read as "the 5th" and "Tuesday".
     """
     word = m["ord"]
-    ordinal = -1 if word in ("last", "final") else ORDINALS.get(word, 0) - 1 if word in ORDINALS else int(word[:-2]) - 1
+    ordinal: int | None = None  # "every Monday in August"
+    if word in ("last", "final"):
+        ordinal = -1
+    elif word not in ("every", "each", "all"):
+        ordinal = ORDINALS[word] - 1 if word in ORDINALS else int(word[:-2]) - 1
     what = m["what"].rstrip(".")
     missing = mention(m, "ref", note=f"no such day: {m.group(0).strip()}")
     if m["yr"]:  # "the last day of 1998": the first of a year is January's, the last December's

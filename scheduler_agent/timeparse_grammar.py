@@ -428,7 +428,7 @@ _COUNT_NOUNS = (
 _COUNTED = rf"(?!\s(?:{_COUNT_NOUNS})\b)"
 _NOT_A_TIME_AFTER = r"(?!\s?(?:days?|weeks?|months?|people|persons?|min|mins|minutes?|hours?|hrs?|h\b))"
 _NOT_A_DAY_AFTER = (
-    r"(?!\s(?:one|option|slot|choice|time|proposal|suggestion|week|day|meeting|call|round|attempt|floor|"
+    r"(?!\s(?:one|option|slot|choice|time|proposal|suggestion|week|day|half|meeting|call|round|attempt|floor|"
     r"ave|avenue|st|street|rd|road|place|grade|anniversary|birthday|edition|try|row|quarter|qtr)\b)"
 )
 _YEAR = r"(?:,?\s(?P<y>(?:19|20)\d{2}|'\d{2}))?"
@@ -436,7 +436,7 @@ _ORD = r"(?:st|nd|rd|th)?"
 _PART = (
     r"(?:(?P<part>early|beginning of|start of|the beginning of|the start of|mid-?|middle of|the middle of|"
     r"late|end of|the end of|(?:the )?(?:first|1st|second|2nd|third|3rd|fourth|4th|last|final) week of|"
-    r"(?:the )?(?:first|second|latter|last) half of)\s?)?"
+    r"(?:the )?(?:first|1st|second|2nd|latter|last) half of)\s?)?"
 )
 
 RECOGNIZERS: tuple[tuple[re.Pattern[str], Recognizer], ...] = tuple(
@@ -601,9 +601,9 @@ RECOGNIZERS: tuple[tuple[re.Pattern[str], Recognizer], ...] = tuple(
             weeks_from_day,
         ),
         (
-            r"\b(?:the\s)?(?P<ord>first|second|third|fourth|fifth|last|final|\d{1,2}(?:st|nd|rd|th))\s"
-            rf"(?P<what>{WEEKDAY_RE}|day|weekend|working day|business day|weekday)\s"
-            r"(?:(?:of|in)\s|(?=(?:this|next|last) ))"
+            r"\b(?:the\s)?(?P<ord>first|second|third|fourth|fifth|last|final|\d{1,2}(?:st|nd|rd|th)|every|each|all)\s"
+            rf"(?P<what>{WEEKDAY_RE}|day|weekend|working day|business day|weekday)s?\s"
+            r"(?:(?:of|in|during)\s|(?=(?:this|next|last) ))"
             r"(?:(?P<rel>the month|this month|next month|last month|(?:\d+|a) months?)|"
             rf"(?P<next>this |next |last )?(?P<mon>{MONTH_RE})(?:,?\s(?P<y>(?:19|20)\d{{2}}|'\d{{2}}))?|"
             r"(?P<yr>(?:19|20)\d{2}))"

@@ -108,7 +108,20 @@ def _spellings(t: str) -> str:
         r"\1",
         t,
     )
-    t = re.sub(r"\b12\s?(noon|midnight)\b", r"\1", t)  # "12 noon" is one time, not 12 and then noon
+    t = re.sub(r"\b12\s?(noon|midnight)\b", r"\1", t)
+    # "any day but Wednesday next week": the week is what is on offer, the weekday what is ruled out of it
+    t = re.sub(
+        rf"\b(any ?(?:day|time)) (but|except(?: for)?) ({WEEKDAY_RE}) ((?:next|this|the following) week)\b",
+        r"\1 \4 \2 \3",
+        t,
+    )
+    # "Tuesday 1 to Thursday 3 September": the month written once, at the end, belongs to both days
+    t = re.sub(
+        rf"\b({WEEKDAY_RE}),?\s(\d{{1,2}}(?:st|nd|rd|th)?)\s?(-|to|until|till|through|thru)\s?"
+        rf"({WEEKDAY_RE}),?\s(\d{{1,2}}(?:st|nd|rd|th)?)\s({MONTH_RE})(?!\w)",
+        r"\1 \2 \6 \3 \4 \5 \6",
+        t,
+    )  # "12 noon" is one time, not 12 and then noon
     # "15.-17.04.", "15.-17. April": a German-style day range, the first day written without its month
     t = re.sub(
         r"(?<![\d.])(\d{1,2})\.\s?(-|to|until|till)\s?(\d{1,2})\.(\d{1,2})\.(\d{2,4})?",

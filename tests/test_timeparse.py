@@ -425,6 +425,9 @@ def test_bare_numbers_that_stand_alone_or_cannot_be_hours(text: str, expected: l
         ("2 rooms for 3.-4.12.", ["12-03 00:00-00:00", "12-04 00:00-00:00"]),
         ("2 rooms for 3.-4. December", ["12-03 00:00-00:00", "12-04 00:00-00:00"]),
         ("dinner on Friday at 8", ["11-20 20:00-20:30"]),
+        ("every Monday in December", [f"12-{d:02d} 00:00-00:00" for d in (7, 14, 21, 28)]),
+        ("any day but Wednesday next week", [f"11-{d} 00:00-00:00" for d in (23, 24, 26, 27)]),
+        ("from Tuesday 1 to Thursday 3 December", [f"12-0{d} 00:00-00:00" for d in (1, 2, 3)]),
         (
             "the week after Thanksgiving",
             [f"{day} 00:00-00:00" for day in ("11-30", "12-01", "12-02", "12-03", "12-04")],
@@ -517,6 +520,7 @@ def test_now_as_an_adverb_is_no_time_and_next_skips_todays_date() -> None:
         ("I flew in on 10.11.", "2026-11-10"),
         ("we arrived on the 3rd", "2026-11-03"),
         ("they landed on Monday", "2026-11-16"),
+        ("I left Madrid on 28 October", "2026-10-28"),
         ("I was hoping to fly on the 20th", "2026-11-20"),  # no travel told as done: still the next 20th
     ],
 )
