@@ -76,8 +76,11 @@ def zone_name(zone: tzinfo) -> str:
     return f"UTC{sign}{abs(minutes) // 60:02d}:{abs(minutes) % 60:02d}"
 
 
-def _drop_zone_echoes(text: str, mentions: list[Mention]) -> list[Mention]:
-    """ "10am EST / 3pm GMT": the second time restates the first in another zone; keep the first only."""
+def _drop_zone_echoes(text: str, mentions: list[Mention], ctx: RequestContext, day: date) -> list[Mention]:
+    """ "10am EST / 3pm GMT": the second time restates the first in another zone; keep the first only.
+
+    Only when both name the same moment: "11:30am CST or 5pm CT" offers two times, not one written twice.
+    """
     drop: set[int] = set()
     for i in range(len(mentions) - 3):
         time_a, zone_a, time_b, zone_b = mentions[i : i + 4]
@@ -88,9 +91,16 @@ def _drop_zone_echoes(text: str, mentions: list[Mention]) -> list[Mention]:
             and not text[time_a.end : zone_a.start].strip()
             and _ECHO_GAP.match(text[zone_a.end : time_b.start])
             and not text[time_b.end : zone_b.start].strip()
+            and _same_moment(day, time_a, _mention_zone(zone_a, ctx, []), time_b, _mention_zone(zone_b, ctx, []))
         ):
             drop |= {i + 2, i + 3}
     return [m for i, m in enumerate(mentions) if i not in drop]
+
+
+def _same_moment(day: date, a: Mention, zone_a: tzinfo | None, b: Mention, zone_b: tzinfo | None) -> bool:
+    if zone_a is None or zone_b is None or a.tod_start is None or b.tod_start is None:
+        return True  # a zone we cannot place: keep the old reading, an echo
+    return datetime.combine(day, a.tod_start, tzinfo=zone_a) == datetime.combine(day, b.tod_start, tzinfo=zone_b)
 
 
 def _following_the_proposals(text: str, mentions: list[Mention], ctx: RequestContext, zone: tzinfo) -> list[Mention]:
@@ -108,19 +118,24 @@ def _following_the_proposals(text: str, mentions: list[Mention], ctx: RequestCon
 
 def _stated_zone(mentions: list[Mention], ctx: RequestContext, notes: list[str]) -> tzinfo | None:
     for m in mentions:
-        if m.kind != "zone":
-            continue
-        if m.zone == "@writer":
-            return writer_zone(ctx)
-        if m.zone == "@agent":
-            return ZoneInfo(ctx.home_timezone)
-        if m.zone.startswith("offset:"):
-            return timezone(timedelta(minutes=int(m.zone.split(":", 1)[1])))
-        name = m.zone.removeprefix("iana:")
-        try:
-            return ZoneInfo(name)
-        except (ZoneInfoNotFoundError, ValueError):
-            notes.append(f"unknown time zone {name!r}")
+        if m.kind == "zone" and (zone := _mention_zone(m, ctx, notes)) is not None:
+            return zone
+    return None
+
+
+def _mention_zone(m: Mention, ctx: RequestContext, notes: list[str]) -> tzinfo | None:
+    """The zone a zone mention names; None (with a note) for a name no zone database knows."""
+    if m.zone == "@writer":
+        return writer_zone(ctx)
+    if m.zone == "@agent":
+        return ZoneInfo(ctx.home_timezone)
+    if m.zone.startswith("offset:"):
+        return timezone(timedelta(minutes=int(m.zone.split(":", 1)[1])))
+    name = m.zone.removeprefix("iana:")
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        notes.append(f"unknown time zone {name!r}")
     return None
 
 
@@ -450,13 +465,13 @@ def _read_in_zone(norm: str, ctx: RequestContext, notes: list[str]) -> tuple[lis
     """Mentions resolved in the zone the writer means: a stated one ("2pm ET") wins over their own."""
     zone = writer_zone(ctx)
     now = ctx.now.astimezone(zone)
-    mentions = _drop_zone_echoes(norm, scan(norm, today=now.date(), now=now))
+    mentions = _drop_zone_echoes(norm, scan(norm, today=now.date(), now=now), ctx, now.date())
     stated = _stated_zone(mentions, ctx, notes)
     if stated is not None and stated is not zone:
         zone = stated
         if ctx.now.astimezone(zone).date() != now.date():  # "today" is another date over there: read again
             there = ctx.now.astimezone(zone)
-            mentions = _drop_zone_echoes(norm, scan(norm, today=there.date(), now=there))
+            mentions = _drop_zone_echoes(norm, scan(norm, today=there.date(), now=there), ctx, there.date())
         now = ctx.now.astimezone(zone)
     return mentions, zone, now
 

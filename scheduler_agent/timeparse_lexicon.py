@@ -206,6 +206,8 @@ ZONE_ABBREVIATIONS: dict[str, str] = {
 # Words that name a time zone only when followed by "time" (a city name alone is usually a place).
 ZONE_NEEDS_TIME_WORD = frozenset({"eastern", "central", "mountain", "pacific", "uk", "london", "berlin", "paris"})
 ZONE_NEEDS_TIME_WORD |= frozenset({"india", "tokyo", "sydney", "new york", "ny", "nyc", "sf", "la", "chicago"})
+# "ET is one of my favorite movies": the two-letter US zones are words too, so they need a time or "time" beside them.
+ZONE_NEEDS_TIME_WORD |= frozenset({"et", "ct", "mt", "pt"})
 
 MEDIUM_CUES: tuple[tuple[str, str], ...] = (
     (

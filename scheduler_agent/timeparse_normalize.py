@@ -9,7 +9,16 @@ from __future__ import annotations
 
 import re
 
-from .timeparse_lexicon import DAY_ORDINAL_RE, DAY_ORDINAL_WORDS, MONTH_RE, NUMBER_WORDS, WEEKDAY_RE
+from .timeparse_lexicon import (
+    DAY_ORDINAL_RE,
+    DAY_ORDINAL_WORDS,
+    MONTH_RE,
+    NUMBER_WORDS,
+    WEEKDAY_RE,
+    ZONE_ABBREVIATIONS,
+)
+
+_ZONE_WORDS = "|".join(sorted((re.escape(k) for k in ZONE_ABBREVIATIONS), key=len, reverse=True))
 
 
 def normalize(text: str) -> str:
@@ -93,6 +102,12 @@ def _spellings(t: str) -> str:
     t = re.sub(rf"\b({MONTH_RE}),\s(?=\d{{1,2}}(?:st|nd|rd|th)\b)", r"\1 ", t)  # "March, 6th 2016"
     t = re.sub(r"\b(this|next) (week|month) or next\b(?! \w+day)", r"\1 \2 or next \2", t)  # "this week or next"
     t = _shared_month(t)
+    # "between 8:30am ET and 9am ET": a zone written after both ends of a range is said once, after the end
+    t = re.sub(
+        rf"(\d(?::\d\d)?\s?(?:am|pm)?)\s({_ZONE_WORDS})\s(and|to|-|until|till)\s(\d{{1,2}}(?::\d\d)?\s?(?:am|pm)?)\s\2\b",
+        r"\1 \3 \4 \2",
+        t,
+    )
     # "2016, nov", "2016-11", "11 - 2016": a month and its year in any order, written as "nov 2016" and "11/2016"
     t = re.sub(rf"\b((?:19|20)\d{{2}}),?\s({MONTH_RE})\b(?!\s?\d)", r"\2 \1", t)
     t = re.sub(r"(?<![\d/.:-])\b((?:19|20)\d{2})\s?[-/]\s?(0?[1-9]|1[0-2])\b(?!\s?[-/.:]\s?\d)", r"\2/\1", t)

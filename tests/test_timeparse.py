@@ -727,3 +727,16 @@ def test_bare_hours_beside_a_day(text: str, expected: list[str]) -> None:
 
 def test_a_range_of_clock_times_is_no_offset() -> None:
     assert local(parse_request("9:30-12:00 on Friday", ctx()).windows) == ["11-20 09:30-12:00"]
+
+
+def test_two_times_in_one_zone_are_two_offers_not_an_echo() -> None:
+    req = parse_request("11:30am CST or 5pm CT on Friday", ctx())
+    chicago = ZoneInfo("America/Chicago")
+    assert local(req.windows, chicago) == ["11-20 11:30-12:00", "11-20 17:00-17:30"]
+    echo = parse_request("10am EST / 3pm GMT on Friday", ctx())
+    assert local(echo.windows) == ["11-20 10:00-10:30"]
+
+
+def test_a_zone_after_both_ends_of_a_range_and_a_zone_word_alone() -> None:
+    assert local(parse_request("Friday between 8:30am ET and 9am ET", ctx()).windows) == ["11-20 08:30-09:00"]
+    assert parse_request("ET is one of my favorite movies", ctx(sender_timezone="UTC")).timezone == "UTC"
