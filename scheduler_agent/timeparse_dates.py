@@ -578,6 +578,45 @@ def next_n_days(m: re.Match[str], s: Scan) -> Mention | None:
     return mention(m, "days", days=literal, level="range", scheduled=scheduled)
 
 
+def last_n_days(m: re.Match[str], s: Scan) -> Mention | None:
+    """ "the last 2 days", "past few days": the n days before today (a past reading, which scheduling drops)."""
+    n = int(m["n"])
+    if not 0 < n <= 31:
+        return None
+    return mention(m, "days", days=_span(s.today - timedelta(days=n), s.today - timedelta(days=1)), level="past")
+
+
+# Astronomical seasons as Duckling reads them: (first month, day), (last month, day); winter runs into the new year.
+_SEASONS = {"spring": ((3, 20), (6, 20)), "summer": ((6, 21), (9, 23)), "fall": ((9, 24), (12, 20))}
+_SEASONS |= {"autumn": _SEASONS["fall"], "winter": ((12, 21), (3, 20))}
+
+
+def _season_in(name: str, year: int) -> tuple[date, date]:
+    """The season that starts in `year`."""
+    (m1, d1), (m2, d2) = _SEASONS[name]
+    return date(year, m1, d1), date(year + (m2 < m1), m2, d2)
+
+
+def season(m: re.Match[str], s: Scan) -> Mention | None:
+    """ "this summer", "next spring", "winter 2027": every day of it; scheduling offers its working days ahead.
+
+    "this" (or none) is the one not yet over, "next" the first that has not begun, "last" the latest one over."""
+    name = m["season"]
+    candidates = [_season_in(name, year) for year in range(s.today.year - 2, s.today.year + 2)]
+    if m["y"]:
+        first, last = _season_in(name, int(m["y"]))
+    elif m["mod"] == "next":
+        first, last = next(c for c in candidates if c[0] > s.today)
+    elif m["mod"] in ("last", "past"):
+        first, last = [c for c in candidates if c[1] < s.today][-1]
+    else:
+        first, last = next(c for c in candidates if c[1] >= s.today)
+    days = _span(first, last)
+    if last < s.today:
+        return mention(m, "days", days=days, level="past")
+    return mention(m, "days", days=days, level="month", scheduled=_business_days(first, last, s.today))
+
+
 def in_n_days(m: re.Match[str], s: Scan) -> Mention | None:
     """ "in 3 days", "after 4 days", "in 3 months", "a year from today", "3 days from tomorrow": that date
     (weeks are read as weeks, in week_phrase)."""

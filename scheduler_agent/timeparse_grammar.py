@@ -28,6 +28,7 @@ from .timeparse_dates import (
     holiday,
     in_n_days,
     iso_date,
+    last_n_days,
     mention,
     month_date,
     month_date_range,
@@ -40,6 +41,7 @@ from .timeparse_dates import (
     ordinal_day,
     quarter,
     relative_day,
+    season,
     stands_alone,
     this_part_of_day,
     week_phrase,
@@ -567,6 +569,14 @@ RECOGNIZERS: tuple[tuple[re.Pattern[str], Recognizer], ...] = tuple(
             r"\b(?:(?:in|over|within|during) )?(?:the )?(?:next|coming) (?P<n>\d+) (?P<unit>days|weeks)\b"
             r"|\bwithin (?P<n2>\d+) days\b",
             next_n_days,
+        ),
+        (r"\b(?:(?:in|over|during|for) )?(?:the )?(?:last|past|previous) (?P<n>\d+) days\b(?! of\b)", last_n_days),
+        (
+            # A season needs a cue: "spring" and "fall" alone are as often a verb.
+            r"\b(?:(?P<mod>this|next|last|past|coming) |(?:in|during|over|until|by) (?:the )?|the )"
+            r"(?P<season>spring|summer|fall|autumn|winter)(?:\s(?:of\s)?(?P<y>(?:19|20)\d{2}))?\b"
+            r"|\b(?P<season_>spring|summer|fall|autumn|winter)\s(?:of\s)?(?P<y_>(?:19|20)\d{2})\b",
+            lambda m, s: season(Alternatives(m), s),
         ),
         (r"(?<![\d.])\b(?P<n>\d+(?:\.\d+)?|an?) (?P<unit>days?|weeks?|months?|years?) ago\b", ago),
         (

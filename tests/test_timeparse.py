@@ -582,6 +582,10 @@ def _days(windows: tuple[Interval, ...]) -> list[str]:
         ("in the next 2 days", ["11-19", "11-20"], ["11-18", "11-19", "11-20"]),
         # The first week of a month starts on its first Monday; scheduling keeps the working week holding the 1st.
         ("the first week of December", [f"12-{d:02d}" for d in range(7, 14)], [f"12-{d:02d}" for d in range(1, 5)]),
+        # A day of this week that has passed is still read as that day, and so not scheduled.
+        ("Monday of this week", ["11-16"], []),
+        # The past is read, and not scheduled.
+        ("the last 2 days", ["11-16", "11-17"], []),
     ],
 )
 def test_the_reading_is_literal_and_scheduling_applies_policy(
