@@ -108,6 +108,8 @@ _BEFORE = (
 # "from 3 in the morning until 5pm": a part of day that fixes the range's start, not its end.
 _START_PART = r"(?:\s(?P<apod>in the (?:morning|afternoon|evening)|at night))?"
 _AFTER_A_DAY = re.compile(rf"\b(?:{WEEKDAY_RE}|today|tomorrow|tmrw?|tonight),?\s$")
+# "Sunday evening 6", "tomorrow morning 9": a bare hour right after a part of day is its clock time.
+_AFTER_A_PART = re.compile(r"\b(?:morning|afternoon|evening|night),?\s$")
 _DAYPART_AFTER = re.compile(
     r"[\s,]*(?:tonight|this (?:evening|morning|afternoon)|in the (?:evening|morning|afternoon|night)|at night)"
 )
@@ -204,12 +206,14 @@ def _before_time(m: re.Match[str], s: Scan) -> Mention | None:
 
 def _point_time(m: re.Match[str], s: Scan) -> Mention | None:
     explicit = m["prefix"] or m["aap"] or m["am"] or m["anoon"] or m["ahs"] or m["ah"].startswith("0")
-    # "next Monday 9", "tomorrow 3", "3 on Friday": a bare hour right beside a day is a time of day.
+    # "next Monday 9", "tomorrow 3", "3 on Friday", "evening 6": a bare hour right beside a day is a time of day.
     beside_day = (
         m["ah"]
         and int(m["ah"]) <= 12
         and (
-            _AFTER_A_DAY.search(s.text, 0, m.start()) is not None or _ON_A_DAY_AFTER.match(s.text, m.end()) is not None
+            _AFTER_A_DAY.search(s.text, 0, m.start()) is not None
+            or _AFTER_A_PART.search(s.text, 0, m.start()) is not None
+            or _ON_A_DAY_AFTER.match(s.text, m.end()) is not None
         )
     )
     if not explicit and not beside_day and not _DAYPART_AFTER.match(s.text, m.end()):

@@ -397,6 +397,7 @@ def test_fractions_and_fragments_of_days(text: str, expected: list[str]) -> None
         ("room 730", []),
         ("25-08", ["08-25 00:00-00:00"]),  # a dashed pair whose first number is no hour or month: day-first
         ("10-12", ["11-18 10:00-12:00"]),  # ... otherwise still a time range
+        ("Sunday evening 6", ["11-22 18:00-18:30"]),  # a bare hour right after a part of day is its clock time
     ],
 )
 def test_bare_numbers_that_stand_alone_or_cannot_be_hours(text: str, expected: list[str]) -> None:
