@@ -560,9 +560,9 @@ def compound_offset(m: Alternatives, s: Scan) -> Mention | None:
 
 
 def end_of_year(m: re.Match[str], s: Scan) -> Mention | None:
-    """ "end of the year", "EOY", "end of next year", "the end of last year": that year's last day."""
+    """ "end of the year", "EOY", "end of next year", "the end of last year", "end of 1998": that year's last day."""
     shift = {"next": 1, "last": -1, "previous": -1}.get(m["rel"] or "", 0)
-    return mention(m, "days", days=(date(s.today.year + shift, 12, 31),))
+    return mention(m, "days", days=(date(int(m["y"]) if m["y"] else s.today.year + shift, 12, 31),))
 
 
 def next_n_days(m: re.Match[str], s: Scan) -> Mention | None:

@@ -744,7 +744,11 @@ RECOGNIZERS: tuple[tuple[re.Pattern[str], Recognizer], ...] = tuple(
             rf"{_COUNTED}{_NOT_A_TIME_AFTER})|\s(?:of\s)?(?P<ny>next year))?\b(?!\s?\d)",
             month_only,
         ),
-        (r"\b(?:end of (?:the |this |(?P<rel>next|last|previous) )?year|eoy)\b", end_of_year),
+        (
+            r"\b(?:end of (?:(?:the |this |(?P<rel>next|last|previous) )?year|(?P<y>(?:19|20)\d{2})(?![-/.:]\d))"
+            r"|eoy)\b",
+            end_of_year,
+        ),
         (
             r"\b(?:(?P<mod>this|next|last|previous|past) year|(?:in|of|during|for) (?P<y>(?:19|20)\d{2}))\b"
             r"(?!\s?[-/.:]\d)",

@@ -314,6 +314,7 @@ def test_compound_offsets_move_now_by_every_part() -> None:
         ("February, 1998", "1998-02-01T00:00"),
         ("Monday of this week", "2026-11-16T00:00"),  # named with its week: not rolled on to the next one
         ("this Monday", "2026-11-23T00:00"),
+        ("end of 1998", "1998-12-31T00:00"),
     ],
 )
 def test_offsets_from_now_and_from_a_named_day(text: str, start: str) -> None:
