@@ -145,6 +145,8 @@ def _spellings(t: str) -> str:
     )
     t = re.sub(rf"(?<![\d.])(\d{{1,2}})\.\s?(?=(?:-|to|until|till)\s?\d{{1,2}}\.?\s?{MONTH_RE}\b)", r"\1", t)
     t = re.sub(r"\bhence\b|\bfrom (?:this (?:second|moment|minute)|right now)\b", "from now", t)
+    t = re.sub(r"\bthis (?:very )?(?:second|instant)\b", "right now", t)
+    t = re.sub(r"\blast night\b", "yesterday night", t)  # the night before today, not the coming one
     t = re.sub(rf"\bend of (?:the )?(today|tomorrow|{WEEKDAY_RE})(?!\w)", r"\1 end of day", t)
     t = re.sub(rf"\b(\d{{1,2}})\.\s?(?={MONTH_RE}\b)", r"\1 ", t)  # "16. Nov. 2016": the day written with a dot
     t = re.sub(r"\b(jan|feb|mar|apr|jun|jul|aug|sept|sep|oct|nov|dec)\.(?=,?\s\d)", r"\1", t)  # "1 Dec., 2008"

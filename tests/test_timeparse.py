@@ -746,3 +746,8 @@ def test_two_times_in_one_zone_are_two_offers_not_an_echo() -> None:
 def test_a_zone_after_both_ends_of_a_range_and_a_zone_word_alone() -> None:
     assert local(parse_request("Friday between 8:30am ET and 9am ET", ctx()).windows) == ["11-20 08:30-09:00"]
     assert parse_request("ET is one of my favorite movies", ctx(sender_timezone="UTC")).timezone == "UTC"
+
+
+def test_last_night_and_this_second() -> None:
+    assert local(resolve_times("as we said last night", ctx())) == ["11-17 20:00-23:00"]
+    assert resolve_times("this second", ctx())[0].start == NOW
