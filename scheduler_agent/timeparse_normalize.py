@@ -8,6 +8,7 @@ Every rewrite here keeps the text's meaning and only changes how it is written (
 from __future__ import annotations
 
 import re
+from itertools import pairwise
 
 from .timeparse_lexicon import (
     DAY_ORDINAL_RE,
@@ -113,6 +114,7 @@ def _spellings(t: str) -> str:
     t = re.sub(r"(?<![\d/.:-])\b((?:19|20)\d{2})\s?[-/]\s?(0?[1-9]|1[0-2])\b(?!\s?[-/.:]\s?\d)", r"\2/\1", t)
     t = re.sub(r"(?<![\d/.:-])\b(0?[1-9]|1[0-2])\s?[-/]\s?((?:19|20)\d{2})\b(?![-/.:]\d)", r"\1/\2", t)
     t = re.sub(rf"\b({MONTH_RE})\.(?=\d)", r"\1 ", t)  # "september.16th"
+    t = _DAY_LIST.sub(_month_per_day, t)
     t = re.sub(rf"\b({WEEKDAY_RE}|today|tomorrow) am\b", r"\1 morning", t)  # "Tuesday AM", "Tuesday PM"
     t = re.sub(rf"\b({WEEKDAY_RE}|today|tomorrow) pm\b", r"\1 afternoon", t)
     t = re.sub(r"\b(?:a )?(half|quarter) past (\d{1,2})\b(?!:)", lambda m: f"{m[2]}:{30 if m[1] == 'half' else 15}", t)
@@ -210,6 +212,22 @@ def _shared_month(t: str) -> str:
 
     t = re.sub(rf"\b({MONTH_RE})\s({_ORDINAL_LIST})\b", lambda m: spread(m[2], m[1], True), t)
     return re.sub(rf"\b({_ORDINAL_LIST})\s(?:of\s)?({MONTH_RE})\b", lambda m: spread(m[1], m[2], False), t)
+
+
+# "June 5, 6 or 7": later days listed after a month date share its month; not "June 5, 2pm" or "June 5, 2 people".
+_DAY_LIST = re.compile(
+    rf"\b(?P<mon>{MONTH_RE})\s(?P<first>\d{{1,2}}(?:st|nd|rd|th)?)"
+    r"(?P<rest>(?:(?:,\s?|,?\s(?:or|and|&)\s)\d{1,2}(?:st|nd|rd|th)?\b)+)"
+    r"(?!\s?(?:am|pm|h\b|[:.]\d|hours?|hrs?|min|people|persons?|slots?|options?|%))"
+)
+
+
+def _month_per_day(m: re.Match[str]) -> str:
+    days = [int(re.sub(r"\D", "", d)) for d in re.findall(r"\d{1,2}", m["first"] + m["rest"])]
+    if any(later <= earlier for earlier, later in pairwise(days)) or days[-1] > 31:
+        return m.group(0)  # "June 5 or 3" lists no later days: leave it as written
+    head = m.group(0)[: m.end("first") - m.start()]
+    return head + re.sub(r"(\d{1,2}(?:st|nd|rd|th)?)\b", lambda d: f"{m['mon']} {d.group(1)}", m["rest"])
 
 
 def _count(word: str) -> int:

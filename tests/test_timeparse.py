@@ -406,6 +406,18 @@ def test_bare_numbers_that_stand_alone_or_cannot_be_hours(text: str, expected: l
 
 
 @pytest.mark.parametrize(
+    ("text", "days"),
+    [
+        ("Dec 5 or 6", ["2026-12-05", "2026-12-06"]),  # later days listed after a month date share its month
+        ("Dec 5th, 6th and 9th", ["2026-12-05", "2026-12-06", "2026-12-09"]),
+        ("Dec 5, 2 people", ["2026-12-05"]),  # a count after the date is no day
+    ],
+)
+def test_days_listed_after_a_month_date(text: str, days: list[str]) -> None:
+    assert [w.start.astimezone(NY).date().isoformat() for w in resolve_times(text, ctx())] == days
+
+
+@pytest.mark.parametrize(
     ("text", "expected"),
     [
         ("pick-up 1700 tomorrow", ["11-19 17:00-17:30"]),  # a 24-hour time beside a day
