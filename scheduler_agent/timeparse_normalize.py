@@ -21,6 +21,9 @@ from .timeparse_lexicon import (
 
 _ZONE_WORDS = "|".join(sorted((re.escape(k) for k in ZONE_ABBREVIATIONS), key=len, reverse=True))
 
+_NUMBERED_PLACES = frozenset({"seat", "row", "gate", "room", "platform", "track", "terminal", "coach", "car", "deck"})
+_ABBREVIATED = r"dep|arr|approx|appr|ca|incl|pls|mr|mrs|ms|dr"
+
 
 def normalize(text: str) -> str:
     """Lower-case and canonicalize spellings so one pattern covers "3 P.M.", "3pm" and "3 p m"."""
@@ -52,7 +55,11 @@ def normalize(text: str) -> str:
     t = re.sub(r"\b2 thousand(?: and)?(?: (\d{1,2}))?\b", lambda m: f"20{int(m[1] or 0):02d}", t)  # a spoken year
     t = re.sub(r"(?<=\bat )one\b", "1", t)
     t = re.sub(r"(?:\b|(?<=\d))([ap])\.?\s?m\b\.?", r"\1m", t)
-    t = re.sub(r"(?<=\d)([ap])\b", r"\1m", t)
+    t = re.sub(  # "7a", "3:30p" are am and pm; "seat 12A", "gate 4A" are places
+        r"(\b[a-z]+\s)?(\d[\d:]*)([ap])\b",
+        lambda m: m[0] if (m[1] or "").strip() in _NUMBERED_PLACES else f"{m[1] or ''}{m[2]}{m[3]}m",
+        t,
+    )
     t = re.sub(r"(?<=\d)(?:ish)?\s(?:in the |at )?([ap]m)\b", r" \1", t)
     t = re.sub(r"\b(\d{1,2})\s([0-5]\d)\s?([ap]m)\b", r"\1:\2\3", t)
     t = re.sub(r"\b(\d{1,2})([0-5]\d)\s?([ap]m)\b", r"\1:\2\3", t)
@@ -126,6 +133,7 @@ def _spellings(t: str) -> str:
         t,
     )
     t = re.sub(r"\b12\s?(noon|midnight)\b", r"\1", t)
+    t = re.sub(rf"\b({_ABBREVIATED})\.(?=\s)", r"\1", t)  # "dep. 06.55, arr. 08.40": no sentence ends there
     # "any day but Wednesday next week": the week is what is on offer, the weekday what is ruled out of it
     t = re.sub(
         rf"\b(any ?(?:day|time)) (but|except(?: for)?) ({WEEKDAY_RE}) ((?:next|this|the following) week)\b",
