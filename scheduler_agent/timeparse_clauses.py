@@ -22,7 +22,7 @@ _JOIN_GAP = re.compile(
     r"^[\s,/&(]*(?:(?:or|and|and/or|either|at|on|in|the|from|around|about|@|any ?time|sometime|maybe|ideally|"
     r"preferably|say|perhaps|also|is|are|works?|would work|fine|good|for me|ok|okay|early|late|-)[\s,/&)]*)*$"
 )
-_LIST_GAP = re.compile(r"^\s*(?:-|to|through|thru|till|until|and|or|,|/|&)\s*$")
+_LIST_GAP = re.compile(r"^\s*(?:-|to|through|thru|till|until|,?\s*and|,?\s*or|,|/|&)\s*$")  # "Wed, Thu, or Fri"
 _DEADLINE = re.compile(r"\b(by|before|no later than|not later than|until|till)\s(?:the end of\s)?$")
 _PAST_TOLD = re.compile(
     r"\b(?:i|we|he|she|they)\s(?:flew|arrived|landed|came|went|stayed|returned|travell?ed|checked|departed|got|left)"

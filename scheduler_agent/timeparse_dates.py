@@ -386,6 +386,10 @@ def weekday_mention(m: re.Match[str], s: Scan) -> Mention | None:
         return mention(m, "days", days=(shift_day(s.today, -2, "weekday", weekday),))
     if tail.endswith("the week after next"):  # "Wed of the week after next"
         return mention(m, "days", days=(this_week + timedelta(days=14 + weekday),))
+    weeks = re.search(r"(\d+|an?) weeks? (ago|from now)", tail)  # "Tuesday of 3 weeks from now": that week's
+    if weeks:
+        moved = s.today + timedelta(days=7 * _count(weeks.group(1)) * (-1 if weeks.group(2) == "ago" else 1))
+        return mention(m, "days", days=(_week_start(moved) + timedelta(days=weekday),))
     if mod in ("next", "following", "the following", "on the following") or tail in ("next week", "of next week"):
         day = this_week + timedelta(days=7 + weekday)
         if tail == "after next":
@@ -821,6 +825,9 @@ def day_of_relative_month(m: re.Match[str], s: Scan) -> Mention | None:
     shift = {"next": 1, "the following": 1, "last": -1, "the month after next": 2}.get(
         m["rel"].removesuffix(" month"), 0
     )
+    counted = re.match(r"(\d+|an?) months? (ago|from now)", m["rel"])  # "the 1st of 3 months ago"
+    if counted:
+        shift = _count(counted.group(1)) * (-1 if counted.group(2) == "ago" else 1)
     if m["rel"] == "the month" and int(m["d"]) < s.today.day:
         shift = 1
     moved = _add_months(date(s.today.year, s.today.month, 1), shift)

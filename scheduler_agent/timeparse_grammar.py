@@ -582,7 +582,8 @@ RECOGNIZERS: tuple[tuple[re.Pattern[str], Recognizer], ...] = tuple(
             r"|\b(?P<season_>spring|summer|fall|autumn|winter)\s(?:of\s)?(?P<y_>(?:19|20)\d{2})\b",
             lambda m, s: season(Alternatives(m), s),
         ),
-        (r"(?<![\d.])\b(?P<n>\d+(?:\.\d+)?|an?) (?P<unit>days?|weeks?|months?|years?) ago\b", ago),
+        # not "the 1st of 3 months ago", "the Monday of 2 weeks ago": those name a day of that month or week
+        (r"(?<![\d.])(?<!\bof )\b(?P<n>\d+(?:\.\d+)?|an?) (?P<unit>days?|weeks?|months?|years?) ago\b", ago),
         (
             rf"\b(?:(?P<mod>this|next|last|coming|previous|following) )?(?P<h>{HOLIDAY_RE})"
             r"(?:,?\s(?:of\s)?(?P<y>(?:19|20)\d{2}|'\d{2})|\s(?:of\s)?(?P<rel>next|this|last) year)?(?!\w)",
@@ -633,7 +634,8 @@ RECOGNIZERS: tuple[tuple[re.Pattern[str], Recognizer], ...] = tuple(
         ),
         (
             r"\b(?:the\s)?(?P<d>\d{1,2})(?:st|nd|rd|th)?\sof\s"
-            r"(?P<rel>the month after next|(?:this|next|the following|last|the) month)\b",
+            r"(?P<rel>the month after next|(?:this|next|the following|last|the) month|"
+            r"(?:\d+|a) months? (?:ago|from now))\b",
             day_of_relative_month,
         ),
         (
@@ -713,6 +715,7 @@ RECOGNIZERS: tuple[tuple[re.Pattern[str], Recognizer], ...] = tuple(
             r"this|next|coming|following|the following|on the following|last|past|previous|on)?"
             rf"\s?\b{_WD}(?=\W|$)"  # "onthursday" is no weekday
             r"(?:\s(?P<tail>after next|before last|(?:of )?the week after next|"
+            r"(?:of )?(?:\d+|a) weeks? (?:ago|from now)|"
             r"next week|of next week|this week|of this week|(?:of )?last week|"
             r"week(?!\s(?:of|after|before|from))\b))?",
             weekday_mention,

@@ -168,7 +168,9 @@ ZONE_ABBREVIATIONS: dict[str, str] = {
     "pdt": "America/Los_Angeles",
     "pacific": "America/Los_Angeles",
     "akst": "America/Anchorage",
+    "alaska": "America/Anchorage",
     "hst": "Pacific/Honolulu",
+    "hawaii": "Pacific/Honolulu",
     "gmt": "UTC",
     "utc": "UTC",
     "z": "UTC",
@@ -205,7 +207,9 @@ ZONE_ABBREVIATIONS: dict[str, str] = {
 
 # Words that name a time zone only when followed by "time" (a city name alone is usually a place).
 ZONE_NEEDS_TIME_WORD = frozenset({"eastern", "central", "mountain", "pacific", "uk", "london", "berlin", "paris"})
-ZONE_NEEDS_TIME_WORD |= frozenset({"india", "tokyo", "sydney", "new york", "ny", "nyc", "sf", "la", "chicago"})
+ZONE_NEEDS_TIME_WORD |= frozenset(
+    {"alaska", "hawaii", "india", "tokyo", "sydney", "new york", "ny", "nyc", "sf", "la", "chicago"}
+)
 # "ET is one of my favorite movies": the two-letter US zones are words too, so they need a time or "time" beside them.
 ZONE_NEEDS_TIME_WORD |= frozenset({"et", "ct", "mt", "pt"})
 

@@ -178,6 +178,14 @@ def _spellings(t: str) -> str:
         t,
     )
     t = re.sub(r"(?<=\d\d:\d\d)(:\d\d(?:\.\d+)?)?z\b", r"\1 utc", t)  # ISO "07:00:00Z" is UTC
+    t = re.sub(r"(?<=\d\d:\d\d:\d\d)([+-]\d{1,2})\b(?![:/.-]\d)", r" utc\1", t)  # "01:00:00-8": an offset
+    t = re.sub(r"\bto?m+or+ow\b", "tomorrow", t)  # "tomorow", "tommorrow"
+    t = re.sub(r"\bthe day after next\b", "the day after tomorrow", t)
+    t = re.sub(rf"\b({DAY_ORDINAL_RE}) day of\b", lambda m: f"{_ordinal_suffix(DAY_ORDINAL_WORDS[m[1]])} day of", t)
+    # "12 or 12:30": a bare hour offered beside a clock time is a clock time too
+    t = re.sub(r"(?<![\d:/.$])\b(\d{1,2}) (or|and) (\d{1,2}:\d\d)\b", r"\1:00 \2 \3", t)
+    # "the 10th of next October": that day of the month named
+    t = re.sub(rf"\b(\d{{1,2}}(?:st|nd|rd|th)) of (next|this) ({MONTH_RE})(?!\s?\d)", r"\2 \3 \1", t)
     t = re.sub(r"\b([01]\d|2[0-3])([0-5]\d)\s?(?:h|hrs|hours)\b", r"\1:\2", t)  # "0600h", "1300 hours"
     # "2 or 3 days ago", "in 2 or 3 weeks": the unit and direction belong to both numbers
     t = re.sub(

@@ -766,3 +766,25 @@ def test_a_zone_after_both_ends_of_a_range_and_a_zone_word_alone() -> None:
 def test_last_night_and_this_second() -> None:
     assert local(resolve_times("as we said last night", ctx())) == ["11-17 20:00-23:00"]
     assert resolve_times("this second", ctx())[0].start == NOW
+
+
+@pytest.mark.parametrize(
+    ("text", "day"),
+    [
+        ("tommorow", "2026-11-19"),  # a common misspelling
+        ("the 10th of next January", "2027-01-10"),
+        ("the 1st of 2 months ago", "2026-09-01"),
+        ("the Monday of 2 weeks ago", "2026-11-02"),
+        ("Tuesday of 3 weeks from now", "2026-12-08"),
+        ("the last Monday of last month", "2026-10-26"),
+        ("the thirtieth day of next April", "2027-04-30"),
+    ],
+)
+def test_days_inside_a_counted_week_or_month(text: str, day: str) -> None:
+    assert resolve_times(text, ctx())[0].start.astimezone(NY).date().isoformat() == day
+
+
+def test_a_bare_hour_beside_a_clock_time_and_a_list_with_a_final_or() -> None:
+    assert local(parse_request("12 or 12:30 tomorrow", ctx()).windows) == ["11-19 12:00-12:30", "11-19 12:30-13:00"]
+    days = parse_request("next Wed, Thu, or Fri", ctx()).windows
+    assert [w.start.astimezone(NY).date().isoformat() for w in days] == ["2026-11-25", "2026-11-26", "2026-11-27"]
