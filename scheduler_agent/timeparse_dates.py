@@ -647,7 +647,10 @@ def counted_weekday(m: re.Match[str], s: Scan) -> Mention | None:
 
 
 def shift_day(base: date, count: int, unit: str, weekday: int | None = None) -> date:
-    """`base` moved by `count` days, weeks or (unit "weekday") occurrences of a weekday, never counting base."""
+    """`base` moved by `count` days, weeks, months, years or (unit "weekday") occurrences of a weekday, never
+    counting base."""
+    if unit.startswith(("month", "year")):
+        return _add_months(base, count * (12 if unit.startswith("year") else 1))
     if unit == "weekday" and weekday is not None:
         if count >= 0:
             return base + timedelta(days=((weekday - base.weekday()) % 7 or 7) + 7 * (count - 1))
@@ -656,13 +659,14 @@ def shift_day(base: date, count: int, unit: str, weekday: int | None = None) -> 
 
 
 def day_shift(m: re.Match[str], s: Scan) -> Mention | None:
-    """ "3 days after", "the 2nd Monday before", "two weeks after": the first half of a date counted from
-    another one ("the Monday before May 25"); `anchor_shifts` joins it to the date written after it."""
+    """ "3 days after", "the 2nd Monday before", "two weeks after", "3 years ago" before "tomorrow": the first
+    half of a date counted from another one ("the Monday before May 25"); `anchor_shifts` joins it to the date
+    written after it."""
     word = m["n"] or m["ord"] or "1"
     count = 1 if word in ("a", "an") else ORDINALS.get(word) or int(re.sub(r"\D", "", word) or 1)
     weekday = _weekday_of(m["wd"])
     unit = "weekday" if weekday is not None else m["u"]
-    sign = -1 if m["dir"] == "before" else 1
+    sign = -1 if m["dir"] in ("before", "ago") else 1
     return mention(m, "shift", minutes=sign * count, zone=unit, weekday=weekday)
 
 

@@ -582,6 +582,11 @@ RECOGNIZERS: tuple[tuple[re.Pattern[str], Recognizer], ...] = tuple(
             r"|\b(?P<season_>spring|summer|fall|autumn|winter)\s(?:of\s)?(?P<y_>(?:19|20)\d{2})\b",
             lambda m, s: season(Alternatives(m), s),
         ),
+        (
+            # "3 years ago tomorrow": counted back from the day written next (`anchor_shifts` joins them)
+            r"(?<![\d.])\b(?P<n>\d+|an?) (?P<u>days?|weeks?|months?|years?) (?P<dir>ago)(?= (?:tomorrow|yesterday)\b)",
+            lambda m, s: day_shift(Alternatives(m), s),
+        ),
         # not "the 1st of 3 months ago", "the Monday of 2 weeks ago": those name a day of that month or week
         (r"(?<![\d.])(?<!\bof )\b(?P<n>\d+(?:\.\d+)?|an?) (?P<unit>days?|weeks?|months?|years?) ago\b", ago),
         (

@@ -788,3 +788,8 @@ def test_a_bare_hour_beside_a_clock_time_and_a_list_with_a_final_or() -> None:
     assert local(parse_request("12 or 12:30 tomorrow", ctx()).windows) == ["11-19 12:00-12:30", "11-19 12:30-13:00"]
     days = parse_request("next Wed, Thu, or Fri", ctx()).windows
     assert [w.start.astimezone(NY).date().isoformat() for w in days] == ["2026-11-25", "2026-11-26", "2026-11-27"]
+
+
+def test_an_offset_counted_back_from_tomorrow() -> None:
+    days = [w.start.astimezone(NY).date().isoformat() for w in resolve_times("3 years ago tomorrow", ctx())]
+    assert days == ["2023-11-19"]
