@@ -537,12 +537,18 @@ def _add_months(day: date, months: int) -> date:
     return date(year, month + 1, min(day.day, calendar.monthrange(year, month + 1)[1]))
 
 
+_MOVED_BEFORE = re.compile(r"\b(?:push|move|shift|bump|delay|postpone|reschedule|slide)\w*\b[^.?!;]{0,30}$")
+
+
 def compound_offset(m: Alternatives, s: Scan) -> Mention | None:
     """ "1 month 21 days ago", "2 years 21 days later", "1 day 2 hours later", "8.3 hours ago", "2 days later",
     "25 minutes and 20 seconds from now": now moved by every part.
 
-    With hours, minutes or seconds in it the result is a moment; otherwise it is a day.
+    With hours, minutes or seconds in it the result is a moment; otherwise it is a day. "Push it two days later"
+    moves the meeting being discussed, not now, so it names no time of its own.
     """
+    if m["dir"] == "later" and _MOVED_BEFORE.search(s.text, 0, m.start()):
+        return None
     sign = -1 if m["dir"] == "ago" else 1
     months = days = 0
     minutes = 0.0

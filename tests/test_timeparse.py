@@ -325,6 +325,7 @@ def test_offsets_from_now_and_from_a_named_day(text: str, start: str) -> None:
 def test_a_lone_hour_later_moves_the_meeting_not_now() -> None:
     assert resolve_times("can we push it an hour later?", ctx()) == ()
     assert local(resolve_times("2 days later", ctx())) == ["11-20 00:00-00:00"]
+    assert resolve_times("could we push it two days later?", ctx()) == ()
 
 
 @pytest.mark.parametrize(
