@@ -145,6 +145,27 @@ def _full_year(text: str) -> int:
 # Dates ---------------------------------------------------------------------------------------------------
 
 
+def iso_week(m: re.Match[str], s: Scan) -> Mention | None:
+    """ "week 31", "week 2 of 2027": that ISO week, Monday to Sunday (scheduled: its working days from today);
+    without a year the coming one, so a week number already past is next year's."""
+    number = int(m["n"])
+    year = int(m["y"]) if m["y"] else s.today.year
+    try:
+        monday = date.fromisocalendar(year, number, 1)
+        if not m["y"] and monday + timedelta(days=6) < s.today:
+            monday = date.fromisocalendar(year + 1, number, 1)
+    except ValueError:  # no week 53 that year
+        return None
+    friday = monday + timedelta(days=4)
+    return mention(
+        m,
+        "days",
+        days=_span(monday, monday + timedelta(days=6)),
+        level="week",
+        scheduled=_business_days(monday, friday, s.today),
+    )
+
+
 def iso_date(m: re.Match[str], s: Scan) -> Mention | None:
     y, a, b = int(m["y"]), int(m["mo"]), int(m["d"])
     day = _safe_date(y, a, b) or _safe_date(y, b, a)
@@ -180,6 +201,11 @@ def numeric_date(m: Alternatives, s: Scan) -> Mention | None:
         found = _safe_date(_full_year(year), month, day)
     else:
         found = _infer_year(s.today, month, day)
+    weekday = _weekday_of(m["wd"])
+    if found is not None and weekday is not None and not year and day <= 12:
+        # "Friday 7.6": the weekday written beside it settles the order; the nearer one when both fit
+        fitting = [d for d in (found, _infer_year(s.today, day, month)) if d is not None and d.weekday() == weekday]
+        found = min(fitting, default=found)
     return mention(m, "days", days=(found,)) if found else None
 
 

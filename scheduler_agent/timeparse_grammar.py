@@ -28,6 +28,7 @@ from .timeparse_dates import (
     holiday,
     in_n_days,
     iso_date,
+    iso_week,
     last_n_days,
     mention,
     month_date,
@@ -658,7 +659,13 @@ RECOGNIZERS: tuple[tuple[re.Pattern[str], Recognizer], ...] = tuple(
         (r"\bthis (?P<pod>morning|afternoon|evening)\b", this_part_of_day),
         (r"\b(?P<right>right )?now\b", _right_now),
         (
-            r"\b(?P<y>\d{4})[-/.](?P<mo>\d{1,2})[-/.](?P<d>\d{1,2})\b",
+            r"\b(?:the )?week (?:number |no\.? |#)?(?P<n>[1-9]|[1-4]\d|5[0-3])\b"
+            r"(?:,?\s(?:of\s)?(?P<y>(?:19|20)\d{2}))?(?![:.]\d)",
+            iso_week,
+        ),
+        (
+            # "Friday 2018-7-6": the weekday beside the date is part of it, not another day
+            rf"(?:{_WD},?\s)?\b(?P<y>\d{{4}})[-/.](?P<mo>\d{{1,2}})[-/.](?P<d>\d{{1,2}})\b",
             iso_date,
         ),
         (r"(?<![\d/.:-])\b(?P<mo>0?[1-9]|1[0-2])/(?P<y>(?:19|20)\d{2})\b(?![/.:-]\d)", numeric_month),
@@ -731,7 +738,8 @@ RECOGNIZERS: tuple[tuple[re.Pattern[str], Recognizer], ...] = tuple(
             r"(?:\d+|a) weekends? (?:from (?:now|today)|ago)|weekend|"
             r"(?:this|next|the following|following|coming|last|past|previous) week|"
             r"later this week|later in the week|the week|in (?:\d+|a) weeks?|(?:\d+|a) weeks? from (?:now|today))\b"
-            r"(?! (?:of|after|before)\b)",  # "the weekend of the 24th": that date's weekend (timeparse_clauses)
+            # "the weekend of the 24th": that date's weekend (timeparse_clauses); but "next week after 2pm" is a time
+            r"(?! (?:of|after|before)\b(?! (?:\d{1,2}(?![/.-]\d)|noon|midnight|lunch)))",
             week_phrase,
         ),
         (

@@ -203,6 +203,21 @@ ZONE_ABBREVIATIONS: dict[str, str] = {
     "sf": "America/Los_Angeles",
     "la": "America/Los_Angeles",
     "chicago": "America/Chicago",
+    "toronto": "America/Toronto",
+    "montreal": "America/Toronto",
+    "vancouver": "America/Vancouver",
+    "seattle": "America/Los_Angeles",
+    "denver": "America/Denver",
+    "boston": "America/New_York",
+    "singapore": "Asia/Singapore",
+    "hong kong": "Asia/Hong_Kong",
+    "shanghai": "Asia/Shanghai",
+    "beijing": "Asia/Shanghai",
+    "dubai": "Asia/Dubai",
+    "madrid": "Europe/Madrid",
+    "amsterdam": "Europe/Amsterdam",
+    "zurich": "Europe/Zurich",
+    "melbourne": "Australia/Melbourne",
 }
 
 # Words that name a time zone only when followed by "time" (a city name alone is usually a place).
@@ -210,6 +225,9 @@ ZONE_NEEDS_TIME_WORD = frozenset({"eastern", "central", "mountain", "pacific", "
 ZONE_NEEDS_TIME_WORD |= frozenset(
     {"alaska", "hawaii", "india", "tokyo", "sydney", "new york", "ny", "nyc", "sf", "la", "chicago"}
 )
+ZONE_NEEDS_TIME_WORD |= frozenset({"toronto", "montreal", "vancouver", "seattle", "denver", "boston", "singapore"})
+ZONE_NEEDS_TIME_WORD |= frozenset({"hong kong", "shanghai", "beijing", "dubai", "madrid", "amsterdam", "zurich"})
+ZONE_NEEDS_TIME_WORD |= frozenset({"melbourne"})
 # "ET is one of my favorite movies": the two-letter US zones are words too, so they need a time or "time" beside them.
 ZONE_NEEDS_TIME_WORD |= frozenset({"et", "ct", "mt", "pt"})
 

@@ -794,3 +794,23 @@ def test_a_bare_hour_beside_a_clock_time_and_a_list_with_a_final_or() -> None:
 def test_an_offset_counted_back_from_tomorrow() -> None:
     days = [w.start.astimezone(NY).date().isoformat() for w in resolve_times("3 years ago tomorrow", ctx())]
     assert days == ["2023-11-19"]
+
+
+@pytest.mark.parametrize(
+    ("text", "first_day"),
+    [
+        ("Friday 12.4", "2026-12-04"),  # 12 April is a Monday; the Friday says the writer meant Dec 4
+        ("Friday 2026-11-20", "2026-11-20"),  # the weekday is part of the ISO date, not another Friday
+        ("week 50", "2026-12-07"),  # an ISO week number
+        ("next week after 2pm", "2026-11-23"),  # "after" a clock time, not "the week after" a date
+    ],
+)
+def test_numeric_dates_and_weeks_read_with_what_is_written_beside_them(text: str, first_day: str) -> None:
+    days = sorted({w.start.astimezone(NY).date().isoformat() for w in parse_request(text, ctx()).windows})
+    assert days[0] == first_day
+
+
+def test_city_times() -> None:
+    req = parse_request("Friday 10:30am Montreal time", ctx(sender_timezone="UTC"))
+    assert req.timezone == "America/Toronto"
+    assert local(req.windows, ZoneInfo("America/Toronto")) == ["11-20 10:30-11:00"]
