@@ -690,7 +690,8 @@ RECOGNIZERS: tuple[tuple[re.Pattern[str], Recognizer], ...] = tuple(
             month_date_range,
         ),
         (
-            rf"(?:{_WD},?\s(?:the\s)?)?\b(?:(?P<mon>{MONTH_RE})(?:\s?|[-/])(?:the\s)?(?P<d>\d{{1,2}}){_ORD}\b(?!:\d)|(?:the\s)?(?P<d_>\d{{1,2}}){_ORD}(?:\sof)?\s?(?P<mon_>{MONTH_RE})\b(?!\s?(?:[12]?\d|3[01])\b(?![:.]\d))"
+            # "18 Oct 5 am": a number with am/pm after the month is a time, not the month's day
+            rf"(?:{_WD},?\s(?:the\s)?)?\b(?:(?P<mon>{MONTH_RE})(?:\s?|[-/])(?:the\s)?(?P<d>\d{{1,2}}){_ORD}\b(?!:\d)|(?:the\s)?(?P<d_>\d{{1,2}}){_ORD}(?:\sof)?\s?(?P<mon_>{MONTH_RE})\b(?!\s?(?:[12]?\d|3[01])\b(?![:.]\d|\s?(?:am|pm)\b))"
             # "3 Aug 96": a two-digit number no month has days for is the year
             r"(?:\s(?P<y2>3[2-9]|[4-9]\d)\b(?!\s?(?:am|pm|h\b|hours?|hrs?|min|[:.]\d)))?)(?!\d)"
             rf"(?:(?:,?\s|,)(?P<y>(?:19|20)\d{{2}}|'\d{{2}}|(?:3[2-9]|[4-9]\d)\b(?!\s?(?:am|pm|h\b|[:.]\d)){_COUNTED}"

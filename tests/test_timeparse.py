@@ -814,3 +814,7 @@ def test_city_times() -> None:
     req = parse_request("Friday 10:30am Montreal time", ctx(sender_timezone="UTC"))
     assert req.timezone == "America/Toronto"
     assert local(req.windows, ZoneInfo("America/Toronto")) == ["11-20 10:30-11:00"]
+
+
+def test_a_number_with_am_pm_after_a_day_first_date_is_its_time() -> None:
+    assert local(resolve_times("18 Dec 5 am", ctx())) == ["12-18 05:00-05:30"]
