@@ -148,14 +148,15 @@ Recognizer = Callable[[re.Match[str], "Scan"], Mention | None]
 def _in_n_time(m: Alternatives, s: Scan) -> Mention | None:
     """ "in 2 hours", "20 minutes from now", "half an hour ago": a moment counted from now."""
     n = 0.5 if m["half"] else 1.0 if m["n"] in ("a", "an") else float(m["n"] or 0)
-    minutes = n * 60 if (m["u"] or "").startswith("h") else n
+    minutes = n * 60 + int(m["hm"] or 0) if (m["u"] or "").startswith("h") else n  # "in 1h30"
     sign = -1 if m["dir"] == "ago" else 1
     return mention(m, "instant", instant=s.now + timedelta(minutes=sign * minutes))
 
 
 def _within_n_time(m: re.Match[str], s: Scan) -> Mention | None:
-    """ "within 5 hours": any time from now until then, a stretch rather than the moment it ends."""
-    n = 1.0 if m["n"] in ("a", "an") else float(m["n"])
+    """ "within 5 hours", "in the next 30 minutes", "within the next hour": any time from now until then, a
+    stretch rather than the moment it ends."""
+    n = 1.0 if m["n"] in (None, "a", "an") else float(m["n"])
     minutes = n * 60 if m["u"].startswith("h") else n
     return mention(m, "instant", instant=s.now, until=s.now + timedelta(minutes=minutes))
 
@@ -538,20 +539,28 @@ RECOGNIZERS: tuple[tuple[re.Pattern[str], Recognizer], ...] = tuple(
             lambda m, s: compound_offset(Alternatives(m), s),
         ),
         (
+            # "in 2 weeks and 3 days", "in 1 hour 30 minutes": now moved by every part, like "... from now"
+            r"\bin (?P<parts>(?:\d+|an?) (?:years?|months?|weeks?|days?|hours?|hrs?|minutes?|mins?)"
+            r"(?:,?\s(?:and\s)?(?:\d+|an?) (?:years?|months?|weeks?|days?|hours?|hrs?|minutes?|mins?))+)\b",
+            lambda m, s: compound_offset(Alternatives(m), s),
+        ),
+        (
             r"(?<!\bfor )\b(?P<n>\d+(?:\.\d+)?|an?|half an?)\s?(?P<u>hours?|hrs?|h|minutes?|mins?)"
             r"\s(?P<dir>after|before)\s" + T1,
             _offset_from_time,
         ),
         (
             r"\bin (?:about |around |roughly |approximately |like )?"
-            r"(?P<n>\d+(?:\.\d+)?|an?|(?P<half>(?:an? )?half(?: an?)?))\s?(?P<u>hours?|hrs?|h|minutes?|mins?)\b"
-            r"|\b(?P<n_>\d+(?:\.\d+)?|an?|(?P<half_>(?:an? )?half(?: an?)?))\s?(?P<u_>hours?|hrs?|minutes?|mins?) "
+            r"(?P<n>\d+(?:\.\d+)?|an?|(?P<half>(?:an? )?half(?: an?)?))\s?"
+            r"(?P<u>hours?|hrs?|h(?P<hm>[0-5]\d)?|minutes?|mins?)\b"
+            r"|\b(?P<n_>\d+(?:\.\d+)?|an?|(?P<half_>(?:an? )?half(?: an?)?))\s?"
+            r"(?P<u_>hours?|hrs?|h(?P<hm_>[0-5]\d)|minutes?|mins?) "
             r"(?P<dir>from now|ago)\b",
             lambda m, s: _in_n_time(Alternatives(m), s),
         ),
         (
-            r"\bwithin (?:the )?(?:next |coming |upcoming )?(?P<n>\d+(?:\.\d+)?|an?) "
-            r"(?P<u>hours?|hrs?|minutes?|mins?)\b",
+            r"\b(?:within (?:the )?(?:next |coming |upcoming )?|(?:in|over|during) the (?:next|coming) )"
+            r"(?:(?P<n>\d+(?:\.\d+)?|an?) )?(?P<u>hours?|hrs?|minutes?|mins?)\b",
             _within_n_time,
         ),
         (

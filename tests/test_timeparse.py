@@ -521,10 +521,18 @@ def test_the_date_of_the_meeting_being_changed_is_not_offered() -> None:
         ("2 hours before 12:00 pm", "2026-11-18T10:00"),
         ("half an hour before noon", "2026-11-18T11:30"),
         ("3 hours before midnight", "2026-11-18T21:00"),  # counted back from the end of the day
+        ("in 1 hour 30 minutes", "2026-11-18T10:30"),
+        ("in 1h30", "2026-11-18T10:30"),
+        ("in 2 weeks and 3 days", "2026-12-05T00:00"),
     ],
 )
 def test_moments_counted_from_now_or_from_a_clock_time(text: str, expected: str) -> None:
     assert [f"{w.start.astimezone(NY):%Y-%m-%dT%H:%M}" for w in resolve_times(text, ctx())] == [expected]
+
+
+def test_the_next_stretch_of_time() -> None:
+    assert local(parse_request("within the next hour", ctx()).windows) == ["11-18 09:00-10:00"]
+    assert local(parse_request("in the next 30 minutes", ctx()).windows) == ["11-18 09:00-09:30"]
 
 
 def test_now_as_an_adverb_is_no_time_and_next_skips_todays_date() -> None:
