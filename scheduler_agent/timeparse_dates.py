@@ -327,13 +327,15 @@ def _calendar_week_of_month(year: int, month: int, part: str) -> tuple[date, ...
 
 def quarter(m: re.Match[str], s: Scan) -> Mention | None:
     """ "next quarter", "the third quarter of 2016", "Q4 2018": every day of those three months (scheduling:
-    their working days from today on). A quarter named without a year is this year's unless it is over."""
+    their working days from today on); "the end of Q1" its last day. A quarter named without a year is this
+    year's unless it is over; "the last quarter" without one is the previous quarter, with one its fourth."""
     current = (s.today.month - 1) // 3
-    if m["mod"]:
-        index = current + {"this": 0, "next": 1, "last": -1}[m["mod"]]
+    mod = m["mod"] or ("last" if m["ord"] in ("last", "final") and not (m["y"] or m["rel"]) else None)
+    if mod:
+        index = current + {"this": 0, "the": 0, "next": 1, "last": -1}[mod]
         year, index = s.today.year + index // 4, index % 4
     else:
-        index = ORDINALS[m["ord"]] - 1 if m["ord"] else int(m["n"]) - 1
+        index = 3 if m["ord"] in ("last", "final") else ORDINALS[m["ord"]] - 1 if m["ord"] else int(m["n"]) - 1
         if m["y"]:
             year = int(m["y"])
         elif m["rel"]:
@@ -342,6 +344,8 @@ def quarter(m: re.Match[str], s: Scan) -> Mention | None:
             year = s.today.year + (1 if index < current else 0)
     first = date(year, 3 * index + 1, 1)
     last = date(year + (index == 3), (3 * index + 3) % 12 + 1, 1) - timedelta(days=1)
+    if m["end"]:
+        return mention(m, "days", days=(last,))
     return mention(m, "days", days=_span(first, last), level="month", scheduled=_business_days(first, last, s.today))
 
 

@@ -758,8 +758,8 @@ RECOGNIZERS: tuple[tuple[re.Pattern[str], Recognizer], ...] = tuple(
             month_phrase,
         ),
         (
-            r"\b(?:(?P<mod>this|next|last) (?:quarter|qtr)|"
-            r"(?:the )?(?P<ord>first|second|third|fourth|1st|2nd|3rd|4th) (?:quarter|qtr)|q(?P<n>[1-4]))"
+            r"\b(?P<end>(?:the )?end of )?(?:(?P<mod>this|next|last|the) (?:quarter|qtr)(?! of an?\b| past\b)|"
+            r"(?:the )?(?P<ord>first|second|third|fourth|1st|2nd|3rd|4th|last|final) (?:quarter|qtr)|q(?P<n>[1-4]))"
             r"(?:,?\s(?:of\s)?(?P<y>(?:19|20)\d{2})|\s(?:of\s)?(?P<rel>this|next|last) year)?\b",
             quarter,
         ),
