@@ -328,11 +328,13 @@ def _duration(m: re.Match[str], s: Scan) -> Mention | None:
         minutes = n * 60 if m["u"].startswith("h") else n
         if m["n2"] or m["n2b"]:
             minutes += float(m["n2"] or m["n2b"])
-    clock_like = m["u"] == "h" and m["n"] and m["n"].isdigit()
-    # "16h", "at 8h", "Friday 8h": a time of day written the European way, not a length
+    # "16h", "at 8h", "Friday 8h", "9.30h": a time of day written the European way, not a length ("1.25h" is one)
+    clock = re.fullmatch(r"(\d{1,2})(?:\.[0-5]\d)?", m["n"] or "") if m["u"] == "h" else None
     before = s.text[: m.start()]
-    if clock_like and (
-        int(m["n"]) > 8 or re.search(r"(?:\bat|@|\baround|\bby)\s?$", before) or _AFTER_A_DAY.search(before)
+    if clock and (
+        int(clock[1]) > (6 if "." in clock[0] else 8)
+        or re.search(r"(?:\bat|@|\baround|\bby)\s?$", before)
+        or _AFTER_A_DAY.search(before)
     ):
         return None
     if not 0 < minutes <= 24 * 60:

@@ -333,6 +333,10 @@ HOLIDAYS: tuple[tuple[str, tuple[int, int] | tuple[int, str, int, int]], ...] = 
     (r"good friday", (0, "easter", 0, -2)),  # month 0: counted from Easter Sunday
     (r"easter monday", (0, "easter", 0, 1)),
     (r"easter(?: sunday)?", (0, "easter", 0, 0)),
+    (r"ascension(?: day| thursday)?", (0, "easter", 0, 39)),
+    (r"whit ?monday|pentecost monday", (0, "easter", 0, 50)),
+    (r"whit ?sunday|pentecost(?: sunday)?|whitsun", (0, "easter", 0, 49)),
+    (r"corpus christi", (0, "easter", 0, 60)),
     (r"early may bank holiday", (5, "monday", 1, 0)),
     (r"spring bank holiday", (5, "monday", -1, 0)),
     (r"(?:late )?(?:august|summer) bank holiday", (8, "monday", -1, 0)),

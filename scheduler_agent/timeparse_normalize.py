@@ -54,6 +54,8 @@ def normalize(text: str) -> str:
     t = re.sub(r"\bone\b(?=[\s-]*(?:hour|hr|day|week|month|minute|min|o'?clock|am|pm|a\.m|p\.m|\d))", "1", t)
     t = re.sub(r"\b2 thousand(?: and)?(?: (\d{1,2}))?\b", lambda m: f"20{int(m[1] or 0):02d}", t)  # a spoken year
     t = re.sub(r"(?<=\bat )one\b", "1", t)
+    # "a.m. flight", "p.m. slot": with no number before it, the dotted a.m./p.m. names a part of day
+    t = re.sub(r"(?:^|(?<=[^\d\s]\s))([ap])\.m\.(?=\s[a-z])", lambda m: "morning" if m[1] == "a" else "afternoon", t)
     t = re.sub(r"(?:\b|(?<=\d))([ap])\.?\s?m\b\.?", r"\1m", t)
     t = re.sub(  # "7a", "3:30p" are am and pm; "seat 12A", "gate 4A" are places
         r"(\b[a-z]+\s)?(\d[\d:]*)([ap])\b",

@@ -443,6 +443,9 @@ def test_days_listed_after_a_month_date(text: str, days: list[str]) -> None:
         ("seat 12A, boarding 7:50 Friday", ["11-20 07:50-08:20"]),  # a seat, not midnight
         ("at 7a on Friday", ["11-20 07:00-07:30"]),
         ("Dep. 06.55, arr. 08.40, Fri 20 Nov", ["11-20 06:55-07:25", "11-20 08:40-09:10"]),
+        ("Friday 9.30h", ["11-20 09:30-10:00"]),  # a time, not 9.3 hours
+        ("a.m. flight on Friday", ["11-20 08:00-12:00"]),
+        ("leave on Thursday 3/12", ["12-03 00:00-00:00"]),  # March 12 is a Friday, 3 December the Thursday
         ("every Monday in December", [f"12-{d:02d} 00:00-00:00" for d in (7, 14, 21, 28)]),
         ("any day but Wednesday next week", [f"11-{d} 00:00-00:00" for d in (23, 24, 26, 27)]),
         ("from Tuesday 1 to Thursday 3 December", [f"12-0{d} 00:00-00:00" for d in (1, 2, 3)]),
