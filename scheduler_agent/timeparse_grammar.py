@@ -154,8 +154,10 @@ def _in_n_time(m: Alternatives, s: Scan) -> Mention | None:
 
 
 def _within_n_time(m: re.Match[str], s: Scan) -> Mention | None:
-    """ "within 5 hours", "in the next 30 minutes", "within the next hour": any time from now until then, a
-    stretch rather than the moment it ends."""
+    """ "within 5 hours", "in the next 30 minutes", "the next hour": any time from now until then, a stretch
+    rather than the moment it ends."""
+    if m["n"] is None and m["next"] is None:  # "within hours" says no length
+        return None
     n = 1.0 if m["n"] in (None, "a", "an") else float(m["n"])
     minutes = n * 60 if m["u"].startswith("h") else n
     return mention(m, "instant", instant=s.now, until=s.now + timedelta(minutes=minutes))
@@ -561,8 +563,8 @@ RECOGNIZERS: tuple[tuple[re.Pattern[str], Recognizer], ...] = tuple(
             lambda m, s: _in_n_time(Alternatives(m), s),
         ),
         (
-            r"\b(?:within (?:the )?(?:next |coming |upcoming )?|(?:in|over|during) the (?:next|coming) )"
-            r"(?:(?P<n>\d+(?:\.\d+)?|an?) )?(?P<u>hours?|hrs?|minutes?|mins?)\b",
+            r"\b(?:within |(?:in |over |during )?(?=(?:the )?(?:next|coming|upcoming) ))(?:the )?"
+            r"(?P<next>(?:next|coming|upcoming) )?(?:(?P<n>\d+(?:\.\d+)?|an?)\s?)?(?P<u>hours?|hrs?|minutes?|mins?)\b",
             _within_n_time,
         ),
         (

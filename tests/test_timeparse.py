@@ -829,3 +829,15 @@ def test_city_times() -> None:
 
 def test_a_number_with_am_pm_after_a_day_first_date_is_its_time() -> None:
     assert local(resolve_times("18 Dec 5 am", ctx())) == ["12-18 05:00-05:30"]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("the next hour", ["11-18 09:00-10:00"]),
+        ("over the next 3 hrs", ["11-18 09:00-12:00"]),
+        ("within hours", []),  # no length given
+    ],
+)
+def test_the_next_hours_are_a_stretch_from_now(text: str, expected: list[str]) -> None:
+    assert local(parse_request(text, ctx()).windows) == expected
