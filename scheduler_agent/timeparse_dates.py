@@ -512,10 +512,12 @@ def month_phrase(m: re.Match[str], s: Scan) -> Mention | None:
     if "next" in phrase or "following" in phrase:  # "the month after next": two on
         moved = _add_months(date(year, month, 1), 2 if "after next" in phrase else 1)
         year, month = moved.year, moved.month
+    part = m["part"] or ""
     if _PAST.match(phrase):
         year, month = (year - 1, 12) if month == 1 else (year, month - 1)
-        return replace(_month_mention(m, year, month, m["part"] or "", s.today), level="past", scheduled=None)
-    part = m["part"] or ""
+        if part in ("end of", "the end of"):  # "the end of last month" is its last day, as for next month's
+            return mention(m, "days", days=(date(year, month, calendar.monthrange(year, month)[1]),), level="past")
+        return replace(_month_mention(m, year, month, part, s.today), level="past", scheduled=None)
     if phrase == "the month" and not part:  # "partner of the month" names no dates, as "the week" names none
         return None
     if phrase.startswith("later"):  # "later this month": the days after today (scheduled: the working ones)

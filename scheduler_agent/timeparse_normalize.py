@@ -183,6 +183,12 @@ def _spellings(t: str) -> str:
     t = re.sub(r"(?<=\d\d:\d\d:\d\d)([+-]\d{1,2})\b(?![:/.-]\d)", r" utc\1", t)  # "01:00:00-8": an offset
     t = re.sub(r"\bto?m+or+ow\b", "tomorrow", t)  # "tomorow", "tommorrow"
     t = re.sub(r"\bthe day after next\b", "the day after tomorrow", t)
+    # "first to last day of September": the whole month, its first day to its last
+    t = re.sub(
+        rf"\b(?:the )?first to (?:the )?last day of ((?:this |next |last )?(?:{MONTH_RE}|month)(?: (?:19|20)\d\d)?)\b",
+        r"the first day of \1 to the last day of \1",
+        t,
+    )
     t = re.sub(rf"\b({DAY_ORDINAL_RE}) day of\b", lambda m: f"{_ordinal_suffix(DAY_ORDINAL_WORDS[m[1]])} day of", t)
     # "12 or 12:30": a bare hour offered beside a clock time is a clock time too
     t = re.sub(r"(?<![\d:/.$])\b(\d{1,2}) (or|and) (\d{1,2}:\d\d)\b", r"\1:00 \2 \3", t)

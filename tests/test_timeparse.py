@@ -841,3 +841,9 @@ def test_a_number_with_am_pm_after_a_day_first_date_is_its_time() -> None:
 )
 def test_the_next_hours_are_a_stretch_from_now(text: str, expected: list[str]) -> None:
     assert local(parse_request(text, ctx()).windows) == expected
+
+
+def test_the_end_of_last_month_is_its_last_day_and_first_to_last_day_is_the_whole_month() -> None:
+    assert [w.start.date().isoformat() for w in resolve_times("at the end of last month", ctx())] == ["2026-10-31"]
+    days = resolve_times("first to last day of December", ctx())
+    assert (days[0].start.date().isoformat(), len(days)) == ("2026-12-01", 31)
