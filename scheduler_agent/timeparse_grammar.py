@@ -114,8 +114,12 @@ _AFTER_A_PART = re.compile(r"\b(?:morning|afternoon|evening|night),?\s$")
 _DAYPART_AFTER = re.compile(
     r"[\s,]*(?:tonight|this (?:evening|morning|afternoon)|in the (?:evening|morning|afternoon|night)|at night)"
 )
-# "5 on May 28", "3 on Friday": a bare hour with "on" and a day after it is a time on that day.
-_ON_A_DAY_AFTER = re.compile(rf"\s?on\s(?:the\s)?(?:{WEEKDAY_RE}|{MONTH_RE}|\d{{1,2}}(?:st|nd|rd|th))(?!\w)")
+# "5 on May 28", "3 on Friday": a bare hour with "on" and a day after it is a time on that day, unless the
+# words before it make it a count ("we'll be 5 on Friday", "I have 2 on Monday", "top 3 on Monday's list").
+_ON_A_DAY_AFTER = re.compile(rf"\s?on\s(?:the\s)?(?:{WEEKDAY_RE}|{MONTH_RE}|\d{{1,2}}(?:st|nd|rd|th))(?![\w'])")
+_COUNT_BEFORE = re.compile(
+    r"\b(?:be|been|am|is|are|was|were|have|has|had|got|need|needs|top|of|the|all|only|just|another|other)\s$"
+)
 
 
 def _tod_hint(text: str, start: int, end: int) -> str | None:
@@ -217,7 +221,10 @@ def _point_time(m: re.Match[str], s: Scan) -> Mention | None:
         and (
             _AFTER_A_DAY.search(s.text, 0, m.start()) is not None
             or _AFTER_A_PART.search(s.text, 0, m.start()) is not None
-            or _ON_A_DAY_AFTER.match(s.text, m.end()) is not None
+            or (
+                _ON_A_DAY_AFTER.match(s.text, m.end()) is not None
+                and _COUNT_BEFORE.search(s.text, 0, m.start()) is None
+            )
         )
     )
     if not explicit and not beside_day and not _DAYPART_AFTER.match(s.text, m.end()):
@@ -590,11 +597,12 @@ RECOGNIZERS: tuple[tuple[re.Pattern[str], Recognizer], ...] = tuple(
         ),
         (r"\b(?:(?:in|over|during|for) )?(?:the )?(?:last|past|previous) (?P<n>\d+) days\b(?! of\b)", last_n_days),
         (
-            # A season needs a cue: "spring" and "fall" alone are as often a verb.
+            # A season needs a cue: "spring" and "fall" alone are as often a verb, unless it is all the text says.
             r"\b(?:(?P<mod>this|next|last|past|coming) |(?:in|during|over|until|by) (?:the )?|the )"
             r"(?P<season>spring|summer|fall|autumn|winter)(?:\s(?:of\s)?(?P<y>(?:19|20)\d{2}))?\b"
-            r"|\b(?P<season_>spring|summer|fall|autumn|winter)\s(?:of\s)?(?P<y_>(?:19|20)\d{2})\b",
-            lambda m, s: season(Alternatives(m), s),
+            r"|\b(?P<season_>spring|summer|fall|autumn|winter)\s(?:of\s)?(?P<y_>(?:19|20)\d{2})\b"
+            r"|\b(?P<season2>spring|summer|fall|autumn|winter)\b",
+            lambda m, s: season(Alternatives(m), s) if not m["season2"] or stands_alone(m, s) else None,
         ),
         (
             # "3 years ago tomorrow": counted back from the day written next (`anchor_shifts` joins them)

@@ -751,6 +751,7 @@ def test_a_day_no_month_has_is_no_day_at_all() -> None:
     ("text", "expected"),
     [
         ("5 on Friday", ["11-20 17:00-17:30"]),  # a bare hour with "on" and a day after it
+        ("we will be 5 on Friday", ["11-20 00:00-00:00"]),  # a count, not a time
         ("10 prior to 2", ["11-18 13:50-14:20"]),
     ],
 )
@@ -778,6 +779,11 @@ def test_a_zone_after_both_ends_of_a_range_and_a_zone_word_alone() -> None:
 def test_last_night_and_this_second() -> None:
     assert local(resolve_times("as we said last night", ctx())) == ["11-17 20:00-23:00"]
     assert resolve_times("this second", ctx())[0].start == NOW
+
+
+def test_a_season_alone_is_a_time_but_not_inside_a_sentence() -> None:
+    assert resolve_times("summer", ctx())[0].start.astimezone(NY).date().isoformat() == "2027-06-21"
+    assert resolve_times("our summer intern starts soon", ctx()) == ()
 
 
 @pytest.mark.parametrize(
