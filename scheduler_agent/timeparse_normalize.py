@@ -78,6 +78,9 @@ def normalize(text: str) -> str:
     )
     t = re.sub(r"\b(\d{1,2})\s?o'?\s?clock\b", r"\1:00", t)
     t = re.sub(r"\b(?:a )?couple (?:of )?", "2 ", t)
+    # British "a week today", "tomorrow week", "Monday fortnight": counted on from that day
+    t = re.sub(rf"\b({WEEKDAY_RE}|today|tomorrow) (week|fortnight)\b", r"a \2 from \1", t)
+    t = re.sub(r"\ba (week|fortnight) (today|tomorrow)\b", r"a \1 from \2", t)
     t = re.sub(r"\b(\d+) fortnights?\b", lambda m: f"{2 * int(m[1])} weeks", t)
     t = re.sub(r"\b(?:a )?fortnight\b", "2 weeks", t)
     t = re.sub(r"\b(?:a )?few (?=(?:days|weeks|minutes|hours))", "3 ", t)

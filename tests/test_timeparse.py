@@ -419,6 +419,14 @@ def test_days_listed_after_a_month_date(text: str, days: list[str]) -> None:
 
 
 @pytest.mark.parametrize(
+    ("text", "day"),
+    [("a week today", "2026-11-25"), ("tomorrow week", "2026-11-26"), ("Monday fortnight", "2026-12-07")],
+)
+def test_british_days_counted_on_from_a_day(text: str, day: str) -> None:
+    assert [w.start.astimezone(NY).date().isoformat() for w in resolve_times(text, ctx())] == [day]
+
+
+@pytest.mark.parametrize(
     ("text", "expected"),
     [
         ("pick-up 1700 tomorrow", ["11-19 17:00-17:30"]),  # a 24-hour time beside a day
