@@ -64,11 +64,32 @@ class Clause:
         return {m.weekday for m in self.day_mentions if m.weekday is not None}
 
 
-def _deadlines(text: str, items: list[Mention], today: date) -> list[Mention]:
-    """ "by Friday", "no later than Tuesday": every working day from today up to it ("before": not it)."""
+def _deadlines(text: str, items: list[Mention], today: date, zone: tzinfo) -> list[Mention]:
+    """ "by Friday", "no later than Tuesday": every working day from today up to it ("before": not it).
+
+    With a clock time ("by Friday 3pm", "until Thursday at noon") the deadline is that moment: one stretch
+    from the start of today up to it, not the same hour on every day before."""
     out: list[Mention] = []
-    for item in items:
+    skip = False
+    for index, item in enumerate(items):
+        if skip:
+            skip = False
+            continue
         cue = _DEADLINE.search(text, 0, item.start) if item.kind == "days" and len(item.days) == 1 else None
+        clock = items[index + 1] if index + 1 < len(items) else None
+        if (
+            cue is not None
+            and today <= item.days[0]
+            and clock is not None
+            and clock.kind == "tod"
+            and clock.point
+            and _PAIR_GAP.match(text[item.end : clock.start])
+        ):
+            start = datetime.combine(today, time(0), tzinfo=zone)
+            until = datetime.combine(item.days[0], clock.tod_start or time(0), tzinfo=zone)
+            out.append(Mention(cue.start(), clock.end, "instant", instant=start, until=until))
+            skip = True
+            continue
         if cue is not None and today <= item.days[0]:
             last = item.days[0] - timedelta(days=1 if cue.group(1) == "before" else 0)
             span = [today + timedelta(days=i) for i in range((last - today).days + 1)]
@@ -111,7 +132,7 @@ def build_clauses(text: str, mentions: list[Mention], today: date, zone: tzinfo)
     items = _spans_across_days(text, [m for m in mentions if m.kind in ("days", "tod", "instant")], zone)
     items = _range_around_day(text, items)
     items = _merge_day_ranges(text, _later_that_week(text, _expand_week_of(text, items)))
-    items = _deadlines(text, _told_as_past(text, items, today), today)
+    items = _deadlines(text, _told_as_past(text, items, today), today, zone)
     negs = [m for m in mentions if m.kind == "neg"]
     clauses: list[Clause] = []
     current: Clause | None = None

@@ -861,3 +861,9 @@ def test_the_end_of_last_month_is_its_last_day_and_first_to_last_day_is_the_whol
     assert [w.start.date().isoformat() for w in resolve_times("at the end of last month", ctx())] == ["2026-10-31"]
     days = resolve_times("first to last day of December", ctx())
     assert (days[0].start.date().isoformat(), len(days)) == ("2026-12-01", 31)
+
+
+def test_a_deadline_with_a_clock_time_is_one_stretch_up_to_that_moment() -> None:
+    assert local(resolve_times("by Friday 3pm", ctx())) == ["11-18 00:00-15:00"]
+    (window,) = parse_request("can we talk by Friday 3pm?", ctx()).windows
+    assert (window.start, window.end) == (NOW, datetime(2026, 11, 20, 15, 0, tzinfo=NY))
