@@ -256,16 +256,22 @@ _CODE_BEFORE = re.compile(
 
 def _offset_from_time(m: re.Match[str], s: Scan) -> Mention | None:
     """ "5 hours after noon", "half an hour before 12:00 pm", "3 hours before midnight": a clock time moved by a
-    length, one moment of the day (midnight, counted back from, ends the day rather than starting it)."""
+    length, one moment of the day (midnight, counted back from, ends the day rather than starting it).
+
+    With a day before the clock time ("7 hours before tomorrow at noon") it is a moment that may fall on
+    another day."""
     base = _time_from(m, "a", None, s.text)
     if base is None:
         return None
     n = 0.5 if m["n"].startswith("half") else 1.0 if m["n"] in ("a", "an") else float(m["n"])
     minutes = n * 60 if m["u"].startswith("h") else n
-    start = datetime.combine(s.today, base)
+    day = s.today + timedelta(days={"tomorrow": 1, "yesterday": -1}.get(m["day"] or "", 0))
+    start = datetime.combine(day, base)
     if m["dir"] == "before" and m["anoon"] == "midnight":
         start += timedelta(days=1)
     moved = start + timedelta(minutes=minutes if m["dir"] == "after" else -minutes)
+    if m["day"]:
+        return mention(m, "instant", instant=moved.replace(tzinfo=s.now.tzinfo))
     if moved.date() != s.today:
         return None
     return mention(m, "tod", tod_start=moved.time(), tod_end=moved.time(), point=True)
@@ -557,7 +563,7 @@ RECOGNIZERS: tuple[tuple[re.Pattern[str], Recognizer], ...] = tuple(
         ),
         (
             r"(?<!\bfor )\b(?P<n>\d+(?:\.\d+)?|an?|half an?)\s?(?P<u>hours?|hrs?|h|minutes?|mins?)"
-            r"\s(?P<dir>after|before)\s" + T1,
+            r"\s(?P<dir>after|before)\s(?:(?P<day>today|tomorrow|yesterday),?\s(?:at\s)?)?" + T1,
             _offset_from_time,
         ),
         (

@@ -816,6 +816,18 @@ def test_a_bare_hour_beside_a_clock_time_and_a_list_with_a_final_or() -> None:
     assert [w.start.astimezone(NY).date().isoformat() for w in days] == ["2026-11-25", "2026-11-26", "2026-11-27"]
 
 
+@pytest.mark.parametrize(
+    ("text", "first"),
+    [
+        ("7 hours before tomorrow at noon", "2026-11-19 05:00"),
+        ("7 hours before tomorrow at midnight", "2026-11-19 17:00"),  # midnight counted back from ends the day
+        ("2 hours after tomorrow 9am", "2026-11-19 11:00"),
+    ],
+)
+def test_a_length_counted_from_a_clock_time_on_another_day(text: str, first: str) -> None:
+    assert resolve_times(text, ctx())[0].start.astimezone(NY).strftime("%Y-%m-%d %H:%M") == first
+
+
 def test_an_offset_counted_back_from_tomorrow() -> None:
     days = [w.start.astimezone(NY).date().isoformat() for w in resolve_times("3 years ago tomorrow", ctx())]
     assert days == ["2023-11-19"]
