@@ -295,6 +295,8 @@ def month_only(m: re.Match[str], s: Scan) -> Mention | None:
     month = MONTHS[m["mon"].rstrip(".")]
     year = _full_year(m["y"]) if m["y"] else (s.today.year if month >= s.today.month else s.today.year + 1)
     mod = (m["mod"] or "").strip()
+    if mod == "this":  # "this Sept": the coming one, as a bare month is
+        mod = ""
     if m["ny"] or (mod == "next" and not m["y"] and month <= s.today.month):  # "June next year", "next March"
         year = s.today.year + 1
     elif mod and mod != "next" and not m["y"]:  # "last September": the latest one before this month
@@ -509,7 +511,7 @@ def week_phrase(m: re.Match[str], s: Scan) -> Mention | None:
 def month_phrase(m: re.Match[str], s: Scan) -> Mention | None:
     phrase = m["w"]
     year, month = s.today.year, s.today.month
-    if "next" in phrase or "following" in phrase:  # "the month after next": two on
+    if "next" in phrase or "following" in phrase or "coming" in phrase:  # "the month after next": two on
         moved = _add_months(date(year, month, 1), 2 if "after next" in phrase else 1)
         year, month = moved.year, moved.month
     part = m["part"] or ""

@@ -771,7 +771,7 @@ RECOGNIZERS: tuple[tuple[re.Pattern[str], Recognizer], ...] = tuple(
             week_phrase,
         ),
         (
-            rf"\b{_PART}(?P<w>(?:this|next|the following|last|past|previous) month|the month after next|"
+            rf"\b{_PART}(?P<w>(?:this|next|the following|(?:up)?coming|last|past|previous) month|the month after next|"
             r"the month|eom|later (?:this|in the) month)\b",
             month_phrase,
         ),
@@ -782,7 +782,8 @@ RECOGNIZERS: tuple[tuple[re.Pattern[str], Recognizer], ...] = tuple(
             quarter,
         ),
         (
-            rf"(?<!\d\s)\b{_PART}(?P<inw>in )?(?P<mod>next |last |past |this past |previous )?(?P<mon>{MONTH_RE})"
+            rf"(?<!\d\s)\b{_PART}(?P<inw>in |(?:the )?month of )?(?P<mod>next |last |past |this past |previous |this )?"
+            rf"(?P<mon>{MONTH_RE})"
             # "may 97": a two-digit number no month has days for is the year
             r"(?:,?\s(?P<y>(?:19|20)\d{2}|'\d{2}|(?:3[2-9]|[4-9]\d)\b(?!\s?(?:am|pm|h\b|[:.]\d))"
             rf"{_COUNTED}{_NOT_A_TIME_AFTER})|\s(?:of\s)?(?P<ny>next year))?\b(?!\s?\d)",

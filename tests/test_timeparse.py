@@ -879,3 +879,20 @@ def test_a_deadline_with_a_clock_time_is_one_stretch_up_to_that_moment() -> None
     assert local(resolve_times("by Friday 3pm", ctx())) == ["11-18 00:00-15:00"]
     (window,) = parse_request("can we talk by Friday 3pm?", ctx()).windows
     assert (window.start, window.end) == (NOW, datetime(2026, 11, 20, 15, 0, tzinfo=NY))
+
+
+@pytest.mark.parametrize(
+    ("text", "first", "last"),
+    [
+        ("the month of Jan", "2027-01-01", "2027-01-29"),  # "month of" makes "Jan" a month, not a name
+        ("this March", "2027-03-01", "2027-03-31"),  # the coming one
+        ("the upcoming month", "2026-12-01", "2026-12-31"),
+        ("from 2 to 7 Feb, two thousand and twenty seven", "2027-02-02", "2027-02-07"),
+        ("3 weeks in the future", "2026-12-07", "2026-12-11"),
+    ],
+)
+def test_months_and_spoken_years(text: str, first: str, last: str) -> None:
+    days = sorted(
+        {w.start.astimezone(NY).date().isoformat() for w in parse_request(text, ctx(horizon_days=500)).windows}
+    )
+    assert (days[0], days[-1]) == (first, last)
