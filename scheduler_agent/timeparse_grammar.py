@@ -278,7 +278,9 @@ def _offset_from_time(m: re.Match[str], s: Scan) -> Mention | None:
 
 
 def _right_now(m: re.Match[str], s: Scan) -> Mention | None:
-    """ "right now", or a reply of just "now": this very moment (the adverb in "now that..." is not a time)."""
+    """ "can you talk right now?", or a reply of just "now": this very moment. Only at the end of a sentence:
+    "right now Tuesday looks best" and "I'm slammed right now, maybe Thursday" say "at present", and the
+    adverb in "now that..." is no time at all."""
     return mention(m, "instant", instant=s.now) if m["right"] or stands_alone(m, s) else None
 
 
@@ -624,7 +626,7 @@ RECOGNIZERS: tuple[tuple[re.Pattern[str], Recognizer], ...] = tuple(
         ),
         (
             # not "the first Monday in 2 months"
-            r"(?<!day )\b(?:(?:in|after) (?P<n>\d+|an?) (?P<u>days?|months?|years?)|"
+            r"(?<!day )\b(?:(?:in|after) (?P<n>\d+|an?) (?P<u>days?|months?|years?)(?! of\b)|"
             r"(?P<n2>\d+|an?) (?P<u2>days?|months?|years?) from "
             r"(?P<base>now|today|tomorrow|yesterday|(?:the )?day after tomorrow|(?:the )?day before yesterday))\b",
             in_n_days,
@@ -684,7 +686,7 @@ RECOGNIZERS: tuple[tuple[re.Pattern[str], Recognizer], ...] = tuple(
             relative_day,
         ),
         (r"\bthis (?P<pod>morning|afternoon|evening)\b", this_part_of_day),
-        (r"\b(?P<right>right )?now\b", _right_now),
+        (r"\b(?P<right>right )?now\b(?=\s*(?:[?!.]|$))", _right_now),
         (
             r"\b(?:the )?week (?:number |no\.? |#)?(?P<n>[1-9]|[1-4]\d|5[0-3])\b"
             r"(?:,?\s(?:of\s)?(?P<y>(?:19|20)\d{2}))?(?![:.]\d)",
@@ -815,8 +817,9 @@ RECOGNIZERS: tuple[tuple[re.Pattern[str], Recognizer], ...] = tuple(
             _past_to,
         ),
         (rf"\b{_AFTER}\s{T1}\s?,?\s(?:but|and)\s{_BEFORE}\s{T2}", _time_range),
-        (rf"\b{_AFTER}\s{T1}", _after_time),
-        (rf"\b{_BEFORE}\s{T1}", _before_time),
+        # "after 2 days of meetings", "before 2 weeks pass": a count of days is no clock time
+        (rf"\b{_AFTER}\s{T1}{_NOT_A_TIME_AFTER}", _after_time),
+        (rf"\b{_BEFORE}\s{T1}{_NOT_A_TIME_AFTER}", _before_time),
         (
             rf"(?:(?<!\w)(?P<prefix>{_POINT_PREFIX})\s)?(?<!\d/)\b{T1}(?:ish)?(?!\s?(?:/|-\s?\d|days?|weeks?|months?|times|options?|slots?|(?:{_COUNT_NOUNS})\b))",
             _point_time,

@@ -246,7 +246,7 @@ def _shared_month(t: str) -> str:
 _DAY_LIST = re.compile(
     rf"\b(?P<mon>{MONTH_RE})\s(?P<first>\d{{1,2}}(?:st|nd|rd|th)?)"
     r"(?P<rest>(?:(?:,\s?|,?\s(?:or|and|&)\s)\d{1,2}(?:st|nd|rd|th)?\b)+)"
-    r"(?!\s?(?:am|pm|h\b|[:.]\d|hours?|hrs?|min|people|persons?|slots?|options?|%))"
+    r"(?!\s?(?:am|pm|h\b|[:.]\d|hours?|hrs?|min|people|persons?|slots?|options?|%)|,?\s?(?:or |and |& )?\d)"
 )
 
 

@@ -548,6 +548,8 @@ def test_the_next_stretch_of_time() -> None:
 
 def test_now_as_an_adverb_is_no_time_and_next_skips_todays_date() -> None:
     assert parse_request("now that the budget is in, let's talk", ctx()).windows == ()
+    assert local(parse_request("I'm slammed right now, maybe Thursday?", ctx()).windows) == ["11-19 00:00-00:00"]
+    assert local(parse_request("can you talk right now?", ctx()).windows) == ["11-18 09:00-09:30"]
     assert resolve_times("next November 18", ctx())[0].start.date().isoformat() == "2027-11-18"
 
 
@@ -592,6 +594,7 @@ def test_a_shift_with_no_day_after_it_counts_from_the_day_just_offered() -> None
         ("from friday til sunday", "2026-11-20", 3),
         ("3 days from tomorrow", "2026-11-22", 1),
         ("after 4 days", "2026-11-22", 1),
+        ("after 2 days of meetings, sync Friday", "2026-11-20", 1),  # no "after 2" pm, no date in 2 days
     ],
 )
 def test_ranges_and_counted_days_in_more_spellings(text: str, first: str, count: int) -> None:
