@@ -474,7 +474,8 @@ RECOGNIZERS: tuple[tuple[re.Pattern[str], Recognizer], ...] = tuple(
             r"\b(?:but not|neither (?:does|do|is|would|will)|nor|except(?: for)?|other than|excluding|apart from|"
             r"anything but|not on|not|avoid|"
             r"can'?t do|cannot do|can'?t make|cannot make|can'?t meet|won'?t be (?:able|available)(?: on)?|"
-            r"(?:(?:i'?m|i am|i'?ll be|i will be|we'?re|we are) (?:out|away|off|travell?ing|booked|tied up)|"
+            r"(?:(?:i'?m|i am|i'?ll be|i will be|we'?re|we are) "
+            r"(?:out(?: of (?:the )?office)?|away|off|travell?ing|booked|tied up)|"
             r"(?:i'?m|i am|i'?ll be|i will be|we'?re|we are|we'?ll be) (?:at|in) (?:a |an |the |our )?"
             r"(?:conference|offsite|off-site|workshop|training|summit|trade show|wedding|retreat)|"
             r"busy|unavailable|not available|ooo|out of (?:the )?office|slammed|swamped|packed|booked solid|"
@@ -769,7 +770,8 @@ RECOGNIZERS: tuple[tuple[re.Pattern[str], Recognizer], ...] = tuple(
             r"(?:this|next|the following|following|coming|last|past|previous) week|"
             r"later this week|later in the week|the week|in (?:\d+|a) weeks?|(?:\d+|a) weeks? from (?:now|today))\b"
             # "the weekend of the 24th": that date's weekend (timeparse_clauses); but "next week after 2pm" is a time
-            r"(?! (?:of|after|before)\b(?! (?:\d{1,2}(?![/.-]\d)|noon|midnight|lunch)))",
+            # ("the weekend of 27/28 June", "of 27 June" are dates)
+            rf"(?! (?:of|after|before)\b(?! (?:\d{{1,2}}(?!\d|\s?[/.-]\s?\d|\s{MONTH_RE}\b)|noon|midnight|lunch)))",
             week_phrase,
         ),
         (

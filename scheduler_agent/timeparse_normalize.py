@@ -138,6 +138,15 @@ def _spellings(t: str) -> str:
         t,
     )
     t = re.sub(r"\b12\s?(noon|midnight)\b", r"\1", t)
+    t = re.sub(
+        r"\b(?:up to|until|till|through) (?:and )?incl(?:uding|usive|\.)?\s", "until ", t
+    )  # "until incl. Friday"
+    # "27/28 June": two days of the month the name follows, not a numeric date
+    t = re.sub(
+        rf"(?<![\d/.])(\d{{1,2}})/(\d{{1,2}})\s(?={MONTH_RE}\b)",
+        lambda m: f"{m[1]}-{m[2]} " if int(m[1]) < int(m[2]) <= 31 else m[0],
+        t,
+    )
     t = re.sub(rf"\b({_ABBREVIATED})\.(?=\s)", r"\1", t)  # "dep. 06.55, arr. 08.40": no sentence ends there
     # "any day but Wednesday next week": the week is what is on offer, the weekday what is ruled out of it
     t = re.sub(

@@ -454,6 +454,9 @@ def test_british_days_counted_on_from_a_day(text: str, day: str) -> None:
         ("Friday 9.30h", ["11-20 09:30-10:00"]),  # a time, not 9.3 hours
         ("a.m. flight on Friday", ["11-20 08:00-12:00"]),
         ("leave on Thursday 3/12", ["12-03 00:00-00:00"]),  # March 12 is a Friday, 3 December the Thursday
+        ("until and including Friday", ["11-18 09:00-00:00", "11-19 00:00-00:00", "11-20 00:00-00:00"]),
+        ("I'm out of office 23-24 November", []),  # ruled out, not offered
+        ("the weekend of 28/29 November", ["11-28 00:00-00:00", "11-29 00:00-00:00"]),
         ("every Monday in December", [f"12-{d:02d} 00:00-00:00" for d in (7, 14, 21, 28)]),
         ("any day but Wednesday next week", [f"11-{d} 00:00-00:00" for d in (23, 24, 26, 27)]),
         ("from Tuesday 1 to Thursday 3 December", [f"12-0{d} 00:00-00:00" for d in (1, 2, 3)]),
