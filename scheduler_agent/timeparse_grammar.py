@@ -254,12 +254,20 @@ _CODE_BEFORE = re.compile(
 )
 
 
+_LENGTH_BEFORE = re.compile(
+    r"\b(?:for|need|needs|book|block|reserve|take|takes|spend|have|has|got|get|allow)\s"
+    r"(?:(?:about|around|roughly|at least|maybe)\s)?$"
+)
+
+
 def _offset_from_time(m: re.Match[str], s: Scan) -> Mention | None:
     """ "5 hours after noon", "half an hour before 12:00 pm", "3 hours before midnight": a clock time moved by a
     length, one moment of the day (midnight, counted back from, ends the day rather than starting it).
 
     With a day before the clock time ("7 hours before tomorrow at noon") it is a moment that may fall on
     another day."""
+    if _LENGTH_BEFORE.search(s.text, 0, m.start()):
+        return None  # "I need 2 hours before noon": a length and a deadline, not a moment
     base = _time_from(m, "a", None, s.text)
     if base is None:
         return None
@@ -565,7 +573,7 @@ RECOGNIZERS: tuple[tuple[re.Pattern[str], Recognizer], ...] = tuple(
             lambda m, s: compound_offset(Alternatives(m), s),
         ),
         (
-            r"(?<!\bfor )\b(?P<n>\d+(?:\.\d+)?|an?|half an?)\s?(?P<u>hours?|hrs?|h|minutes?|mins?)"
+            r"\b(?P<n>\d+(?:\.\d+)?|an?|half an?)\s?(?P<u>hours?|hrs?|h|minutes?|mins?)"
             r"\s(?P<dir>after|before)\s(?:(?P<day>today|tomorrow|yesterday),?\s(?:at\s)?)?" + T1,
             _offset_from_time,
         ),

@@ -544,6 +544,11 @@ def test_moments_counted_from_now_or_from_a_clock_time(text: str, expected: str)
     assert [f"{w.start.astimezone(NY):%Y-%m-%dT%H:%M}" for w in resolve_times(text, ctx())] == [expected]
 
 
+def test_a_length_before_a_time_is_no_moment() -> None:
+    req = parse_request("I need 2 hours before noon tomorrow", ctx())
+    assert (req.duration_minutes, local(req.windows)) == (120, ["11-19 00:00-12:00"])
+
+
 def test_the_next_stretch_of_time() -> None:
     assert local(parse_request("within the next hour", ctx()).windows) == ["11-18 09:00-10:00"]
     assert local(parse_request("in the next 30 minutes", ctx()).windows) == ["11-18 09:00-09:30"]
