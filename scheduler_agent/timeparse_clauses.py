@@ -155,9 +155,13 @@ def build_clauses(text: str, mentions: list[Mention], today: date, zone: tzinfo)
             )
         )
         if starts_new:
+            moved = _time_before_its_day(text, current, item)
             current = Clause(start=item.start, end=item.end)
             current.negated = any(n.end <= item.start and _NEG_GAP.match(text[n.end : item.start]) for n in negs)
             clauses.append(current)
+            if moved is not None:
+                current.tods.append(moved)
+                current.start = moved.start
         assert current is not None
         if item.kind == "days":
             current.day_mentions.append(item)
@@ -174,6 +178,24 @@ def build_clauses(text: str, mentions: list[Mention], today: date, zone: tzinfo)
         clause.tods = [t for t in clause.tods if not any(u is not t and _narrower(u, t) for u in clause.tods)]
         clause.tods = _clock_beside_part(text, _after_within_part(clause.tods))
     return clauses
+
+
+def _time_before_its_day(text: str, current: Clause | None, item: Mention) -> Mention | None:
+    """ "7/17 4-5 PM or 5-6 PM today": the last of several times, written right before a new day, is that day's.
+
+    It is taken out of the clause it was read into and returned, to open the new day's clause."""
+    if (
+        current is None
+        or item.kind != "days"
+        or not current.day_mentions
+        or len(current.tods) < 2
+        or current.last_kind != "tod"
+        or not re.fullmatch(r"\s*(?:on\s*)?", text[current.tods[-1].end : item.start])
+    ):
+        return None
+    moved = current.tods.pop()
+    current.end = max(m.end for m in (*current.day_mentions, *current.tods))
+    return moved
 
 
 def _related(a: Mention, b: Mention) -> bool:

@@ -192,6 +192,8 @@ def _time_range(m: re.Match[str], s: Scan) -> Mention | None:
             end = _time_from(m, "b", hint, s.text)
             if start and end and end <= start and end.hour < 12 and m["bap"] is None:
                 end = time(end.hour + 12, end.minute)
+    if start is not None and end == time(0) and start != end:  # "6 pm - 12 am": until midnight, the day's end
+        return mention(m, "tod", tod_start=start, tod_end=None)
     if start is None or end is None or end <= start:
         return None
     return mention(m, "tod", tod_start=start, tod_end=end)
@@ -818,7 +820,8 @@ RECOGNIZERS: tuple[tuple[re.Pattern[str], Recognizer], ...] = tuple(
         ),
         (rf"\bbetween\s{T1}{_START_PART}\sand\s{T2}", _time_range),
         (
-            rf"\b(?:from\s)?{T1}{_START_PART}\s?(?:-|to|until|till|til|through|thru)\s?{T2}{_NOT_A_TIME_AFTER}",
+            # "3 pm - 7/19 2 pm": a number that begins a date is no end time
+            rf"\b(?:from\s)?{T1}{_START_PART}\s?(?:-|to|until|till|til|through|thru)\s?{T2}{_NOT_A_TIME_AFTER}(?![/.]\d)",
             _time_range,
         ),
         (
@@ -831,7 +834,7 @@ RECOGNIZERS: tuple[tuple[re.Pattern[str], Recognizer], ...] = tuple(
         (rf"\b{_AFTER}\s{T1}{_NOT_A_TIME_AFTER}", _after_time),
         (rf"\b{_BEFORE}\s{T1}{_NOT_A_TIME_AFTER}", _before_time),
         (
-            rf"(?:(?<!\w)(?P<prefix>{_POINT_PREFIX})\s)?(?<!\d/)\b{T1}(?:ish)?(?!\s?(?:/|-\s?\d|days?|weeks?|months?|times|options?|slots?|(?:{_COUNT_NOUNS})\b))",
+            rf"(?:(?<!\w)(?P<prefix>{_POINT_PREFIX})\s)?(?<!\d/)\b{T1}(?:ish)?(?!\s?(?:/|-\s?\d(?!\d?/\d)|days?|weeks?|months?|times|options?|slots?|(?:{_COUNT_NOUNS})\b))",
             _point_time,
         ),
         (r"\bhalf (?P<h>\d{1,2})\b", _half_hour_british),

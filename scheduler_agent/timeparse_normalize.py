@@ -196,6 +196,7 @@ def _spellings(t: str) -> str:
     t = re.sub(r"(?<=\d\d:\d\d:\d\d)([+-]\d{1,2})\b(?![:/.-]\d)", r" utc\1", t)  # "01:00:00-8": an offset
     t = re.sub(r"\bto?m+or+ow\b", "tomorrow", t)  # "tomorow", "tommorrow"
     t = re.sub(r"\bthe day after next\b", "the day after tomorrow", t)
+    t = re.sub(r"\b(\d{1,2})h([0-5]?\d)m(?:in)?\b", r"\1 hours \2 minutes", t)  # "2h30m": a length
     # "first to last day of September": the whole month, its first day to its last
     t = re.sub(
         rf"\b(?:the )?first to (?:the )?last day of ((?:this |next |last )?(?:{MONTH_RE}|month)(?: (?:19|20)\d\d)?)\b",

@@ -907,3 +907,19 @@ def test_months_and_spoken_years(text: str, first: str, last: str) -> None:
         {w.start.astimezone(NY).date().isoformat() for w in parse_request(text, ctx(horizon_days=500)).windows}
     )
     assert (days[0], days[-1]) == (first, last)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("6:00 pm - 12:00 am", ["11-18 18:00-00:00"]),  # a range ending at midnight runs to the day's end
+        ("12/3 4-5 PM or 5-6 PM tomorrow", ["11-19 17:00-18:00", "12-03 16:00-17:00"]),  # the time before its day
+        ("12/3 3 pm - 12/4 2 pm", ["12-03 15:00-14:00"]),  # one stretch across days, not "3 pm - 12"
+    ],
+)
+def test_ranges_to_midnight_and_times_written_before_their_day(text: str, expected: list[str]) -> None:
+    assert local(resolve_times(text, ctx())) == expected
+
+
+def test_hours_and_minutes_run_together_are_a_length() -> None:
+    assert parse_request("2h30m call tomorrow", ctx()).duration_minutes == 150
