@@ -375,9 +375,10 @@ def _merge_day_ranges(text: str, items: list[Mention]) -> list[Mention]:
                 text[prev.end : item.start].strip() != "and"
                 or text[max(0, prev.start - 8) : prev.start].strip() == "between"
             )
-            and (first := _range_start(prev.days[0], item.days[0])) is not None
+            and (ends := _range_ends(prev.days[0], item.days[0])) is not None
         ):
-            span = tuple(first + timedelta(days=i) for i in range((item.days[0] - first).days + 1))
+            first, last = ends
+            span = tuple(first + timedelta(days=i) for i in range((last - first).days + 1))
             weekday = prev.weekday if item.weekday is not None else None
             merged[-1] = Mention(prev.start, item.end, "days", days=span, level="range", weekday=weekday)
             continue
@@ -385,13 +386,25 @@ def _merge_day_ranges(text: str, items: list[Mention]) -> list[Mention]:
     return merged
 
 
-def _range_start(first: date, last: date) -> date | None:
-    """Where a range of two dates starts, if they make one; "August 29 - September 2, 2006": a first date
-    written without a year shares the last one's (or the year before, across New Year)."""
-    for start in (first, _in_year(first, last.year), _in_year(first, last.year - 1)):
-        if start is not None and 0 < (last - start).days <= MAX_RANGE_DAYS:
-            return start
+def _range_ends(first: date, last: date) -> tuple[date, date] | None:
+    """Where a range of two dates starts and ends, if they make one. "August 29 - September 2, 2006": a first
+    date written without a year shares the last one's (or the year before, across New Year); "from the 29th
+    to the 2nd": a last day of the month that comes before the first is in the month after."""
+    candidates = [(first, last), (_in_year(first, last.year), last), (_in_year(first, last.year - 1), last)]
+    if last < first and last.day < first.day:
+        candidates.append((first, _next_month(last)))
+    for start, end in candidates:
+        if start is not None and end is not None and 0 < (end - start).days <= MAX_RANGE_DAYS:
+            return start, end
     return None
+
+
+def _next_month(day: date) -> date | None:
+    year, month = (day.year + 1, 1) if day.month == 12 else (day.year, day.month + 1)
+    try:
+        return day.replace(year=year, month=month)
+    except ValueError:
+        return None
 
 
 def _in_year(day: date, year: int) -> date | None:

@@ -599,6 +599,7 @@ def test_a_shift_with_no_day_after_it_counts_from_the_day_just_offered() -> None
         ("August 29 - September 2, 2006", "2006-08-29", 5),  # the first date takes the last one's year
         ("Dec 28 - Jan 3, 2027", "2026-12-28", 7),  # ... or the year before, across New Year
         ("Aug 29-Sep 2", "2027-08-29", 5),  # no "29-Sep" day written against the next month
+        ("from the 29th to the 2nd", "2026-11-29", 4),  # the 2nd of the month after
         ("from friday til sunday", "2026-11-20", 3),
         ("3 days from tomorrow", "2026-11-22", 1),
         ("after 4 days", "2026-11-22", 1),
