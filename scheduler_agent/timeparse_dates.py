@@ -762,6 +762,27 @@ def _nth_of_month(year: int, month: int, ordinal: int | None, what: str) -> tupl
     return (found, found + timedelta(days=1)) if what == "weekend" else (found,)
 
 
+_PERIOD_SHIFT = {"this": 0, "next": 1, "coming": 1, "last": -1, "previous": -1}
+
+
+def nth_of_period(m: Alternatives, s: Scan) -> Mention | None:
+    """ "the 3rd day of next week", "4th day last week", "3rd month next year", "the first month of 2027": that
+    day of the (Monday-first) week, or that day or month of the year, rather than the whole period."""
+    n = ORDINALS.get(m["ord"]) or int(m["ord"][:-2])
+    if m["period"] == "week":
+        monday = _week_start(s.today) + timedelta(days=7 * _PERIOD_SHIFT[m["mod"]])
+        return mention(m, "days", days=(monday + timedelta(days=6 if n == -1 else n - 1),)) if n <= 7 else None
+    year = int(m["y"]) if m["y"] else s.today.year + _PERIOD_SHIFT[m["mod"]]
+    if m["unit"] == "day":
+        day = date(year, 12, 31) if n == -1 else date(year, 1, 1) + timedelta(days=n - 1)
+        return mention(m, "days", days=(day,)) if day.year == year else None
+    month = 12 if n == -1 else n
+    if not 1 <= month <= 12:
+        return None
+    found = _month_mention(m, year, month, "", s.today)
+    return replace(found, level="past", scheduled=None) if (year, month) < (s.today.year, s.today.month) else found
+
+
 def nth_of_month(m: re.Match[str], s: Scan) -> Mention | None:
     """ "the first Monday in December", "the last Friday of the month", "third day of October", "last weekend of July",
     "the last day of 1998".

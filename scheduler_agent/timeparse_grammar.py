@@ -37,6 +37,7 @@ from .timeparse_dates import (
     month_phrase,
     next_n_days,
     nth_of_month,
+    nth_of_period,
     numeric_date,
     numeric_month,
     ordinal_day,
@@ -660,6 +661,14 @@ RECOGNIZERS: tuple[tuple[re.Pattern[str], Recognizer], ...] = tuple(
             r"\b(?:(?P<n>\d+|a) )?weeks? (?:on|from|after) (?:(?:this|coming) )?"
             rf"(?:(?P<wd>{WEEKDAY_RE})|tomorrow)(?=\W|$)",
             weeks_from_day,
+        ),
+        (
+            # "the 3rd day of next week", "4th day last week", "3rd month next year", "the first month of 2027"
+            r"\b(?:the\s)?(?P<ord>first|second|third|fourth|fifth|sixth|last|\d{1,3}(?:st|nd|rd|th))\s"
+            r"(?:(?P<unit>day)\s(?:of\s)?(?:the\s)?(?P<mod>this|next|coming|last|previous)\s(?P<period>week)|"
+            r"(?P<unit_>day|month)\s(?:of\s)?(?:the\s)?(?:(?P<mod_>this|next|coming|last|previous)\s(?P<period_>year)|"
+            r"(?:in\s)?(?P<y>(?:19|20)\d{2})))\b",
+            lambda m, s: nth_of_period(Alternatives(m), s),
         ),
         (
             r"\b(?:the\s)?(?P<ord>first|second|third|fourth|fifth|last|final|\d{1,2}(?:st|nd|rd|th)|every|each|all)\s"

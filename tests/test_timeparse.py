@@ -840,6 +840,20 @@ def test_a_length_counted_from_a_clock_time_on_another_day(text: str, first: str
     assert resolve_times(text, ctx())[0].start.astimezone(NY).strftime("%Y-%m-%d %H:%M") == first
 
 
+@pytest.mark.parametrize(
+    ("text", "first", "count"),
+    [
+        ("the 3rd day of next week", "2026-11-25", 1),
+        ("4th day last week", "2026-11-12", 1),
+        ("3rd month next year", "2027-03-01", 31),  # the whole month, not the whole year
+        ("the last day of next year", "2027-12-31", 1),
+    ],
+)
+def test_a_day_or_month_counted_inside_a_week_or_year(text: str, first: str, count: int) -> None:
+    days = resolve_times(text, ctx())
+    assert (days[0].start.astimezone(NY).date().isoformat(), len(days)) == (first, count)
+
+
 def test_an_offset_counted_back_from_tomorrow() -> None:
     days = [w.start.astimezone(NY).date().isoformat() for w in resolve_times("3 years ago tomorrow", ctx())]
     assert days == ["2023-11-19"]
