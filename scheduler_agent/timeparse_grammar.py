@@ -326,7 +326,7 @@ def _past_to(m: re.Match[str], s: Scan) -> Mention | None:
     hour = 12 if m["h"] == "noon" else int(m["h"])
     minutes = {"half": 30, "quarter": 15, "3 quarters": 45}.get(m["n"]) or int(m["n"])
     hint = "pm" if m["h"] == "noon" else m["ap"]
-    base = clock(hour, 0, m["ap"], hint or _tod_hint(s.text, m.start(), m.end()))
+    base = clock(hour, int(m["hm"] or 0), m["ap"], hint or _tod_hint(s.text, m.start(), m.end()))  # "3 mins to 5:30"
     if base is None:
         return None
     when = datetime.combine(s.today, base) + timedelta(minutes=minutes if m["dir"] in ("past", "after") else -minutes)
@@ -835,7 +835,7 @@ RECOGNIZERS: tuple[tuple[re.Pattern[str], Recognizer], ...] = tuple(
         ),
         (
             r"\b(?P<n>half|quarter|3 quarters|\d{1,2})(?:\s(?:minutes?|mins?))?\s"
-            r"(?P<dir>past|after|to|before|prior to)\s(?P<h>\d{1,2}|noon)\s?(?P<ap>am|pm)?\b",
+            r"(?P<dir>past|after|to|before|prior to)\s(?P<h>\d{1,2}|noon)(?::(?P<hm>[0-5]\d))?\s?(?P<ap>am|pm)?\b",
             _past_to,
         ),
         (rf"\b{_AFTER}\s{T1}\s?,?\s(?:but|and)\s{_BEFORE}\s{T2}", _time_range),
@@ -843,7 +843,9 @@ RECOGNIZERS: tuple[tuple[re.Pattern[str], Recognizer], ...] = tuple(
         (rf"\b{_AFTER}\s{T1}{_NOT_A_TIME_AFTER}", _after_time),
         (rf"\b{_BEFORE}\s{T1}{_NOT_A_TIME_AFTER}", _before_time),
         (
-            rf"(?:(?<!\w)(?P<prefix>{_POINT_PREFIX})\s)?(?<!\d/)\b{T1}(?:ish)?(?!\s?(?:/|-\s?\d(?!\d?/\d)|days?|weeks?|months?|times|options?|slots?|(?:{_COUNT_NOUNS})\b))",
+            # "priced at 1.6714": a decimal number is no clock time
+            rf"(?:(?<!\w)(?P<prefix>{_POINT_PREFIX})\s)?(?<!\d/)\b{T1}(?:ish)?(?![.,]\d)"
+            rf"(?!\s?(?:/|-\s?\d(?!\d?/\d)|days?|weeks?|months?|times|options?|slots?|(?:{_COUNT_NOUNS})\b))",
             _point_time,
         ),
         (r"\bhalf (?P<h>\d{1,2})\b", _half_hour_british),

@@ -42,6 +42,13 @@ def normalize(text: str) -> str:
         lambda m: _ordinal_suffix(DAY_ORDINAL_WORDS[f"{m[1]}-{m[2]}"]),
         t,
     )
+    # "eleven oh five", "at eleven five": an hour and a single-digit minute, spoken
+    t = re.sub(
+        r"\b(?:(?<=\bat )|(?=\w+ oh ))(one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve) (?:oh )?"
+        r"(one|two|three|four|five|six|seven|eight|nine)\b(?!\s?(?:min|mins|minutes?|hours?|hrs?|days?|weeks?|people)\b)",
+        lambda m: f"{NUMBER_WORDS[m[1]]}:0{NUMBER_WORDS[m[2]]}",
+        t,
+    )
     t = re.sub(  # "twelve thirty", "two fifteen": a spoken clock time
         r"\b(one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)"
         r"[ -](ten|fifteen|twenty|thirty|forty|fifty|[1-5]\d)\b"
@@ -99,6 +106,9 @@ def _spellings(t: str) -> str:
     """Variants of words the patterns know: "week-end", "untill", "afternoonish", "3/4 hour", "1 and a half hours"."""
     t = re.sub(r"\b(?:week[- ]ends?|wkends?)\b", "weekend", t)
     t = re.sub(r"\buntill\b|'?\btil\b", lambda m: "until" if m.group(0) == "untill" else "till", t)
+    t = re.sub(r"\bmid[- ](night|day)\b", r"mid\1", t)  # "mid-night", "mid day"
+    t = re.sub(r"\bmid(morning|afternoon|evening)\b", r"mid \1", t)  # "midafternoon"
+    t = re.sub(r"(?<![\w:])t(?=\d{2}:\d{2})", "", t)  # ISO "T12:34:20"
     t = re.sub(r"(?<![\w'])'(?!\d\d\b)(?=\w)", "", t)  # "in '5 minutes'": an opening quote, not an apostrophe
     t = re.sub(r"\bthis day\b(?!\s(?:and age|of|week|next|last)\b)", "today", t)
     t = re.sub(r"\b(morning|afternoon|evening|lunch|noon)ish\b", r"\1", t)

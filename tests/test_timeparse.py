@@ -938,3 +938,19 @@ def test_ranges_to_midnight_and_times_written_before_their_day(text: str, expect
 
 def test_hours_and_minutes_run_together_are_a_length() -> None:
     assert parse_request("2h30m call tomorrow", ctx()).duration_minutes == 150
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("at eleven five tomorrow", ["11-19 11:05-11:35"]),
+        ("ten oh five tomorrow", ["11-19 10:05-10:35"]),
+        ("3 mins to 5:30 tomorrow", ["11-19 17:27-17:57"]),
+        ("tomorrow T12:34:20", ["11-19 12:34-13:04"]),
+        ("mid-night", ["11-19 00:00-00:30"]),
+        ("midafternoon", ["11-18 14:00-16:00"]),
+        ("the item is priced at 1.6714", []),
+    ],
+)
+def test_clock_times_written_in_other_ways(text: str, expected: list[str]) -> None:
+    assert local(parse_request(text, ctx()).windows) == expected
