@@ -599,7 +599,6 @@ def test_a_shift_with_no_day_after_it_counts_from_the_day_just_offered() -> None
         ("August 29 - September 2, 2006", "2006-08-29", 5),  # the first date takes the last one's year
         ("Dec 28 - Jan 3, 2027", "2026-12-28", 7),  # ... or the year before, across New Year
         ("Aug 29-Sep 2", "2027-08-29", 5),  # no "29-Sep" day written against the next month
-        ("from the 29th to the 2nd", "2026-11-29", 4),  # the 2nd of the month after
         ("from friday til sunday", "2026-11-20", 3),
         ("3 days from tomorrow", "2026-11-22", 1),
         ("after 4 days", "2026-11-22", 1),
@@ -609,6 +608,13 @@ def test_a_shift_with_no_day_after_it_counts_from_the_day_just_offered() -> None
 def test_ranges_and_counted_days_in_more_spellings(text: str, first: str, count: int) -> None:
     days = [w.start.astimezone(NY).date().isoformat() for w in resolve_times(text, ctx())]
     assert (days[0], len(days)) == (first, count)
+
+
+def test_a_range_of_days_of_the_month_ends_in_the_month_after() -> None:
+    # said on Dec 1, the next 2nd is tomorrow, but "from the 29th to the 2nd" ends on Jan 2
+    spans = resolve_times("from the 29th to the 2nd", ctx(now=datetime(2026, 12, 1, 9, 0, tzinfo=NY)))
+    days = [w.start.astimezone(NY).date().isoformat() for w in spans]
+    assert (days[0], days[-1], len(days)) == ("2026-12-29", "2027-01-02", 5)
 
 
 def test_an_opening_quote_does_not_hide_a_time() -> None:
