@@ -204,7 +204,8 @@ def _related(a: Mention, b: Mention) -> bool:
 
 
 def _after_within_part(tods: list[Mention]) -> list[Mention]:
-    """ "after 7 tomorrow evening": from 7 to the end of the evening, not the evening plus all night from 7."""
+    """ "after 7 tomorrow evening": from 7 to the end of the evening, not the evening plus all night from 7;
+    "tonight after 9": from 9 on, the evening only told 9 from 9am."""
     opens = [t for t in tods if not t.point and t.tod_end is None and t.tod_start is not None]
     parts = [t for t in tods if not t.point and t.tod_end is not None]
     for after in opens:
@@ -213,6 +214,8 @@ def _after_within_part(tods: list[Mention]) -> list[Mention]:
         if part is not None:
             narrowed = Mention(after.start, after.end, "tod", tod_start=after.tod_start, tod_end=part.tod_end)
             tods = [narrowed if t is after else t for t in tods if t is not part]
+        else:
+            tods = [t for t in tods if not (t in parts and (t.tod_end or time.max) <= at)]
     return tods
 
 

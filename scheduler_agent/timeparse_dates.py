@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 
-from .timeparse_lexicon import HOLIDAYS, MONTHS, ORDINALS, WEEKDAYS
+from .timeparse_lexicon import HOLIDAYS, MONTHS, ORDINALS, WEEKDAY_RE, WEEKDAYS
 
 
 @dataclass(frozen=True, slots=True)
@@ -223,14 +223,20 @@ def _weekday_of(text: str | None) -> int | None:
     return WEEKDAYS.get(key, WEEKDAYS.get(key[:-1]) if key.endswith("s") else None)
 
 
+_MAY_IS_A_DATE = re.compile(
+    rf",?\s?(?:\d{{1,2}}[:.]\d\d|\d{{1,2}}\s?(?:am|pm|h)\b|$|(?:-|to|until|till|through)\s?(?:{WEEKDAY_RE},?\s)?\d)"
+)
+
+
 def month_date(m: Alternatives, s: Scan) -> Mention | None:
-    # "5 may be late" is no date; "5 May 2013", "5th May", "5 May 12:00", "30 May - 2 June" are.
+    # "5 may be late" is no date; "5 May 2013", "5th May", "Fri 1 May", "5 May 12:00", "4 May 6am",
+    # "12 May, 18:00", "30 May - 2 June", "1 May to Sun 3 May" are.
     if (
         m["mon_"]
         and m["mon_"].startswith("may")
-        and not (m["y"] or m["ry"])
+        and not (m["y"] or m["ry"] or m["wd"])
         and not re.search(r"\d(?:st|nd|rd|th)|\bof\b", m.text)
-        and not re.match(r"\s?(?:\d{1,2}:\d\d|$|(?:-|to|until|till|through)\s?\d)", s.text[m.end() :])
+        and not _MAY_IS_A_DATE.match(s.text, m.end())
     ):
         return None
     month_word, day_text = m["mon"], m["d"]

@@ -356,13 +356,18 @@ def _duration(m: re.Match[str], s: Scan) -> Mention | None:
         minutes = n * 60 if m["u"].startswith("h") else n
         if m["n2"] or m["n2b"]:
             minutes += float(m["n2"] or m["n2b"])
-    # "16h", "at 8h", "Friday 8h", "9.30h": a time of day written the European way, not a length ("1.25h" is one)
-    clock = re.fullmatch(r"(\d{1,2})(?:\.[0-5]\d)?", m["n"] or "") if m["u"] == "h" else None
+    # "16h", "at 8h", "Friday 8h", "9.30h", "14.00 hrs": a time of day written the European way, not a length
+    # ("1.25h", "2.50 hrs" are lengths)
+    clock = re.fullmatch(r"(\d{1,2})(?:\.[0-5]\d)?", m["n"] or "") if m["u"] in ("h", "hrs", "hr") else None
     before = s.text[: m.start()]
-    if clock and (
-        int(clock[1]) > (6 if "." in clock[0] else 8)
-        or re.search(r"(?:\bat|@|\baround|\bby)\s?$", before)
-        or _AFTER_A_DAY.search(before)
+    if (
+        clock
+        and (m["u"] == "h" or "." in clock[0])
+        and (
+            int(clock[1]) > (6 if "." in clock[0] else 8)
+            or re.search(r"(?:\bat|@|\baround|\bby)\s?$", before)
+            or _AFTER_A_DAY.search(before)
+        )
     ):
         return None
     if not 0 < minutes <= 24 * 60:

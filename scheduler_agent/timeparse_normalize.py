@@ -148,9 +148,9 @@ def _spellings(t: str) -> str:
         t,
     )
     t = re.sub(r"\b12\s?(noon|midnight)\b", r"\1", t)
-    t = re.sub(
-        r"\b(?:up to|until|till|through) (?:and )?incl(?:uding|usive|\.)?\s", "until ", t
-    )  # "until incl. Friday"
+    # "until incl. Friday", "up to and including the 20th"
+    t = re.sub(r"\b(?:up to|until|till|through) (?:and )?incl(?:uding|usive|\.)?\s", "until ", t)
+    t = re.sub(r"\bw/c\b|\bweek (?:commencing|beginning|starting)(?: on)?\b", "week of", t)  # "w/c 11th May"
     # "27/28 June": two days of the month the name follows, not a numeric date
     t = re.sub(
         rf"(?<![\d/.])(\d{{1,2}})/(\d{{1,2}})\s(?={MONTH_RE}\b)",

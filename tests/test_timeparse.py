@@ -457,6 +457,10 @@ def test_british_days_counted_on_from_a_day(text: str, day: str) -> None:
         ("until and including Friday", ["11-18 09:00-00:00", "11-19 00:00-00:00", "11-20 00:00-00:00"]),
         ("I'm out of office 23-24 November", []),  # ruled out, not offered
         ("the weekend of 28/29 November", ["11-28 00:00-00:00", "11-29 00:00-00:00"]),
+        ("leave tonight after 9", ["11-18 21:00-00:00"]),  # the evening only said 9pm
+        ("from Fri 4 Dec to Sun 6 Dec", ["12-04 00:00-00:00", "12-05 00:00-00:00", "12-06 00:00-00:00"]),
+        ("w/c 30th November", [f"{d} 00:00-00:00" for d in ("11-30", "12-01", "12-02", "12-03", "12-04")]),
+        ("2 Dec 2026, 14.00 hrs", ["12-02 14:00-14:30"]),
         ("every Monday in December", [f"12-{d:02d} 00:00-00:00" for d in (7, 14, 21, 28)]),
         ("any day but Wednesday next week", [f"11-{d} 00:00-00:00" for d in (23, 24, 26, 27)]),
         ("from Tuesday 1 to Thursday 3 December", [f"12-0{d} 00:00-00:00" for d in (1, 2, 3)]),
