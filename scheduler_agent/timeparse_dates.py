@@ -507,7 +507,10 @@ def week_phrase(m: re.Match[str], s: Scan) -> Mention | None:
             if "first" in part or "1st" in part
             else (start + timedelta(days=2), last)
         )
-    if (first, last) != (start, start + timedelta(days=4)):  # a part of the week: its working days
+    if part == "the rest of":  # "the rest of the week": today to its Sunday (scheduled: to its Friday)
+        first = max(start, s.today)
+        literal = _span(first, start + timedelta(days=6))
+    elif (first, last) != (start, start + timedelta(days=4)):  # a part of the week: its working days
         literal = _business_days(first, last, first)
     if past:
         return mention(m, "days", days=literal, level="past")
@@ -536,6 +539,9 @@ def month_phrase(m: re.Match[str], s: Scan) -> Mention | None:
     if part in ("end of", "the end of") or phrase in ("eom",):
         day = date(year, month, calendar.monthrange(year, month)[1])
         return mention(m, "days", days=(day,)) if day >= s.today else None
+    if part == "the rest of":  # "the rest of the month": today to its last day
+        first, last = max(s.today, date(year, month, 1)), date(year, month, calendar.monthrange(year, month)[1])
+        return mention(m, "days", days=_span(first, last), level="month", scheduled=_business_days(first, last, first))
     return _month_mention(m, year, month, part, s.today)
 
 
@@ -543,12 +549,13 @@ _PAST = re.compile(r"(?:this )?(?:last|past|previous)\b")
 
 
 def year_phrase(m: re.Match[str], s: Scan) -> Mention | None:
-    """ "next year", "last year", "in 2027": every day of it (scheduling "this year" offers the rest of it)."""
+    """ "next year", "last year", "in 2027": every day of it (scheduling "this year" offers the rest of it);
+    "the rest of this year" is read from today."""
     if m["y"]:
         year = int(m["y"])
     else:
         year = s.today.year + {"next": 1, "this": 0}.get(m["mod"], -1)
-    days = _span(date(year, 1, 1), date(year, 12, 31))
+    days = _span(max(date(year, 1, 1), s.today) if m["rest"] else date(year, 1, 1), date(year, 12, 31))
     scheduled = tuple(d for d in days if d >= s.today) if m["mod"] == "this" else None
     return mention(m, "days", days=days, level="year", scheduled=scheduled)
 

@@ -478,7 +478,7 @@ _YEAR = r"(?:,?\s(?P<y>(?:19|20)\d{2}|'\d{2}))?"
 _ORD = r"(?:st|nd|rd|th)?"
 _PART = (
     r"(?:(?P<part>early|beginning of|start of|the beginning of|the start of|mid-?|middle of|the middle of|"
-    r"late|end of|the end of|(?:the )?(?:first|1st|second|2nd|third|3rd|fourth|4th|last|final) week of|"
+    r"late|end of|the end of|the rest of|(?:the )?(?:first|1st|second|2nd|third|3rd|fourth|4th|last|final) week of|"
     r"(?:the )?(?:first|1st|second|2nd|latter|last) half of)\s?)?"
 )
 
@@ -823,7 +823,8 @@ RECOGNIZERS: tuple[tuple[re.Pattern[str], Recognizer], ...] = tuple(
             end_of_year,
         ),
         (
-            r"\b(?:(?P<mod>this|next|last|previous|past) year|(?:in|of|during|for) (?P<y>(?:19|20)\d{2}))\b"
+            r"\b(?P<rest>the rest of )?"
+            r"(?:(?P<mod>this|next|last|previous|past) year|(?:in|of|during|for) (?P<y>(?:19|20)\d{2}))\b"
             r"(?!\s?[-/.:]\d)",
             year_phrase,
         ),

@@ -964,3 +964,13 @@ def test_hours_and_minutes_run_together_are_a_length() -> None:
 )
 def test_clock_times_written_in_other_ways(text: str, expected: list[str]) -> None:
     assert local(parse_request(text, ctx()).windows) == expected
+
+
+        ("the rest of the week", "2026-11-18", "2026-11-22"),
+        ("rest of the month", "2026-11-18", "2026-11-30"),
+        ("the rest of the year", "2026-11-18", "2026-12-31"),
+    ],
+)
+def test_the_rest_of_a_period_is_read_from_today(text: str, first: str, last: str) -> None:
+    days = [w.start.astimezone(NY).date().isoformat() for w in resolve_times(text, ctx())]
+    assert (days[0], days[-1]) == (first, last)
