@@ -966,6 +966,9 @@ def test_clock_times_written_in_other_ways(text: str, expected: list[str]) -> No
     assert local(parse_request(text, ctx()).windows) == expected
 
 
+@pytest.mark.parametrize(
+    ("text", "first", "last"),
+    [
         ("the rest of the week", "2026-11-18", "2026-11-22"),
         ("rest of the month", "2026-11-18", "2026-11-30"),
         ("the rest of the year", "2026-11-18", "2026-12-31"),
