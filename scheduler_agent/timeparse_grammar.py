@@ -565,7 +565,8 @@ RECOGNIZERS: tuple[tuple[re.Pattern[str], Recognizer], ...] = tuple(
         # Relative instants, then durations.
         (
             r"\b(?P<parts>(?:\d+|an?) (?:years?|months?|weeks?|days?|hours?|hrs?|minutes?|mins?|seconds?|secs?)"
-            r"(?:,?\s(?:and\s)?(?:\d+|an?) (?:years?|months?|weeks?|days?|hours?|hrs?|minutes?|mins?|seconds?|secs?))+)"
+            r"(?:(?:,\s?|\s)(?:and\s)?(?:\d+|an?) "
+            r"(?:years?|months?|weeks?|days?|hours?|hrs?|minutes?|mins?|seconds?|secs?))+)"
             r"\s(?P<dir>ago|later|from now)\b"
             # "half an hour ago" is read whole by _in_n_time, not from its "an hour ago"
             r"|(?<!half )\b(?P<parts_>(?:\d+(?:\.\d+)?|an?)\s?(?:hours?|hrs?|h|minutes?|mins?))\s(?P<dir_>ago)\b"
@@ -577,7 +578,7 @@ RECOGNIZERS: tuple[tuple[re.Pattern[str], Recognizer], ...] = tuple(
         (
             # "in 2 weeks and 3 days", "in 1 hour 30 minutes": now moved by every part, like "... from now"
             r"\bin (?P<parts>(?:\d+|an?) (?:years?|months?|weeks?|days?|hours?|hrs?|minutes?|mins?)"
-            r"(?:,?\s(?:and\s)?(?:\d+|an?) (?:years?|months?|weeks?|days?|hours?|hrs?|minutes?|mins?))+)\b",
+            r"(?:(?:,\s?|\s)(?:and\s)?(?:\d+|an?) (?:years?|months?|weeks?|days?|hours?|hrs?|minutes?|mins?))+)\b",
             lambda m, s: compound_offset(Alternatives(m), s),
         ),
         (

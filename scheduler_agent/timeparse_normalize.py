@@ -207,6 +207,13 @@ def _spellings(t: str) -> str:
     t = re.sub(r"(?<=\d\d:\d\d:\d\d)([+-]\d{1,2})\b(?![:/.-]\d)", r" utc\1", t)  # "01:00:00-8": an offset
     t = re.sub(r"\bto?m+or+ow\b", "tomorrow", t)  # "tomorow", "tommorrow"
     t = re.sub(r"\bthe day after next\b", "the day after tomorrow", t)
+    t = re.sub(r"\b(\d+|an?|one) decades?\b", lambda m: f"{10 * _count(m[1])} years", t)  # "a decade ago"
+    # "1d ago", "2y ago", "in 1d": a unit's letter, only where a count of time is certain
+    t = re.sub(
+        r"\b(\d+)\s?(d|w|y|yrs?)\b(?=\s+ago\b)|(?<=\bin )(\d+)\s?(d|w|y)\b",
+        lambda m: f"{m[1] or m[3]} {_UNIT_LETTERS[(m[2] or m[4])[0]]}",
+        t,
+    )
     t = re.sub(r"\b(\d{1,2})h([0-5]?\d)m(?:in)?\b", r"\1 hours \2 minutes", t)  # "2h30m": a length
     # "first to last day of September": the whole month, its first day to its last
     t = re.sub(
@@ -321,3 +328,4 @@ def _ordinal_days(t: str) -> str:
 
 
 _TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50}
+_UNIT_LETTERS = {"d": "days", "w": "weeks", "y": "years"}

@@ -977,3 +977,16 @@ def test_clock_times_written_in_other_ways(text: str, expected: list[str]) -> No
 def test_the_rest_of_a_period_is_read_from_today(text: str, first: str, last: str) -> None:
     days = [w.start.astimezone(NY).date().isoformat() for w in resolve_times(text, ctx())]
     assert (days[0], days[-1]) == (first, last)
+
+
+@pytest.mark.parametrize(
+    ("text", "day"),
+    [
+        ("a decade ago", "2016-11-18"),
+        ("2y ago", "2024-11-18"),
+        ("in 1d", "2026-11-19"),
+        ("in 1 year, 09 months,01 weeks", "2028-08-25"),  # no space after the comma, a leading zero
+    ],
+)
+def test_decades_unit_letters_and_tight_compound_offsets(text: str, day: str) -> None:
+    assert resolve_times(text, ctx())[0].start.astimezone(NY).date().isoformat() == day
