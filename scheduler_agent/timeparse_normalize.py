@@ -119,7 +119,8 @@ def _spellings(t: str) -> str:
     t = re.sub(r"\b(?:the )?rest of (?:the |this )?year\b", "the rest of this year", t)
     t = re.sub(r"\byrs?\b", lambda m: "years" if m.group(0) == "yrs" else "year", t)
     t = re.sub(r"\bcurrent (?=(?:week|month|year)\b)", "this ", t)
-    t = re.sub(r"\b(end|last day) of month\b", r"\1 of the month", t)
+    t = re.sub(r"\b(end|last day|start|beginning|middle) of (month|week)\b", r"\1 of the \2", t)
+    t = re.sub(r"\beow\b", "end of the week", t)  # like "eod" and "eom"
     # "3 pm or later", "noon or earlier": an open end written after the time
     t = re.sub(r"\b(\d{1,2}(?::\d\d)?\s?(?:am|pm)?|noon) or (later|after)\b", r"after \1", t)
     t = re.sub(r"\b(\d{1,2}(?::\d\d)?\s?(?:am|pm)?|noon) or (earlier|before)\b", r"before \1", t)

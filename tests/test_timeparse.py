@@ -553,6 +553,11 @@ def test_a_length_before_a_time_is_no_moment() -> None:
     assert (req.duration_minutes, local(req.windows)) == (120, ["11-19 00:00-12:00"])
 
 
+def test_end_of_week_without_the_article_and_eow() -> None:
+    for text in ("by end of week", "eow"):
+        assert [w.start.astimezone(NY).date().isoformat() for w in resolve_times(text, ctx())][-1] == "2026-11-20"
+
+
 def test_the_next_stretch_of_time() -> None:
     assert local(parse_request("within the next hour", ctx()).windows) == ["11-18 09:00-10:00"]
     assert local(parse_request("in the next 30 minutes", ctx()).windows) == ["11-18 09:00-09:30"]
