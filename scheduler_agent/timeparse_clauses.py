@@ -14,7 +14,7 @@ from itertools import pairwise
 
 from .timeparse_dates import Mention, _safe_date
 from .timeparse_grammar import POSTNEG
-from .timeparse_lexicon import MONTH_RE, WEEKDAY_RE
+from .timeparse_lexicon import FIXED_HOLIDAY_RE, MONTH_RE, WEEKDAY_RE
 
 MAX_RANGE_DAYS = 62
 
@@ -113,7 +113,7 @@ def _told_as_past(text: str, items: list[Mention], today: date) -> list[Mention]
         on = cue is not None and (cue["on"] or said.startswith(("on ", "since ")))
         if on and not re.search(r"\d{4}|next|this|tomorrow", said):
             day = item.days[0]
-            if re.search(rf"{MONTH_RE}|\d[./]\d", said):
+            if re.search(rf"{MONTH_RE}|\d[./]\d|{FIXED_HOLIDAY_RE}", said):
                 earlier = _safe_date(day.year - 1, day.month, day.day)
             elif re.search(WEEKDAY_RE, said):
                 earlier = day - timedelta(days=7)

@@ -850,8 +850,8 @@ RECOGNIZERS: tuple[tuple[re.Pattern[str], Recognizer], ...] = tuple(
         (rf"\b{_AFTER}\s{T1}{_NOT_A_TIME_AFTER}", _after_time),
         (rf"\b{_BEFORE}\s{T1}{_NOT_A_TIME_AFTER}", _before_time),
         (
-            # "priced at 1.6714": a decimal number is no clock time
-            rf"(?:(?<!\w)(?P<prefix>{_POINT_PREFIX})\s)?(?<!\d/)\b{T1}(?:ish)?(?![.,]\d)"
+            # "priced at 1.6714", "1.230,00 EUR": a decimal number is no clock time
+            rf"(?:(?<!\w)(?P<prefix>{_POINT_PREFIX})\s)?(?<!\d/)(?<!\d,)\b{T1}(?:ish)?(?![.,]\d)"
             rf"(?!\s?(?:/|-\s?\d(?!\d?/\d)|days?|weeks?|months?|times|options?|slots?|(?:{_COUNT_NOUNS})\b))",
             _point_time,
         ),

@@ -320,6 +320,9 @@ HOLIDAYS: tuple[tuple[str, tuple[int, int] | tuple[int, str, int, int]], ...] = 
     (r"christmas eve|xmas eve", (12, 24)),
     (r"christmas(?: day)?|xmas(?: day)?", (12, 25)),
     (r"boxing day|kwanzaa", (12, 26)),
+    (r"epiphany|three kings'? day", (1, 6)),
+    (r"assumption day|(?:the )?assumption of mary", (8, 15)),
+    (r"all saints'? day", (11, 1)),
     (r"new year'?s? eve|nye", (12, 31)),
     (r"(?<!the )new year(?:'?s)?(?: day)?", (1, 1)),  # "in the new year" is next year, not its first day
     (r"valentine'?s?(?: day)?", (2, 14)),
@@ -359,3 +362,5 @@ HOLIDAYS: tuple[tuple[str, tuple[int, int] | tuple[int, str, int, int]], ...] = 
     (r"cyber monday", (11, "thursday", 4, 4)),
 )
 HOLIDAY_RE = "|".join(pattern for pattern, _ in HOLIDAYS)
+# Holidays on the same date every year ("Boxing Day"): last year's is a year back.
+FIXED_HOLIDAY_RE = "|".join(pattern for pattern, spec in HOLIDAYS if len(spec) == 2 and spec[0])

@@ -461,6 +461,7 @@ def test_british_days_counted_on_from_a_day(text: str, day: str) -> None:
         ("from Fri 4 Dec to Sun 6 Dec", ["12-04 00:00-00:00", "12-05 00:00-00:00", "12-06 00:00-00:00"]),
         ("w/c 30th November", [f"{d} 00:00-00:00" for d in ("11-30", "12-01", "12-02", "12-03", "12-04")]),
         ("2 Dec 2026, 14.00 hrs", ["12-02 14:00-14:30"]),
+        ("price 1.230,00 EUR, departure 09:10 on Dec 2", ["12-02 09:10-09:40"]),  # "00" is cents, not midnight
         ("every Monday in December", [f"12-{d:02d} 00:00-00:00" for d in (7, 14, 21, 28)]),
         ("any day but Wednesday next week", [f"11-{d} 00:00-00:00" for d in (23, 24, 26, 27)]),
         ("from Tuesday 1 to Thursday 3 December", [f"12-0{d} 00:00-00:00" for d in (1, 2, 3)]),
@@ -577,6 +578,7 @@ def test_now_as_an_adverb_is_no_time_and_next_skips_todays_date() -> None:
         ("we arrived on the 3rd", "2026-11-03"),
         ("they landed on Monday", "2026-11-16"),
         ("I left Madrid on 28 October", "2026-10-28"),
+        ("I arrived on Halloween", "2026-10-31"),
         ("I was hoping to fly on the 20th", "2026-11-20"),  # no travel told as done: still the next 20th
     ],
 )
