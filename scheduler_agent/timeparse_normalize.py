@@ -225,6 +225,12 @@ def _spellings(t: str) -> str:
     t = re.sub(rf"\b({DAY_ORDINAL_RE}) day of\b", lambda m: f"{_ordinal_suffix(DAY_ORDINAL_WORDS[m[1]])} day of", t)
     # "12 or 12:30": a bare hour offered beside a clock time is a clock time too
     t = re.sub(r"(?<![\d:/.$])\b(\d{1,2}) (or|and) (\d{1,2}:\d\d)\b", r"\1:00 \2 \3", t)
+    # "4 or 5 pm": alternatives share the meridiem written after the later one
+    t = re.sub(
+        r"(?<![\d:/.$])\b(\d{1,2}) or (\d{1,2})(:\d\d)? ?([ap]m)\b",
+        lambda m: f"{m[1]}{m[4]} or {m[2]}{m[3] or ''}{m[4]}" if 0 < int(m[1]) < int(m[2]) <= 12 else m[0],
+        t,
+    )
     # "the 10th of next October": that day of the month named
     t = re.sub(rf"\b(\d{{1,2}}(?:st|nd|rd|th)) of (next|this) ({MONTH_RE})(?!\s?\d)", r"\2 \3 \1", t)
     t = re.sub(r"\b([01]\d|2[0-3])([0-5]\d)\s?(?:h|hrs|hours)\b", r"\1:\2", t)  # "0600h", "1300 hours"

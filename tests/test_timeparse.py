@@ -997,3 +997,8 @@ def test_the_rest_of_a_period_is_read_from_today(text: str, first: str, last: st
 )
 def test_decades_unit_letters_and_tight_compound_offsets(text: str, day: str) -> None:
     assert resolve_times(text, ctx())[0].start.astimezone(NY).date().isoformat() == day
+
+
+def test_alternative_hours_share_the_meridiem_written_after_them() -> None:
+    assert local(parse_request("Dec 3 4 or 5 PM", ctx()).windows) == ["12-03 16:00-16:30", "12-03 17:00-17:30"]
+    assert local(parse_request("Dec 3 between 11 and 1 pm", ctx()).windows) == ["12-03 11:00-13:00"]
