@@ -4,8 +4,9 @@ Three figures, all from files under tests/eval/ so the numbers can be reproduced
 - the labelled evaluation set (our mail-style cases plus phrases from Duckling's English corpus),
   scored field by field, with a per-category report;
 - exact time resolution side by side with dateparser (future-preferring, RELATIVE_BASE = now) and
-  ctparse, on the same set and on a held-out external corpus (ctparse's English time corpus) that
-  the engine was not developed against;
+  ctparse, on the same set, on public phrases with their sources' own values (literal/: "third-party
+  gold", the literal reading rather than our scheduling labels) and on a held-out external corpus
+  (ctparse's English time corpus) that the engine was not developed against;
 - sentences per second on one core.
 dateparser and ctparse are optional (`pip install 'scheduler-agent[bench]'`); missing ones are skipped.
 """
