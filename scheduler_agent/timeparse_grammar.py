@@ -472,7 +472,8 @@ _COUNTED = rf"(?!\s(?:{_COUNT_NOUNS})\b)"
 _NOT_A_TIME_AFTER = r"(?!\s?(?:days?|weeks?|months?|people|persons?|min|mins|minutes?|hours?|hrs?|h\b))"
 _NOT_A_DAY_AFTER = (
     r"(?!\s(?:one|option|slot|choice|time|proposal|suggestion|week|day|half|meeting|call|round|attempt|floor|"
-    r"ave|avenue|st|street|rd|road|place|grade|anniversary|birthday|edition|try|row|quarter|qtr)\b)"
+    r"ave|avenue|st|street|rd|road|place|grade|anniversary|birthday|edition|try|row|quarter|qtr|door|gate|level|"
+    r"stop|exit|chapter|lap|hole|prize|century|percentile)\b)"
 )
 _YEAR = r"(?:,?\s(?P<y>(?:19|20)\d{2}|'\d{2}))?"
 _ORD = r"(?:st|nd|rd|th)?"
@@ -749,7 +750,8 @@ RECOGNIZERS: tuple[tuple[re.Pattern[str], Recognizer], ...] = tuple(
             rf"(?:{_WD},?\s(?:the\s)?)?\b(?:(?P<mon>{MONTH_RE})(?:\s?|[-/])(?:the\s)?(?P<d>\d{{1,2}}){_ORD}\b(?!:\d)|(?:the\s)?(?P<d_>\d{{1,2}}){_ORD}(?:\sof)?\s?(?P<mon_>{MONTH_RE})\b(?!\s?(?:[12]?\d|3[01])\b(?![:.]\d|\s?(?:am|pm)\b))"
             # "3 Aug 96": a two-digit number no month has days for is the year
             r"(?:\s(?P<y2>3[2-9]|[4-9]\d)\b(?!\s?(?:am|pm|h\b|hours?|hrs?|min|[:.]\d)))?)(?!\d)"
-            rf"(?:(?:,?\s|,)(?P<y>(?:19|20)\d{{2}}|'\d{{2}}|(?:3[2-9]|[4-9]\d)\b(?!\s?(?:am|pm|h\b|[:.]\d)){_COUNTED}"
+            # "January 12 of 2016": "of" before a four-digit year
+            rf"(?:(?:,?\s|,|\sof\s(?=(?:19|20)\d\d))(?P<y>(?:19|20)\d{{2}}|'\d{{2}}|(?:3[2-9]|[4-9]\d)\b(?!\s?(?:am|pm|h\b|[:.]\d)){_COUNTED}"
             rf"{_NOT_A_TIME_AFTER})|\s(?:of\s)?(?P<ry>last|next|this) year\b)?(?:,?\s(?P<wd2>{WEEKDAY_RE}))?",
             lambda m, s: month_date(Alternatives(m), s),
         ),
@@ -774,8 +776,9 @@ RECOGNIZERS: tuple[tuple[re.Pattern[str], Recognizer], ...] = tuple(
             lambda m, s: ordinal_day(Alternatives(m), s),
         ),
         (
-            # "Monday 21": after a weekday, a number no clock uses in business talk is the day of the month.
-            rf"{_WD},?\s(?P<d>1[3-9]|2\d|3[01])\b(?!\s?(?::|\.\d|am|pm|h\b|hours?|hrs?|min|people|%)){_NOT_A_DAY_AFTER}",
+            # "Monday 21", "Friday the 15": after a weekday, a number no clock uses in business talk (or any, after
+            # "the") is the day of the month.
+            rf"{_WD},?\s(?:(?:the\s)?(?P<d>1[3-9]|2\d|3[01])|the\s(?P<d_>[1-9]|1[0-2]))\b(?!\s?(?::|\.\d|am|pm|h\b|hours?|hrs?|min|people|%)){_NOT_A_DAY_AFTER}",
             lambda m, s: ordinal_day(Alternatives(m), s),
         ),
         (

@@ -1002,3 +1002,16 @@ def test_decades_unit_letters_and_tight_compound_offsets(text: str, day: str) ->
 def test_alternative_hours_share_the_meridiem_written_after_them() -> None:
     assert local(parse_request("Dec 3 4 or 5 PM", ctx()).windows) == ["12-03 16:00-16:30", "12-03 17:00-17:30"]
     assert local(parse_request("Dec 3 between 11 and 1 pm", ctx()).windows) == ["12-03 11:00-13:00"]
+
+
+@pytest.mark.parametrize(
+    ("text", "days"),
+    [
+        ("Friday the 4", ["2026-12-04"]),
+        ("Thursday the nineteen", ["2026-11-19"]),
+        ("December 2 of 2026", ["2026-12-02"]),
+        ("tickets for the 17th door", []),
+    ],
+)
+def test_days_of_the_month_written_beside_a_weekday_or_a_year(text: str, days: list[str]) -> None:
+    assert sorted({w.start.astimezone(NY).date().isoformat() for w in parse_request(text, ctx()).windows}) == days
