@@ -551,7 +551,7 @@ RECOGNIZERS: tuple[tuple[re.Pattern[str], Recognizer], ...] = tuple(
         (r"\b(?:merry|happy)\s(?:christmas|xmas|new year'?s?|easter|thanksgiving|holidays)\b", _reference),
         # Zones.
         (r"\b(?:utc|gmt)\s?(?P<sign>[+-])\s?(?P<h>\d{1,2})(?::?(?P<m>\d{2}))?\b", _zone_offset),
-        (r"(?<=\d)\s?(?P<sign>[+-])(?P<h>[01]\d):?(?P<m>[0-5]\d)\b", _clock_offset),
+        (r"(?<=\d)\s?(?P<sign>[+-])(?P<h>[01]\d):?(?P<m>[0-5]\d)\b(?![:.]\d)", _clock_offset),
         (
             r"\b(?P<z>(?:america|europe|asia|africa|australia|pacific|atlantic|indian)/[a-z_]+(?:/[a-z_]+)?)\b",
             _zone_iana,

@@ -798,6 +798,7 @@ def test_bare_hours_beside_a_day(text: str, expected: list[str]) -> None:
 
 def test_a_range_of_clock_times_is_no_offset() -> None:
     assert local(parse_request("9:30-12:00 on Friday", ctx()).windows) == ["11-20 09:30-12:00"]
+    assert local(parse_request("10:00:00-12:00:00 on Friday", ctx()).windows) == ["11-20 10:00-12:00"]
 
 
 def test_two_times_in_one_zone_are_two_offers_not_an_echo() -> None:
