@@ -23,7 +23,7 @@ _JOIN_GAP = re.compile(
     r"preferably|say|perhaps|also|is|are|works?|would work|fine|good|for me|ok|okay|early|late|-)[\s,/&)]*)*$"
 )
 _LIST_GAP = re.compile(r"^\s*(?:-|to|through|thru|till|until|,?\s*and|,?\s*or|,|/|&)\s*$")  # "Wed, Thu, or Fri"
-_DEADLINE = re.compile(r"\b(by|before|no later than|not later than|until|till)\s(?:the end of\s)?$")
+_DEADLINE = re.compile(r"\b(by|before|no later than|not later than|until|till|through|thru)\s(?:the end of\s)?$")
 _PAST_TOLD = re.compile(
     r"\b(?:i|we|he|she|they)\s(?:flew|arrived|landed|came|went|stayed|returned|travell?ed|checked|departed|got|left)"
     r"(?:\s(?:in|out|back|home|here|there))?(?:(?:\s(?:from|to|at|in)?\s?(?!on\b|since\b)[a-z]+){1,2})?(?:\s(?P<on>on|since))?\s(?:the\s)?$"
@@ -65,7 +65,8 @@ class Clause:
 
 
 def _deadlines(text: str, items: list[Mention], today: date, zone: tzinfo) -> list[Mention]:
-    """ "by Friday", "no later than Tuesday": every working day from today up to it ("before": not it).
+    """ "by Friday", "no later than Tuesday", "through the end of next week": every working day from today up
+    to it ("before": not it); the end of a period counts up to its last day.
 
     With a clock time ("by Friday 3pm", "until Thursday at noon") the deadline is that moment: one stretch
     from the start of today up to it, not the same hour on every day before."""
@@ -75,7 +76,8 @@ def _deadlines(text: str, items: list[Mention], today: date, zone: tzinfo) -> li
         if skip:
             skip = False
             continue
-        cue = _DEADLINE.search(text, 0, item.start) if item.kind == "days" and len(item.days) == 1 else None
+        one_day = len(item.days) == 1 or text.startswith(("end of", "the end of"), item.start)
+        cue = _DEADLINE.search(text, 0, item.start) if item.kind == "days" and item.days and one_day else None
         clock = items[index + 1] if index + 1 < len(items) else None
         if (
             cue is not None
@@ -86,12 +88,12 @@ def _deadlines(text: str, items: list[Mention], today: date, zone: tzinfo) -> li
             and _PAIR_GAP.match(text[item.end : clock.start])
         ):
             start = datetime.combine(today, time(0), tzinfo=zone)
-            until = datetime.combine(item.days[0], clock.tod_start or time(0), tzinfo=zone)
+            until = datetime.combine(item.days[-1], clock.tod_start or time(0), tzinfo=zone)
             out.append(Mention(cue.start(), clock.end, "instant", instant=start, until=until))
             skip = True
             continue
         if cue is not None and today <= item.days[0]:
-            last = item.days[0] - timedelta(days=1 if cue.group(1) == "before" else 0)
+            last = item.days[-1] - timedelta(days=1 if cue.group(1) == "before" else 0)
             span = [today + timedelta(days=i) for i in range((last - today).days + 1)]
             days = tuple(d for d in span if d.weekday() < 5) or tuple(span)
             item = Mention(cue.start(), item.end, "days", days=days, level="range") if days else item
