@@ -40,7 +40,7 @@ MAX_WINDOWS = 120
 MAX_DURATION_MINUTES = 8 * 60
 
 _ECHO_GAP = re.compile(r"^\s*(?:/|\(|=|or|aka|i\.e\.,?)\s*$")
-_SENTENCE_END = re.compile(r"[.?!;\n]\s|[.?!;\n]$|\bor\b|\botherwise\b")
+_SENTENCE_END = re.compile(r"[.?!;\n]\s|[.?!;\n]$|\botherwise\b")
 _EARLY_WORDS = frozenset({"earlier", "earliest", "first", "sooner", "soonest"})
 
 

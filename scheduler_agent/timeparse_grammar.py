@@ -99,13 +99,13 @@ HHMM4 = r"(?P<{p}4>[0-2]\d[0-5]\d)"
 _POINT_PREFIX = r"(?:at|@|around|about|by|for|say|maybe|ideally|~)"
 _AFTER = (
     r"(?:after|(?<!no )(?<!not )later than|from|"
-    r"since|not before|no earlier than|earliest(?: at)?|starting(?: at| from)?|any ?time after|"
+    r"since|not before|no earlier than|not earlier than|earliest(?: at)?|starting(?: at| from)?|any ?time after|"
     r"anytime from|beginning at|onwards? from)"
 )
 _BEFORE = (
     r"(?:before|until|till|til|through|thru|up to|"
     r"not after|no later than|not later than|latest(?: at| by)?|by|ending(?: at| by)?|prior to|in advance of|"
-    r"earlier than|sooner than)"
+    r"(?<!no )(?<!not )earlier than|(?<!no )(?<!not )sooner than)"
 )
 # "from 3 in the morning until 5pm": a part of day that fixes the range's start, not its end.
 _START_PART = r"(?:\s(?P<apod>in the (?:morning|afternoon|evening)|at night))?"
@@ -540,6 +540,13 @@ RECOGNIZERS: tuple[tuple[re.Pattern[str], Recognizer], ...] = tuple(
             _reference,
         ),
         (r"^\W*(?:good )?(?:morning|afternoon|evening)\b(?=\s?[,!.\u2014-])", _reference),
+        (
+            # "move the flight from Tuesday to Wednesday": the day it leaves is the booking being moved
+            r"\b(?:move|moving|shift|shifting|change|changing|push|reschedule|rebook|postpone)\b[^.?!]{0,30}?\bfrom\s"
+            rf"(?:{WEEKDAY_RE}|today|tomorrow|the \d{{1,2}}(?:st|nd|rd|th)|\d{{1,2}}[./]\d{{1,2}}\.?)"
+            r"(?=\s(?:to|until)\s)",
+            _reference,
+        ),
         (
             # "change July 22nd meeting to August 22nd": the date names the meeting being moved, not a time offered.
             r"\b(?:change|move|reschedule|push|shift|bump)\s(?:the |our |my |this |that )?"

@@ -153,6 +153,22 @@ def _spellings(t: str) -> str:
     # "until incl. Friday", "up to and including the 20th"
     t = re.sub(r"\b(?:up to|until|till|through) (?:and )?incl(?:uding|usive|\.)?\s", "until ", t)
     t = re.sub(r"\bw/c\b|\bweek (?:commencing|beginning|starting)(?: on)?\b", "week of", t)  # "w/c 11th May"
+    # "20 and 21 September": two days of the month written once, at the end ("between 20 and 21" is a range)
+    t = re.sub(
+        rf"(?<!between )\b(\d{{1,2}}(?:st|nd|rd|th)?) (and|or|&) (\d{{1,2}}(?:st|nd|rd|th)?) (?:of )?"
+        rf"({MONTH_RE})(?!\w)",
+        r"\1 \4 \2 \3 \4",
+        t,
+    )
+    t = re.sub(r"\bmid-?week(?= (?:next|this|the following) week\b)", "mid", t)  # "midweek next week"
+    # "Sunday evening (26.9.)": the date in brackets is the weekday's own
+    t = re.sub(
+        rf"\b({WEEKDAY_RE})((?: (?:early |late )?(?:morning|afternoon|evening|night))?),?\s?\(\s?"
+        rf"(\d{{1,2}}[./]\d{{1,2}}\.?(?:\d{{2,4}})?|\d{{1,2}}(?:st|nd|rd|th)?\s?{MONTH_RE}|{MONTH_RE}\s\d{{1,2}}(?:st|nd|rd|th)?)"
+        r"\s?\)",
+        r"\1 \3\2",
+        t,
+    )
     # "27/28 June": two days of the month the name follows, not a numeric date
     t = re.sub(
         rf"(?<![\d/.])(\d{{1,2}})/(\d{{1,2}})\s(?={MONTH_RE}\b)",

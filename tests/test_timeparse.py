@@ -462,6 +462,12 @@ def test_british_days_counted_on_from_a_day(text: str, day: str) -> None:
         ("w/c 30th November", [f"{d} 00:00-00:00" for d in ("11-30", "12-01", "12-02", "12-03", "12-04")]),
         ("2 Dec 2026, 14.00 hrs", ["12-02 14:00-14:30"]),
         ("price 1.230,00 EUR, departure 09:10 on Dec 2", ["12-02 09:10-09:40"]),  # "00" is cents, not midnight
+        ("a room on 20 and 21 November", ["11-20 00:00-00:00", "11-21 00:00-00:00"]),
+        ("a departure not earlier than 10 o'clock", ["11-18 10:00-00:00"]),
+        ("I could also leave on Sunday evening (29.11.)", ["11-29 17:00-21:00"]),
+        ("the train at 07:12 or the one at 08:12 on Friday", ["11-20 07:12-07:42", "11-20 08:12-08:42"]),
+        ("preferably midweek next week", [f"11-{d} 00:00-00:00" for d in (24, 25, 26)]),
+        ("Could we move the flight from Tuesday to Wednesday?", ["11-25 00:00-00:00"]),
         ("every Monday in December", [f"12-{d:02d} 00:00-00:00" for d in (7, 14, 21, 28)]),
         ("any day but Wednesday next week", [f"11-{d} 00:00-00:00" for d in (23, 24, 26, 27)]),
         ("from Tuesday 1 to Thursday 3 December", [f"12-0{d} 00:00-00:00" for d in (1, 2, 3)]),
