@@ -89,7 +89,9 @@ def clock(hour: int, minute: int, meridiem: str | None, hint: str | None = None)
 # ---- patterns ------------------------------------------------------------------------------------------
 
 _T = (
-    r"(?:(?P<{p}h>\d{{1,2}})(?:[:.h](?P<{p}m>\d{{2}})(?::\d{{2}}(?:\.\d+)?)?)?\s?(?P<{p}ap>am|pm)?(?:\b|(?=h\b))(?:\s?(?P<{p}hs>h)\b)?"
+    # seconds after a colon, or after a dot once the minutes came after a colon ("5:32.19pm", "15:30.30")
+    r"(?:(?P<{p}h>\d{{1,2}})(?:[:.h](?P<{p}m>\d{{2}})(?::\d{{2}}(?:\.\d+)?|(?<=:\d\d)\.\d{{2}}(?!\d))?)?"
+    r"\s?(?P<{p}ap>am|pm)?(?:\b|(?=h\b))(?:\s?(?P<{p}hs>h)\b)?"
     r"|(?P<{p}noon>noon|midday|midnight))"
 )
 T1 = _T.format(p="a")

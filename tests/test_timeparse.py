@@ -733,6 +733,7 @@ def test_nth_weekday_of_next_month_name_and_year_first_dates(text: str, day: str
         ("2012-08-02T08:00:00-04:00", "2012-08-02T12:00:00+00:00"),
         ("2013-08-01T19:30:00.345-07:00", "2013-08-02T02:30:00+00:00"),
         ("2012:05:25 22:06:50", "2012-05-25T22:06:00-04:00"),  # EXIF's colons
+        ("2006-08-20 15:30.30", "2006-08-20T15:30:00-04:00"),  # seconds after a dot, the minutes after a colon
     ],
 )
 def test_timestamps_with_their_offsets(text: str, first: str) -> None:
