@@ -550,12 +550,16 @@ _PAST = re.compile(r"(?:this )?(?:last|past|previous)\b")
 
 def year_phrase(m: re.Match[str], s: Scan) -> Mention | None:
     """ "next year", "last year", "in 2027": every day of it (scheduling "this year" offers the rest of it);
-    "the rest of this year" is read from today."""
+    "the rest of this year" is read from today; "early next year" is its first half and "late(r) this year"
+    its second, as Recognizers-Text reads them."""
     if m["y"]:
         year = int(m["y"])
     else:
         year = s.today.year + {"next": 1, "this": 0}.get(m["mod"], -1)
-    days = _span(max(date(year, 1, 1), s.today) if m["rest"] else date(year, 1, 1), date(year, 12, 31))
+    first, last = date(year, 1, 1), date(year, 12, 31)
+    if m["half"]:
+        first, last = (first, date(year, 6, 30)) if m["half"] == "early" else (date(year, 7, 1), last)
+    days = _span(max(first, s.today) if m["rest"] else first, last)
     scheduled = tuple(d for d in days if d >= s.today) if m["mod"] == "this" else None
     return mention(m, "days", days=days, level="year", scheduled=scheduled)
 

@@ -836,7 +836,7 @@ RECOGNIZERS: tuple[tuple[re.Pattern[str], Recognizer], ...] = tuple(
             end_of_year,
         ),
         (
-            r"\b(?P<rest>the rest of )?"
+            r"\b(?:(?P<rest>the rest of )|(?P<half>early|late|later) )?"
             r"(?:(?P<mod>this|next|last|previous|past) year|(?:in|of|during|for) (?P<y>(?:19|20)\d{2}))\b"
             r"(?!\s?[-/.:]\d)",
             year_phrase,

@@ -1023,3 +1023,9 @@ def test_alternative_hours_share_the_meridiem_written_after_them() -> None:
 )
 def test_days_of_the_month_written_beside_a_weekday_or_a_year(text: str, days: list[str]) -> None:
     assert sorted({w.start.astimezone(NY).date().isoformat() for w in parse_request(text, ctx()).windows}) == days
+
+
+def test_early_and_late_in_a_year_are_its_halves() -> None:
+    early = resolve_times("early next year", ctx(horizon_days=400))
+    assert (early[0].start.date().isoformat(), early[-1].start.date().isoformat()) == ("2027-01-01", "2027-06-30")
+    assert parse_request("later this year", ctx()).windows[0].start == NOW
