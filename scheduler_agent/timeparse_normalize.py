@@ -106,9 +106,12 @@ def _spellings(t: str) -> str:
     """Variants of words the patterns know: "week-end", "untill", "afternoonish", "3/4 hour", "1 and a half hours"."""
     t = re.sub(r"\b(?:week[- ]ends?|wkends?)\b", "weekend", t)
     t = re.sub(r"\buntill\b|'?\btil\b", lambda m: "until" if m.group(0) == "untill" else "till", t)
-    t = re.sub(r"\bmid[- ](night|day)\b", r"mid\1", t)  # "mid-night", "mid day"
-    t = re.sub(r"\bmid(morning|afternoon|evening)\b", r"mid \1", t)  # "midafternoon"
-    t = re.sub(r"(?<![\w:])t(?=\d{2}:\d{2})", "", t)  # ISO "T12:34:20"
+    # "mid-night", "mid day" as one word, "midafternoon" as two (the parts of day are written so); ISO "T12:34:20"
+    t = re.sub(
+        r"\bmid[- ](?P<one>night|day)\b|\bmid(?P<two>morning|afternoon|evening)\b|(?<![\w:])t(?=\d{2}:\d{2})",
+        lambda m: f"mid{m['one']}" if m["one"] else f"mid {m['two']}" if m["two"] else "",
+        t,
+    )
     t = re.sub(r"(?<![\w'])'(?!\d\d\b)(?=\w)", "", t)  # "in '5 minutes'": an opening quote, not an apostrophe
     t = re.sub(r"\bthis day\b(?!\s(?:and age|of|week|next|last)\b)", "today", t)
     t = re.sub(r"\b(morning|afternoon|evening|lunch|noon)ish\b", r"\1", t)
@@ -133,10 +136,7 @@ def _spellings(t: str) -> str:
         r"\1 \3 \4 \2",
         t,
     )
-    # "2016, nov", "2016-11", "11 - 2016": a month and its year in any order, written as "nov 2016" and "11/2016"
-    t = re.sub(rf"\b((?:19|20)\d{{2}}),?\s({MONTH_RE})\b(?!\s?\d)", r"\2 \1", t)
-    t = re.sub(r"(?<![\d/.:-])\b((?:19|20)\d{2})\s?[-/]\s?(0?[1-9]|1[0-2])\b(?!\s?[-/.:]\s?\d)", r"\2/\1", t)
-    t = re.sub(r"(?<![\d/.:-])\b(0?[1-9]|1[0-2])\s?[-/]\s?((?:19|20)\d{2})\b(?![-/.:]\d)", r"\1/\2", t)
+    t = _MONTH_AND_YEAR.sub(_month_then_year, t)
     t = re.sub(rf"\b({MONTH_RE})\.(?=\d)", r"\1 ", t)  # "september.16th"
     t = _DAY_LIST.sub(_month_per_day, t)
     t = re.sub(rf"\b({WEEKDAY_RE}|today|tomorrow) am\b", r"\1 morning", t)  # "Tuesday AM", "Tuesday PM"
@@ -281,16 +281,27 @@ def _spellings(t: str) -> str:
 _ORDINAL_LIST = r"\d{1,2}(?:st|nd|rd|th)(?:(?:,\s?|,?\s(?:or|and)\s)\d{1,2}(?:st|nd|rd|th))+"
 
 
+_LIST_BEFORE_MONTH = re.compile(rf"\b({_ORDINAL_LIST})\s(?:of\s)?({MONTH_RE})\b")
+
+
 def _shared_month(t: str) -> str:
-    """ "July 17th, 18th, or 19th", "the 22nd, 23rd or 31st of March": every day in the list is in that month."""
+    """ "the 22nd, 23rd or 31st of March": every day in the list is in that month (a list after the month,
+    "July 17th, 18th, or 19th", is _DAY_LIST's)."""
+    return _LIST_BEFORE_MONTH.sub(lambda m: re.sub(r"\d{1,2}(?:st|nd|rd|th)", lambda d: f"{d[0]} of {m[2]}", m[1]), t)
 
-    def spread(days: str, month: str, month_first: bool) -> str:
-        return re.sub(
-            r"\d{1,2}(?:st|nd|rd|th)", lambda d: f"{month} {d[0]}" if month_first else f"{d[0]} of {month}", days
-        )
 
-    t = re.sub(rf"\b({MONTH_RE})\s({_ORDINAL_LIST})\b", lambda m: spread(m[2], m[1], True), t)
-    return re.sub(rf"\b({_ORDINAL_LIST})\s(?:of\s)?({MONTH_RE})\b", lambda m: spread(m[1], m[2], False), t)
+# "2016, nov", "2016-11", "11 - 2016": a month and its year in any order, written as "nov 2016" and "11/2016".
+_MONTH_AND_YEAR = re.compile(
+    rf"\b(?P<y>(?:19|20)\d{{2}}),?\s(?P<mon>{MONTH_RE})\b(?!\s?\d)"
+    r"|(?<![\d/.:-])\b(?P<y2>(?:19|20)\d{2})\s?[-/]\s?(?P<mo2>0?[1-9]|1[0-2])\b(?!\s?[-/.:]\s?\d)"
+    r"|(?<![\d/.:-])\b(?P<mo3>0?[1-9]|1[0-2])\s?[-/]\s?(?P<y3>(?:19|20)\d{2})\b(?![-/.:]\d)"
+)
+
+
+def _month_then_year(m: re.Match[str]) -> str:
+    if m["mon"]:
+        return f"{m['mon']} {m['y']}"
+    return f"{m['mo2'] or m['mo3']}/{m['y2'] or m['y3']}"
 
 
 # "June 5, 6 or 7": later days listed after a month date share its month; not "June 5, 2pm" or "June 5, 2 people".
