@@ -92,10 +92,9 @@ def normalize(text: str) -> str:
     t = re.sub(r"\b(?:a )?fortnight\b", "2 weeks", t)
     t = re.sub(r"\b(?:a )?few (?=(?:days|weeks|minutes|hours))", "3 ", t)
     t = re.sub(r"\bwks?\b", lambda m: "weeks" if m.group(0) == "wks" else "week", t)
-    t = re.sub(r"(?<=\d )yrs?\b", lambda m: "years" if m.group(0) == "yrs" else "year", t)
     # "5 minutes before now" says "5 minutes ago" the long way
     t = re.sub(
-        r"\b(\d+(?:\.\d+)?|an?)\s?(minutes?|mins?|hours?|hrs?|h|days?|weeks?|months?|years?) before now\b",
+        r"\b(\d+(?:\.\d+)?|an?)\s?(minutes?|mins?|hours?|hrs?|h|days?|weeks?|months?|years?|yrs?) before now\b",
         r"\1 \2 ago",
         t,
     )
