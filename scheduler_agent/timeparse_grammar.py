@@ -354,7 +354,7 @@ def _duration(m: re.Match[str], s: Scan) -> Mention | None:
     elif m["hh_n"]:
         minutes = float(m["hh_n"]) * 60 + 30
     else:
-        n = 1.0 if m["n"] in ("a", "an") else float(m["n"])
+        n = 1.0 if m["n"] in ("a", "an", "another") else float(m["n"])  # "another hour" is one more
         minutes = n * 60 if m["u"].startswith("h") else n
         if m["n2"] or m["n2b"]:
             minutes += float(m["n2"] or m["n2b"])
@@ -613,7 +613,7 @@ RECOGNIZERS: tuple[tuple[re.Pattern[str], Recognizer], ...] = tuple(
         (
             r"\b(?:(?P<half>half an hour|half hour|1/2 ?(?:h|hr|hour)\b)|"
             r"(?P<hh_n>\d+) ?½ hours?|"
-            r"(?P<n>\d+(?:\.\d+)?|an?(?=\s))[\s-]?(?P<u>hours?|hrs?|h|minutes?|mins?|m)\b"
+            r"(?P<n>\d+(?:\.\d+)?|an?(?=\s)|another(?=\s))[\s-]?(?P<u>hours?|hrs?|h|minutes?|mins?|m)\b"
             r"(?:\s?(?:and\s)?(?P<n2>\d{1,2})\s?(?:minutes?|mins?|m)\b|(?P<n2b>\d{2})\b)?)"
             # "30 minutes later" is an instant, but "30 minutes later this week" is a length and a day.
             r"(?!\s?(?:from now|ago|(?:later|earlier)(?!\s(?:this|that|in|on|today|tomorrow|next))))"

@@ -1029,3 +1029,7 @@ def test_early_and_late_in_a_year_are_its_halves() -> None:
     early = resolve_times("early next year", ctx(horizon_days=400))
     assert (early[0].start.date().isoformat(), early[-1].start.date().isoformat()) == ("2027-01-01", "2027-06-30")
     assert parse_request("later this year", ctx()).windows[0].start == NOW
+
+
+def test_another_hour_is_a_length_of_one_hour() -> None:
+    assert parse_request("can we take another hour on Friday?", ctx()).duration_minutes == 60
