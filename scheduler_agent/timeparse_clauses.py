@@ -28,6 +28,7 @@ _PAST_TOLD = re.compile(
     r"\b(?:i|we|he|she|they)\s(?:flew|arrived|landed|came|went|stayed|returned|travell?ed|checked|departed|got|left)"
     r"(?:\s(?:in|out|back|home|here|there))?(?:(?:\s(?:from|to|at|in)?\s?(?!on\b|since\b)[a-z]+){1,2})?(?:\s(?P<on>on|since))?\s(?:the\s)?$"
 )
+_AFTER_DAY = re.compile(r"\bafter\s(?:the\s)?$")
 _WEEK_OF = re.compile(r"\bweek(?P<end>end)? (?P<rel>of|after|before)\s*$")
 _RANGE_GAP = re.compile(r"^\s*(?:-|to|through|thru|till|until|and)\s*$")
 # "7:00 on next Sunday afternoon": the day may sit between the clock time and its part of day.
@@ -62,6 +63,17 @@ class Clause:
     @property
     def weekdays(self) -> set[int]:
         return {m.weekday for m in self.day_mentions if m.weekday is not None}
+
+
+def _after_a_day(text: str, items: list[Mention]) -> list[Mention]:
+    """ "after the 15th", "after Christmas": the first day past it, not the day itself."""
+    out: list[Mention] = []
+    for item in items:
+        cue = _AFTER_DAY.search(text, 0, item.start) if item.kind == "days" and len(item.days) == 1 else None
+        if cue is not None:
+            item = Mention(cue.start(), item.end, "days", days=(item.days[0] + timedelta(days=1),))
+        out.append(item)
+    return out
 
 
 def _deadlines(text: str, items: list[Mention], today: date, zone: tzinfo) -> list[Mention]:
@@ -134,7 +146,7 @@ def build_clauses(text: str, mentions: list[Mention], today: date, zone: tzinfo)
     items = _spans_across_days(text, [m for m in mentions if m.kind in ("days", "tod", "instant")], zone)
     items = _range_around_day(text, items)
     items = _merge_day_ranges(text, _later_that_week(text, _expand_week_of(text, items)))
-    items = _deadlines(text, _told_as_past(text, items, today), today, zone)
+    items = _deadlines(text, _after_a_day(text, _told_as_past(text, items, today)), today, zone)
     negs = [m for m in mentions if m.kind == "neg"]
     clauses: list[Clause] = []
     current: Clause | None = None

@@ -542,6 +542,12 @@ RECOGNIZERS: tuple[tuple[re.Pattern[str], Recognizer], ...] = tuple(
             _reference,
         ),
         (r"^\W*(?:good )?(?:morning|afternoon|evening)\b(?=\s?[,!.\u2014-])", _reference),
+        # "a table for 6", "seats for 2": how many, not when
+        (
+            r"\b(?:table|party|group|reservation|booking|seats?|tickets?|rooms?) for \d{1,2}\b"
+            rf"(?![:./-]|(?:st|nd|rd|th)\b|\s?(?:am|pm|h|o'?clock)\b|\s?(?:-|to|and)\s?\d|\s{MONTH_RE}\b)",
+            _reference,
+        ),
         (
             # "move the flight from Tuesday to Wednesday": the day it leaves is the booking being moved
             r"\b(?:move|moving|shift|shifting|change|changing|push|reschedule|rebook|postpone)\b[^.?!]{0,30}?\bfrom\s"

@@ -468,6 +468,8 @@ def test_british_days_counted_on_from_a_day(text: str, day: str) -> None:
         ("the train at 07:12 or the one at 08:12 on Friday", ["11-20 07:12-07:42", "11-20 08:12-08:42"]),
         ("preferably midweek next week", [f"11-{d} 00:00-00:00" for d in (24, 25, 26)]),
         ("Could we move the flight from Tuesday to Wednesday?", ["11-25 00:00-00:00"]),
+        ("after the 25th", ["11-26 00:00-00:00"]),  # the first day past it
+        ("please book for 3.12. 19:00, table for 6", ["12-03 19:00-19:30"]),  # six people, not 6pm
         ("every Monday in December", [f"12-{d:02d} 00:00-00:00" for d in (7, 14, 21, 28)]),
         ("any day but Wednesday next week", [f"11-{d} 00:00-00:00" for d in (23, 24, 26, 27)]),
         ("from Tuesday 1 to Thursday 3 December", [f"12-0{d} 00:00-00:00" for d in (1, 2, 3)]),
