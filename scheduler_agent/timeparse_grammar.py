@@ -887,7 +887,7 @@ RECOGNIZERS: tuple[tuple[re.Pattern[str], Recognizer], ...] = tuple(
         # "3 nights", "2 mornings a week": a small number right before a part of day counts it (a year does not)
         (
             r"(?:\b(?:in|at|during|over|around) (?:the )?)?(?<!(?<!\d)\d\s)(?<!(?<!\d)\d\d\s)"
-            rf"\b(?P<pod>{PART_OF_DAY_RE})s?\b",
+            rf"\b(?P<pod>{PART_OF_DAY_RE})s?\b(?!-[a-z])",  # not "one-night-only"
             _part_of_day,
         ),
     )

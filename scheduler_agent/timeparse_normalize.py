@@ -263,6 +263,12 @@ def _spellings(t: str) -> str:
     )
     t = re.sub(r"\bin the year (?=(?:19|20)\d{2}\b)", "in ", t)
     t = re.sub(r"\b(in \d+) more\b", r"\1", t)
+    # "1 1/2 hours", "8-1/2": a whole number and a fraction, never a date ("1.5 hours"; alone, "8½")
+    t = re.sub(
+        r"\b(\d{1,2})[ -]([13])/([24])\b(?![/\d])(?=(\s?(?:hours?|hrs?|h|minutes?|mins?|days?|weeks?)\b)?)",
+        _mixed_fraction,
+        t,
+    )
     t = re.sub(r"\b(?:3|three)[- ]quarters? of an hour\b|\b3/4 ?h(?:ours?|rs?)?\b", "45 minutes", t)
     t = re.sub(r"\b1/4 ?h(?:ours?|rs?)?\b", "15 minutes", t)
     t = re.sub(r"\b1/2 ?h(?:ours?|rs?)?\b", "30 minutes", t)
@@ -317,6 +323,14 @@ def _month_per_day(m: re.Match[str]) -> str:
         return m.group(0)  # "June 5 or 3" lists no later days: leave it as written
     head = m.group(0)[: m.end("first") - m.start()]
     return head + re.sub(r"(\d{1,2}(?:st|nd|rd|th)?)\b", lambda d: f"{m['mon']} {d.group(1)}", m["rest"])
+
+
+def _mixed_fraction(m: re.Match[str]) -> str:
+    value = int(m[1]) + int(m[2]) / int(m[3])
+    return f"{value:g}" if m[4] else f"{m[1]}{_VULGAR[m[2] + '/' + m[3]]}"
+
+
+_VULGAR = {"1/2": "\u00bd", "1/4": "\u00bc", "3/4": "\u00be"}
 
 
 def _count(word: str) -> int:

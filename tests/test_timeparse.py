@@ -1035,3 +1035,13 @@ def test_early_and_late_in_a_year_are_its_halves() -> None:
 
 def test_another_hour_is_a_length_of_one_hour() -> None:
     assert parse_request("can we take another hour on Friday?", ctx()).duration_minutes == 60
+
+
+@pytest.mark.parametrize(("text", "minutes"), [("a 1 1/2 hour call", 90), ("2-1/2 hours", 150), ("1 3/4 hrs", 105)])
+def test_a_whole_number_and_a_fraction_is_a_length_not_a_date(text: str, minutes: int) -> None:
+    request = parse_request(text, ctx())
+    assert (request.duration_minutes, request.windows) == (minutes, ())
+
+
+def test_a_part_of_day_inside_a_hyphenated_word_is_no_time() -> None:
+    assert parse_request("a one-night-only show", ctx()).windows == ()
