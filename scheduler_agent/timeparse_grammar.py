@@ -647,8 +647,11 @@ RECOGNIZERS: tuple[tuple[re.Pattern[str], Recognizer], ...] = tuple(
             lambda m, s: season(Alternatives(m), s) if not m["season2"] or stands_alone(m, s) else None,
         ),
         (
-            # "3 years ago tomorrow": counted back from the day written next (`anchor_shifts` joins them)
-            r"(?<![\d.])\b(?P<n>\d+|an?) (?P<u>days?|weeks?|months?|years?) (?P<dir>ago)(?= (?:tomorrow|yesterday)\b)",
+            # "3 years ago tomorrow", "tomorrow 1 year ago": counted back from the day written beside it
+            # (`anchor_shifts` joins them)
+            r"(?<![\d.])\b(?P<n>\d+|an?) (?P<u>days?|weeks?|months?|years?) (?P<dir>ago)(?= (?:tomorrow|yesterday)\b)"
+            r"|(?:(?<=\btomorrow )|(?<=\byesterday ))"
+            r"(?P<n_>\d+|an?) (?P<u_>days?|weeks?|months?|years?) (?P<dir_>ago)\b",
             lambda m, s: day_shift(Alternatives(m), s),
         ),
         # not "the 1st of 3 months ago", "the Monday of 2 weeks ago": those name a day of that month or week

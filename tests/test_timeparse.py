@@ -1045,3 +1045,8 @@ def test_a_whole_number_and_a_fraction_is_a_length_not_a_date(text: str, minutes
 
 def test_a_part_of_day_inside_a_hyphenated_word_is_no_time() -> None:
     assert parse_request("a one-night-only show", ctx()).windows == ()
+
+
+def test_a_day_then_an_offset_back_from_it() -> None:
+    days = resolve_times("tomorrow 1 year ago", ctx())
+    assert [w.start.astimezone(NY).date().isoformat() for w in days] == ["2025-11-19"]
