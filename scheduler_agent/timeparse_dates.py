@@ -729,7 +729,7 @@ def day_shift(m: re.Match[str], s: Scan) -> Mention | None:
 
 def anchor_shifts(text: str, mentions: list[Mention], today: date) -> list[Mention]:
     """A shift followed by one day ("the Monday before | May 25") becomes that counted day; one with no day
-    after it counts from the day just offered before it ("Feb 28 or 2 days after"), else from today."""
+    after it counts from the day just before it ("Feb 28 or 2 days after", "tomorrow 1 year ago"), else from today."""
     out: list[Mention] = []
     skip: set[int] = set()
     for i, item in enumerate(mentions):
@@ -755,6 +755,9 @@ def anchor_shifts(text: str, mentions: list[Mention], today: date) -> list[Menti
                 and re.fullmatch(r"[\s,]*(?:or|and)?\s*", text[previous.end : item.start]) is not None
             )
             base, end = (previous.days[0] if offered and previous else today), item.end
+            if offered and previous and not text[previous.end : item.start].strip():
+                out.pop()  # "tomorrow 1 year ago": the day only anchors the count, it is not offered itself
+                item = replace(item, start=previous.start)
         out.append(Mention(item.start, end, "days", days=(shift_day(base, item.minutes, item.zone, item.weekday),)))
     return out
 
