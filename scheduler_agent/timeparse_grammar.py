@@ -246,11 +246,15 @@ def _hhmm_point(m: re.Match[str], s: Scan) -> Mention | None:
 
 # A bare "1700" beside a day ("pick-up 1700 tomorrow", "Fri 18.5. 0715") or announced by a travel word
 # ("dep 0715") is a 24-hour time; after a carrier code or a counted thing ("LH 1234", "room 1204") it is not.
-_DAY_BESIDE = rf"(?:{WEEKDAY_RE}|today|tomorrow|tonight|\d{{1,2}}(?:st|nd|rd|th)|\d{{1,2}}[./]\d{{1,2}}\.?)"
+_DAY_BESIDE = (
+    rf"(?:{WEEKDAY_RE}|today|tomorrow|tonight|\d{{1,2}}(?:st|nd|rd|th)|\d{{1,2}}[./]\d{{1,2}}\.?|"
+    rf"\d{{1,2}}(?:st|nd|rd|th)?\s{MONTH_RE}|{MONTH_RE}\s\d{{1,2}}(?:st|nd|rd|th)?)"
+)
 _HHMM_BEFORE = re.compile(
     rf"(?:\b{_DAY_BESIDE},?|\b(?:dep|depart(?:s|ing|ure)?|arr|arriv(?:e|es|ing|al)|leav(?:e|es|ing)|"
     r"pick-?up|check-?in|check-?out|return(?:ing)?|boarding|landing)(?: at)?:?)\s$"
 )
+_YEAR_AFTER_DATE = re.compile(rf"{MONTH_RE}(?:\s\d{{1,2}}(?:st|nd|rd|th)?)?,?\s$")  # "29 February 2014"
 _HHMM_AFTER = re.compile(rf",?\s(?:on\s)?{_DAY_BESIDE}(?!\w)")
 _CODE_BEFORE = re.compile(
     r"(?:\b(?!(?:at|by|on|to|in|or|is|it|am|pm|so|up|of|if|be|we|me|my|us|do|go|an|as|ok)\s)[a-z][a-z\d]|"
@@ -307,7 +311,7 @@ def _military_time(m: re.Match[str], s: Scan) -> Mention | None:
     right after a day, and three ("730") only when they are all the text says, read like a spoken hour.
     """
     before = s.text[: m.start()]
-    if _CODE_BEFORE.search(before):
+    if _CODE_BEFORE.search(before) or (m["h"] in ("19", "20") and _YEAR_AFTER_DATE.search(before)):
         return None
     leading_zero = m["h"].startswith("0")
     after_day = _AFTER_A_DAY.search(before) is not None
@@ -782,7 +786,8 @@ RECOGNIZERS: tuple[tuple[re.Pattern[str], Recognizer], ...] = tuple(
             lambda m, s: numeric_date(Alternatives(m), s),
         ),
         (
-            rf"(?:{_WD},?\s)?(?:\bthe )?(?<![\d.,/:-])\b(?P<d>\d{{1,2}})(?:st|nd|rd|th)\b(?!\s(?:of\s)?{MONTH_RE})"
+            rf"(?:{_WD},?\s)?(?:\bthe )?(?<![\d.,/:])(?<!\d-)\b(?P<d>\d{{1,2}})(?:st|nd|rd|th)\b"
+            rf"(?!\s(?:of\s)?{MONTH_RE})"
             rf"{_NOT_A_DAY_AFTER}|"
             rf"(?P<wd_>{WEEKDAY_RE}),?\s(?:the\s)?(?P<d2>\d{{1,2}})(?:st|nd|rd|th)\b{_NOT_A_DAY_AFTER}",
             lambda m, s: ordinal_day(Alternatives(m), s),
@@ -872,14 +877,14 @@ RECOGNIZERS: tuple[tuple[re.Pattern[str], Recognizer], ...] = tuple(
         (rf"\b{_BEFORE}\s{T1}{_NOT_A_TIME_AFTER}", _before_time),
         (
             # "priced at 1.6714", "1.230,00 EUR": a decimal number is no clock time
-            rf"(?:(?<!\w)(?P<prefix>{_POINT_PREFIX})\s)?(?<!\d/)(?<!\d,)\b{T1}(?:ish)?(?![.,]\d)"
+            rf"(?:(?<!\w)(?P<prefix>{_POINT_PREFIX})\s)?(?<!\d/)(?<!\d,)(?<!\bhalf )\b{T1}(?:ish)?(?![.,]\d)"
             rf"(?!\s?(?:/|-\s?\d(?!\d?/\d)|days?|weeks?|months?|times|options?|slots?|(?:{_COUNT_NOUNS})\b))",
             _point_time,
         ),
         (r"\bhalf (?P<h>\d{1,2})\b", _half_hour_british),
         (
             r"(?<![\w$\u20ac\u00a3#.,:/-])(?P<h>[01]\d|2[0-3]|[1-9](?=[0-5]\d(?!\d)))(?P<mi>[0-5]\d)(?P<s>[0-5]\d)?"
-            r"(?![\w.,:/-]|\s?%)" + _COUNTED,
+            r"(?![\w.:/-]|,\d|\s?%)" + _COUNTED,
             _military_time,
         ),
         (

@@ -140,6 +140,11 @@ def _spellings(t: str) -> str:
     t = _DAY_LIST.sub(_month_per_day, t)
     t = re.sub(rf"\b({WEEKDAY_RE}|today|tomorrow) am\b", r"\1 morning", t)  # "Tuesday AM", "Tuesday PM"
     t = re.sub(rf"\b({WEEKDAY_RE}|today|tomorrow) pm\b", r"\1 afternoon", t)
+    t = re.sub(  # "wed 2nd june pm": after a day-first date, am and pm are its morning and afternoon
+        rf"\b(\d{{1,2}}(?:st|nd|rd|th)?\s{MONTH_RE}|\d{{1,2}}[./]\d{{1,2}}\.) ([ap]m)\b",
+        lambda m: f"{m[1]} {'morning' if m[2] == 'am' else 'afternoon'}",
+        t,
+    )
     t = re.sub(r"\b(?:a )?(half|quarter) past (\d{1,2})\b(?!:)", lambda m: f"{m[2]}:{30 if m[1] == 'half' else 15}", t)
     t = re.sub(rf"\b(early|late) on ({WEEKDAY_RE}|today|tomorrow) (morning|afternoon|evening)\b", r"\2 \1 \3", t)
     t = re.sub(
@@ -151,6 +156,8 @@ def _spellings(t: str) -> str:
     t = re.sub(r"\b12\s?(noon|midnight)\b", r"\1", t)
     # "until incl. Friday", "up to and including the 20th"
     t = re.sub(r"\b(?:up to|until|till|through) (?:and )?incl(?:uding|usive|\.)?\s", "until ", t)
+    t = re.sub(r"\b2mor+ow?\b", "tomorrow", t)
+    t = re.sub(r"\bw/e\b", "weekend", t)
     t = re.sub(r"\bw/c\b|\bweek (?:commencing|beginning|starting)(?: on)?\b", "week of", t)  # "w/c 11th May"
     # "20 and 21 September": two days of the month written once, at the end ("between 20 and 21" is a range)
     t = re.sub(

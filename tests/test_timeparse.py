@@ -470,6 +470,13 @@ def test_british_days_counted_on_from_a_day(text: str, day: str) -> None:
         ("Could we move the flight from Tuesday to Wednesday?", ["11-25 00:00-00:00"]),
         ("after the 25th", ["11-26 00:00-00:00"]),  # the first day past it
         ("please book for 3.12. 19:00, table for 6", ["12-03 19:00-19:30"]),  # six people, not 6pm
+        ("back on wed 2nd december pm", ["12-02 12:00-17:00"]),
+        ("2moro at 10", ["11-19 10:00-10:30"]),
+        ("w/e of the 28th november", ["11-28 00:00-00:00", "11-29 00:00-00:00"]),
+        ("the 1st december 1200", ["12-01 12:00-12:30"]),
+        ("half 7 on friday", ["11-20 07:30-08:00"]),
+        ("hotel nr Paddington 23rd-25th", ["11-23 00:00-00:00", "11-24 00:00-00:00", "11-25 00:00-00:00"]),
+        ("ETD 1930, friday", ["11-20 19:30-20:00"]),
         ("every Monday in December", [f"12-{d:02d} 00:00-00:00" for d in (7, 14, 21, 28)]),
         ("any day but Wednesday next week", [f"11-{d} 00:00-00:00" for d in (23, 24, 26, 27)]),
         ("from Tuesday 1 to Thursday 3 December", [f"12-0{d} 00:00-00:00" for d in (1, 2, 3)]),
