@@ -630,6 +630,17 @@ def next_n_days(m: re.Match[str], s: Scan) -> Mention | None:
     """ "in the next couple of days", "within 3 days", "in the next two weeks": the n days after today, and
     today too when scheduling (or "within") — a meeting "in the next two days" may well be today."""
     n = int(m["n"] or m["n2"])
+    if m["unit"] in ("business days", "working days", "weekdays"):  # "the next 4 business days"
+        if not 0 < n <= 23:  # a working month at most, as "the next 31 days" is
+            return None
+        after: list[date] = []
+        day = s.today
+        while len(after) < n:
+            day += timedelta(days=1)
+            if day.weekday() < 5:
+                after.append(day)
+        today = (s.today,) if s.today.weekday() < 5 else ()
+        return mention(m, "days", days=tuple(after), level="range", scheduled=today + tuple(after))
     if (m["unit"] or "days").startswith("week"):
         n *= 7
     if not 0 < n <= 31:

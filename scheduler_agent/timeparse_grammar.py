@@ -102,12 +102,12 @@ _POINT_PREFIX = r"(?:at|@|around|about|by|for|say|maybe|ideally|~)"
 _AFTER = (
     r"(?:after|(?<!no )(?<!not )later than|from|"
     r"since|not before|no earlier than|not earlier than|earliest(?: at)?|starting(?: at| from)?|any ?time after|"
-    r"anytime from|beginning at|onwards? from)"
+    r"anytime from|beginning at|onwards? from|as early as)"
 )
 _BEFORE = (
     r"(?:before|until|till|til|through|thru|up to|"
     r"not after|no later than|not later than|latest(?: at| by)?|by|ending(?: at| by)?|prior to|in advance of|"
-    r"(?<!no )(?<!not )earlier than|(?<!no )(?<!not )sooner than)"
+    r"(?<!no )(?<!not )earlier than|(?<!no )(?<!not )sooner than|as late as)"
 )
 # "from 3 in the morning until 5pm": a part of day that fixes the range's start, not its end.
 _START_PART = r"(?:\s(?P<apod>in the (?:morning|afternoon|evening)|at night))?"
@@ -637,7 +637,8 @@ RECOGNIZERS: tuple[tuple[re.Pattern[str], Recognizer], ...] = tuple(
         ),
         # Relative instants and days.
         (
-            r"\b(?:(?:in|over|within|during) )?(?:the )?(?:next|coming) (?P<n>\d+) (?P<unit>days|weeks)\b"
+            r"\b(?:(?:in|over|within|during|for) )?(?:the )?(?:next|coming) (?P<n>\d+) "
+            r"(?P<unit>days|weeks|business days|working days|weekdays)\b"
             r"|\bwithin (?P<n2>\d+) days\b",
             next_n_days,
         ),

@@ -1057,3 +1057,18 @@ def test_a_part_of_day_inside_a_hyphenated_word_is_no_time() -> None:
 def test_a_day_then_an_offset_back_from_it() -> None:
     days = resolve_times("tomorrow 1 year ago", ctx())
     assert [w.start.astimezone(NY).date().isoformat() for w in days] == ["2025-11-19"]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "the next 3 business days",
+            ["11-18 09:00-00:00", "11-19 00:00-00:00", "11-20 00:00-00:00", "11-23 00:00-00:00"],
+        ),
+        ("tomorrow as early as 7:00 am", ["11-19 07:00-00:00"]),
+        ("tomorrow as late as 10 am", ["11-19 00:00-10:00"]),
+    ],
+)
+def test_business_days_and_as_early_or_late_as(text: str, expected: list[str]) -> None:
+    assert local(parse_request(text, ctx()).windows) == expected
