@@ -483,6 +483,9 @@ def _avoid_windows(
     offered = sorted({w.start.astimezone(zone).date() for w in windows})
     avoid: list[Interval] = []
     for clause in negative:
+        if clause.instants and not clause.days and not clause.tods:  # "I'll be out next hour": that stretch only
+            avoid.extend(_clause_intervals(clause, [], zone, minutes))
+            continue
         days = clause.days or offered or [now.date() + timedelta(days=i) for i in range(horizon_days)]
         avoid.extend(_clause_intervals(clause, days, zone, minutes))
     return avoid

@@ -298,7 +298,11 @@ def _right_now(m: re.Match[str], s: Scan) -> Mention | None:
     """ "can you talk right now?", or a reply of just "now": this very moment. Only at the end of a sentence:
     "right now Tuesday looks best" and "I'm slammed right now, maybe Thursday" say "at present", and the
     adverb in "now that..." is no time at all."""
-    return mention(m, "instant", instant=s.now) if m["right"] or stands_alone(m, s) else None
+    asked = _ASK_NOW.search(s.text, 0, m.start()) is not None  # "schedule a meeting now", "can we talk now?"
+    return mention(m, "instant", instant=s.now) if m["right"] or asked or stands_alone(m, s) else None
+
+
+_ASK_NOW = re.compile(r"\b(?:meet|meeting|talk|call|chat|schedule|book|start|join|hop on|speak|sync)\b[^.!?,;]*$")
 
 
 def _military_time(m: re.Match[str], s: Scan) -> Mention | None:

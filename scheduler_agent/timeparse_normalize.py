@@ -229,6 +229,7 @@ def _spellings(t: str) -> str:
     t = re.sub(r"(?<=\d\d:\d\d)(:\d\d(?:\.\d+)?)?z\b", r"\1 utc", t)  # ISO "07:00:00Z" is UTC
     t = re.sub(r"(?<=\d\d:\d\d:\d\d)([+-]\d{1,2})\b(?![:/.-]\d)", r" utc\1", t)  # "01:00:00-8": an offset
     t = re.sub(r"\bto?m+or+ow\b", "tomorrow", t)  # "tomorow", "tommorrow"
+    t = re.sub(r"\bto(?:nite|nigth|nihgt|ngiht|nght)\b", "tonight", t)  # "tonite", "tongiht"
     t = re.sub(r"\bthe day after next\b", "the day after tomorrow", t)
     t = re.sub(r"\b(\d+|an?|one) decades?\b", lambda m: f"{10 * _count(m[1])} years", t)  # "a decade ago"
     # "1d ago", "2y ago", "in 1d": a unit's letter, only where a count of time is certain

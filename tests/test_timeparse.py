@@ -1072,3 +1072,10 @@ def test_a_day_then_an_offset_back_from_it() -> None:
 )
 def test_business_days_and_as_early_or_late_as(text: str, expected: list[str]) -> None:
     assert local(parse_request(text, ctx()).windows) == expected
+
+
+def test_now_after_a_request_and_a_stretch_ruled_out() -> None:
+    assert local(parse_request("can we talk now?", ctx()).windows) == ["11-18 09:00-09:30"]
+    assert parse_request("now that the budget is in", ctx()).windows == ()
+    assert local(parse_request("I'll be out the next hour", ctx()).avoid) == ["11-18 09:00-10:00"]
+    assert local(parse_request("call me tonite at 8", ctx()).windows) == ["11-18 20:00-20:30"]
