@@ -641,7 +641,7 @@ def next_n_days(m: re.Match[str], s: Scan) -> Mention | None:
                 after.append(day)
         today = (s.today,) if s.today.weekday() < 5 else ()
         return mention(m, "days", days=tuple(after), level="range", scheduled=today + tuple(after))
-    if (m["unit"] or "days").startswith("week"):
+    if (m["unit"] or m["unit2"] or "days").startswith("week"):
         n *= 7
     if not 0 < n <= 31:
         return None

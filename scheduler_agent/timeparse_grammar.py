@@ -573,7 +573,7 @@ RECOGNIZERS: tuple[tuple[re.Pattern[str], Recognizer], ...] = tuple(
         # "Merry Christmas!", "Happy New Year": a greeting, not a day on offer.
         (r"\b(?:merry|happy)\s(?:christmas|xmas|new year'?s?|easter|thanksgiving|holidays)\b", _reference),
         # Zones.
-        (r"\b(?:utc|gmt)\s?(?P<sign>[+-])\s?(?P<h>\d{1,2})(?::?(?P<m>\d{2}))?\b", _zone_offset),
+        (r"\b(?:utc|gmt)(?:\s?(?P<sign>[+-])\s?|(?=\d))(?P<h>\d{1,2})(?::?(?P<m>\d{2}))?\b", _zone_offset),  # "utc4:30"
         (r"(?<=\d)\s?(?P<sign>[+-])(?P<h>[01]\d):?(?P<m>[0-5]\d)\b(?![:.]\d)", _clock_offset),
         (
             r"\b(?P<z>(?:america|europe|asia|africa|australia|pacific|atlantic|indian)/[a-z_]+(?:/[a-z_]+)?)\b",
@@ -583,7 +583,8 @@ RECOGNIZERS: tuple[tuple[re.Pattern[str], Recognizer], ...] = tuple(
         (
             r"(?<![\w@])(?P<z>"
             + "|".join(sorted((re.escape(k) for k in ZONE_ABBREVIATIONS), key=len, reverse=True))
-            + r")(?P<tw>\s(?:time\s?zone|time|tz))?\b(?!['@-])",
+            # "pacific daylight (saving) time", "eastern standard time"
+            + r")(?P<tw>\s(?:(?:standard|daylight(?: saving)?)\s)?(?:time\s?zone|time|tz))?\b(?!['@-])",
             _zone,
         ),
         # Relative instants, then durations.
@@ -643,7 +644,7 @@ RECOGNIZERS: tuple[tuple[re.Pattern[str], Recognizer], ...] = tuple(
         (
             r"\b(?:(?:in|over|within|during|for) )?(?:the )?(?:next|coming) (?P<n>\d+) "
             r"(?P<unit>days|weeks|business days|working days|weekdays)\b"
-            r"|\bwithin (?P<n2>\d+) days\b",
+            r"|\bwithin (?P<n2>\d+) (?P<unit2>days|weeks)\b",  # "within 2 weeks (after today)"
             next_n_days,
         ),
         (r"\b(?:(?:in|over|during|for) )?(?:the )?(?:last|past|previous) (?P<n>\d+) days\b(?! of\b)", last_n_days),

@@ -1079,3 +1079,16 @@ def test_now_after_a_request_and_a_stretch_ruled_out() -> None:
     assert parse_request("now that the budget is in", ctx()).windows == ()
     assert local(parse_request("I'll be out the next hour", ctx()).avoid) == ["11-18 09:00-10:00"]
     assert local(parse_request("call me tonite at 8", ctx()).windows) == ["11-18 20:00-20:30"]
+
+
+@pytest.mark.parametrize(
+    ("text", "zone"),
+    [("3pm utc4:30 on Friday", "UTC+04:30"), ("Friday 2pm pacific daylight time", "America/Los_Angeles")],
+)
+def test_zones_written_without_a_sign_or_with_daylight(text: str, zone: str) -> None:
+    assert parse_request(text, ctx()).timezone == zone
+
+
+def test_within_weeks_counted_from_today() -> None:
+    days = {w.start.date().isoformat() for w in parse_request("within 2 weeks after today", ctx()).windows}
+    assert (min(days), max(days), len(days)) == ("2026-11-18", "2026-12-02", 15)
