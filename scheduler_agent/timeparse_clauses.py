@@ -65,6 +65,20 @@ class Clause:
         return {m.weekday for m in self.day_mentions if m.weekday is not None}
 
 
+def _tonight_is_today(text: str, items: list[Mention], today: date) -> list[Mention]:
+    """ "tonight or tomorrow morning": "tonight" names today as well as its evening, so it keeps its own day
+    instead of sharing the one written after it (a day or clock time written right before it, "midnight
+    tonight", still settles it)."""
+    out: list[Mention] = []
+    for index, item in enumerate(items):
+        before = items[index - 1] if index else None
+        bare = before is None or before.kind == "instant" or bool(text[before.end : item.start].strip(" ,"))
+        if item.kind == "tod" and text.startswith("tonight", item.start) and bare:
+            out.append(Mention(item.start, item.start, "days", days=(today,)))
+        out.append(item)
+    return out
+
+
 def _after_a_day(text: str, items: list[Mention]) -> list[Mention]:
     """ "after the 15th", "after Christmas": the first day past it, not the day itself."""
     out: list[Mention] = []
@@ -143,7 +157,8 @@ def build_clauses(text: str, mentions: list[Mention], today: date, zone: tzinfo)
     for m in mentions:
         if m.kind in ("zone", "duration"):  # "8am PT on Friday": the zone does not split the clause
             text = text[: m.start] + " " * (m.end - m.start) + text[m.end :]
-    items = _spans_across_days(text, [m for m in mentions if m.kind in ("days", "tod", "instant")], zone)
+    items = [m for m in mentions if m.kind in ("days", "tod", "instant")]
+    items = _spans_across_days(text, _tonight_is_today(text, items, today), zone)
     items = _range_around_day(text, items)
     items = _merge_day_ranges(text, _later_that_week(text, _expand_week_of(text, items)))
     items = _deadlines(text, _after_a_day(text, _told_as_past(text, items, today)), today, zone)

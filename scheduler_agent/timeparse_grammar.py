@@ -100,7 +100,7 @@ HHMM4 = r"(?P<{p}4>[0-2]\d[0-5]\d)"
 
 _POINT_PREFIX = r"(?:at|@|around|about|by|for|say|maybe|ideally|~)"
 _AFTER = (
-    r"(?:after|(?<!no )(?<!not )later than|from|"
+    r"(?:(?<!no )(?<!not )after|(?<!no )(?<!not )later than|from|"
     r"since|not before|no earlier than|not earlier than|earliest(?: at)?|starting(?: at| from)?|any ?time after|"
     r"anytime from|beginning at|onwards? from|as early as)"
 )
@@ -788,7 +788,7 @@ RECOGNIZERS: tuple[tuple[re.Pattern[str], Recognizer], ...] = tuple(
             r"(?<![\d/.:])(?P<a>\d{1,2})(?:(?P<sep>[/.])(?P<b>\d{1,2})|(?P<sep_>-)(?P<b_>\d{1,2})(?=-\d)"
             # "25-08": with no year a dashed pair is a date only when the first number is no hour and no month
             r"|(?<=1[3-9]|2\d|3[01])(?P<sep2>-)(?P<b2>0?[1-9]|1[0-2])(?![\d:.]|\s?(?:am|pm)))"
-            r"(?:(?P=sep)(?P<y>\d{4}|\d{2})\b|-(?P<y_>\d{4}|\d{2})\b|,(?P<y2>\s?\d{4}|\d{2})\b|\.(?=[\s,;!?)]|$)|\b)(?![/.:]\d|\s?(?:am|pm|h\b|hours?|uhr))",
+            r"(?:(?P=sep)(?P<y>\d{4}|\d{2})\b|-(?P<y_>\d{4}|\d{2})\b|,(?P<y2>\s?\d{4}|\d{2})\b|\.(?=[\s,;!?)-]|$)|\b)(?![/.:]\d|\s?(?:am|pm|h\b|hours?|uhr))",
             lambda m, s: numeric_date(Alternatives(m), s),
         ),
         (

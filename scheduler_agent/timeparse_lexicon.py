@@ -321,6 +321,7 @@ HOLIDAYS: tuple[tuple[str, tuple[int, int] | tuple[int, str, int, int]], ...] = 
     (r"christmas(?: day)?|xmas(?: day)?", (12, 25)),
     (r"boxing day|kwanzaa", (12, 26)),
     (r"epiphany|three kings'? day", (1, 6)),
+    (r"leap day", (2, 29)),
     (r"assumption day|(?:the )?assumption of mary", (8, 15)),
     (r"all saints'? day", (11, 1)),
     (r"new year'?s? eve|nye", (12, 31)),

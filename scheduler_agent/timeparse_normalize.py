@@ -157,6 +157,8 @@ def _spellings(t: str) -> str:
     # "until incl. Friday", "up to and including the 20th"
     t = re.sub(r"\b(?:up to|until|till|through) (?:and )?incl(?:uding|usive|\.)?\s", "until ", t)
     t = re.sub(r"\b2mor+ow?\b", "tomorrow", t)
+    # "no flights before 9": nothing earlier, so from 9 on ("no calls after 6": up to 6)
+    t = re.sub(r"\bno (?:[a-z]+ ){1,2}?(before|after)(?= (?:\d|noon\b|midnight\b))", r"not \1", t)
     t = re.sub(r"\bw/e\b", "weekend", t)
     t = re.sub(r"\bw/c\b|\bweek (?:commencing|beginning|starting)(?: on)?\b", "week of", t)  # "w/c 11th May"
     # "20 and 21 September": two days of the month written once, at the end ("between 20 and 21" is a range)
