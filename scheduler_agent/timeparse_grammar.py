@@ -475,7 +475,8 @@ POSTNEG = re.compile(
 )
 # "at 101 points", "for 3 peeps": a number that counts something is no clock time.
 _COUNT_NOUNS = (
-    r"points?|people|persons?|guests|attendees|folks|peeps|adults|kids|children|seats|tickets|users|items|pages|"
+    r"points?|percent|per cent|people|persons?|guests|attendees|folks|peeps|adults|kids|children|seats|tickets|"
+    r"users|items|pages|"
     r"copies|units|dollars|euros?|pounds|miles|km|feet|meters|metres"
 )
 _COUNTED = rf"(?!\s(?:{_COUNT_NOUNS})\b)"
@@ -683,7 +684,7 @@ RECOGNIZERS: tuple[tuple[re.Pattern[str], Recognizer], ...] = tuple(
             # "3 days after", "the day before", "the 2nd Monday before": counted from the date written next.
             rf"\b(?:(?P<n>\d+|an?) (?:(?P<u>days?|weeks?)|(?P<wd>{WEEKDAY_RE}))|the (?P<u_>day)|"
             rf"(?:the )?(?:(?P<ord>first|second|third|fourth|fifth|1st|2nd|3rd|[4-9]th) )?(?P<wd_>{WEEKDAY_RE}))"
-            r" (?P<dir>before|after)(?= |$)"
+            r" (?P<dir>before|after)(?=[\s?!.,;]|$)"  # "what's your plan for the day after?"
             rf"(?! (?:next|last)\b(?!\s(?:{WEEKDAY_RE}|week|month))| that\b| it\b| the (?:meeting|call)\b)"
             # "Friday after 1", "Friday before noon" are times on that day, not days counted from another
             rf"(?! (?:{PART_OF_DAY_RE}|noon|midnight|work|school)\b| \d{{1,2}}(?:[:.]\d\d)?\s?(?:am|pm)?(?![\w/.-]))",

@@ -206,6 +206,9 @@ def _spellings(t: str) -> str:
     t = re.sub(rf"(?<![\d.])(\d{{1,2}})\.\s?(?=(?:-|to|until|till)\s?\d{{1,2}}\.?\s?{MONTH_RE}\b)", r"\1", t)
     t = re.sub(r"\bhence\b|\bfrom (?:this (?:second|moment|minute)|right now)\b", "from now", t)
     t = re.sub(r"\b(\d+|an?) (days?|weeks?|months?|years?) in the future\b", r"in \1 \2", t)  # "4 weeks in the future"
+    # "the 2 next days", "the 5 coming minutes": the count after its word, as "the next 2 days"
+    t = re.sub(r"\b(\d+) (next|coming|upcoming|past|previous) (days|weeks|hours|hrs|minutes|mins)\b", r"\2 \1 \3", t)
+    t = re.sub(r"\b(\d{1,2}/\d{1,2}/\d{2,4})-(?=\d{1,2}/\d{1,2}/\d{2,4}\b)", r"\1 - ", t)  # "10/1/2018-10/7/2018"
     t = re.sub(r"\bthis (?:very )?(?:second|instant)\b", "right now", t)
     t = re.sub(r"\blast night\b", "yesterday night", t)  # the night before today, not the coming one
     t = re.sub(rf"\bend of (?:the )?(today|tomorrow|{WEEKDAY_RE})(?!\w)", r"\1 end of day", t)

@@ -1096,3 +1096,16 @@ def test_zones_written_without_a_sign_or_with_daylight(text: str, zone: str) -> 
 def test_within_weeks_counted_from_today() -> None:
     days = {w.start.date().isoformat() for w in parse_request("within 2 weeks after today", ctx()).windows}
     assert (min(days), max(days), len(days)) == ("2026-11-18", "2026-12-02", 15)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("in the 30 coming minutes", ["11-18 09:00-09:30"]),
+        ("rates were at 6.45 percent", []),
+        ("from 3-8pm tomorrow afternoon", ["11-19 15:00-20:00"]),
+        ("and the day after?", ["11-19 00:00-00:00"]),
+    ],
+)
+def test_counts_after_their_word_percentages_and_a_dangling_day_after(text: str, expected: list[str]) -> None:
+    assert local(resolve_times(text, ctx())) == expected
