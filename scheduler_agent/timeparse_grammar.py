@@ -884,7 +884,7 @@ RECOGNIZERS: tuple[tuple[re.Pattern[str], Recognizer], ...] = tuple(
         (rf"\b{_BEFORE}\s{T1}{_NOT_A_TIME_AFTER}", _before_time),
         (
             # "priced at 1.6714", "1.230,00 EUR": a decimal number is no clock time
-            rf"(?:(?<!\w)(?P<prefix>{_POINT_PREFIX})\s)?(?<!\d/)(?<!\d,)(?<!\bhalf )\b{T1}(?:ish)?(?![.,]\d)"
+            rf"(?:(?<!\w)(?P<prefix>{_POINT_PREFIX})\s)?(?<!\d/)(?<!\d,)(?<!\d\.)(?<!\bhalf )\b{T1}(?:ish)?(?![.,]\d)"
             rf"(?!\s?(?:/|-\s?\d(?!\d?/\d)|days?|weeks?|months?|times|options?|slots?|(?:{_COUNT_NOUNS})\b))",
             _point_time,
         ),
@@ -899,9 +899,10 @@ RECOGNIZERS: tuple[tuple[re.Pattern[str], Recognizer], ...] = tuple(
             rf"(?![,.]\d){_COUNTED}",
             _hhmm_point,
         ),
-        # "3 nights", "2 mornings a week": a small number right before a part of day counts it (a year does not)
+        # "3 nights", "2 mornings a week": a small number right before a part of day counts it (a year does not);
+        # "189.00 per night" is a rate
         (
-            r"(?:\b(?:in|at|during|over|around) (?:the )?)?(?<!(?<!\d)\d\s)(?<!(?<!\d)\d\d\s)"
+            r"(?:\b(?:in|at|during|over|around) (?:the )?)?(?<!(?<!\d)\d\s)(?<!(?<!\d)\d\d\s)(?<!\bper )"
             rf"\b(?P<pod>{PART_OF_DAY_RE})s?\b(?!-[a-z])",  # not "one-night-only"
             _part_of_day,
         ),

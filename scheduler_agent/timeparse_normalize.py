@@ -221,7 +221,10 @@ def _spellings(t: str) -> str:
     t = re.sub(rf"\b(\d{{1,2}})(?:[-/])?({MONTH_RE})\b(?:[-/](?=\d{{2,4}}\b))?", r"\1 \2 ", t)
     # "on 4-22", "on 4.22" (no such day-first date): after "on", a pair of numbers is a month and day.
     t = re.sub(
-        r"(?<=\bon )(\d{1,2})(?:-|\.(?=(?:1[3-9]|[2-9]\d)\b))(\d{1,2})\b(?![.:/-]\d|\s?(?:am|pm|h\b))", r"\1/\2", t
+        rf"(?<=\bon )(\d{{1,2}})(?:-|\.(?=(?:1[3-9]|[2-9]\d)\b))(\d{{1,2}})\b"
+        rf"(?![.:/-]\d|\s?(?:am|pm|h\b)|\s{MONTH_RE}\b)",
+        r"\1/\2",
+        t,
     )
     t = re.sub(r"\b(\d{4}-\d{1,2}-\d{1,2})t(?=\d{2}:\d{2})", r"\1 ", t)  # ISO "2019-06-18T09:30"
     t = re.sub(r"\b((?:19|20)\d\d):(0[1-9]|1[0-2]):([0-3]\d)\b", r"\1-\2-\3", t)  # EXIF's "2012:05:25 22:06:50"
@@ -326,7 +329,8 @@ def _month_then_year(m: re.Match[str]) -> str:
 _DAY_LIST = re.compile(
     rf"\b(?P<mon>{MONTH_RE})\s(?P<first>\d{{1,2}}(?:st|nd|rd|th)?)"
     r"(?P<rest>(?:(?:,\s?|,?\s(?:or|and|&)\s)\d{1,2}(?:st|nd|rd|th)?\b)+)"
-    r"(?!\s?(?:am|pm|h\b|[:.]\d|hours?|hrs?|min|people|persons?|slots?|options?|%)|,?\s?(?:or |and |& )?\d)"
+    r"(?!\s?(?:am|pm|h\b|[:.]\d|hours?|hrs?|min|people|persons?|slots?|options?|nights?|rooms?|guests?|%)"
+    r"|,?\s?(?:or |and |& )?\d)"
 )
 
 
