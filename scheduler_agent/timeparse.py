@@ -231,6 +231,13 @@ def _positive_windows(
         and vague.tods
         and all(any(within(p, r) for p in exact.tods if p.point) for r in vague.tods)
     }
+    # "October 14 8:00, October 14": a day said again beside its own exact time restates it, offers no more
+    timed_days = {d for clause, days in plan if clause.tods or clause.instants for d in days}
+    refined |= {
+        id(clause)
+        for clause, days in plan
+        if not clause.tods and not clause.instants and days and set(days) <= timed_days
+    }
     windows: list[Interval] = []
     for clause, days in plan:
         if id(clause) not in refined:

@@ -302,7 +302,10 @@ def _right_now(m: re.Match[str], s: Scan) -> Mention | None:
     return mention(m, "instant", instant=s.now) if m["right"] or asked or stands_alone(m, s) else None
 
 
-_ASK_NOW = re.compile(r"\b(?:meet|meeting|talk|call|chat|schedule|book|start|join|hop on|speak|sync)\b[^.!?,;]*$")
+_ASK_NOW = re.compile(
+    r"\b(?:meet|meeting|talk|call|chat|schedule|book|start|join|hop on|speak|sync|go|come|leave|back|free|available)"
+    r"\b[^.!?,;]*$"
+)
 
 
 def _military_time(m: re.Match[str], s: Scan) -> Mention | None:
@@ -742,7 +745,10 @@ RECOGNIZERS: tuple[tuple[re.Pattern[str], Recognizer], ...] = tuple(
             relative_day,
         ),
         (r"\bthis (?P<pod>morning|afternoon|evening)\b", this_part_of_day),
-        (r"\b(?P<right>right )?now\b(?=\s*(?:[?!.]|$))", _right_now),
+        (
+            r"(?<!from )(?<!until )(?<!till )\b(?P<right>right )?now\b(?=\s*(?:[?!.]|$))",
+            _right_now,
+        ),  # not "2 weeks from now"
         (
             r"\b(?:the )?week (?:number |no\.? |#)?(?P<n>[1-9]|[1-4]\d|5[0-3])\b"
             r"(?:,?\s(?:of\s)?(?P<y>(?:19|20)\d{2}))?(?![:.]\d)",

@@ -70,7 +70,7 @@ def normalize(text: str) -> str:
         t,
     )
     t = re.sub(r"(?<=\d)(?:ish)?\s(?:in the |at )?([ap]m)\b", r" \1", t)
-    t = re.sub(r"\b(\d{1,2})\s([0-5]\d)\s?([ap]m)\b", r"\1:\2\3", t)
+    t = re.sub(r"(?<![/.-])\b(\d{1,2})\s([0-5]\d)\s?([ap]m)\b", r"\1:\2\3", t)  # not "25/02 11 am"
     t = re.sub(r"\b(\d{1,2})([0-5]\d)\s?([ap]m)\b", r"\1:\2\3", t)
     t = re.sub(r"\ba quarter of an hour\b", "15 minutes", t)
     t = re.sub(r"\b(?:1:1|1-on-1)s?\b", "one-on-one", t)

@@ -1112,3 +1112,10 @@ def test_within_weeks_counted_from_today() -> None:
 )
 def test_counts_after_their_word_percentages_and_a_dangling_day_after(text: str, expected: list[str]) -> None:
     assert local(resolve_times(text, ctx())) == expected
+
+
+def test_a_day_said_again_beside_its_time_and_day_first_dates_before_a_time() -> None:
+    assert local(parse_request("Dec 3 8:00, Dec 3", ctx()).windows) == ["12-03 08:00-08:30"]
+    assert local(parse_request("25/11 11 am", ctx()).windows) == ["11-25 11:00-11:30"]
+    assert local(parse_request("I'm free now", ctx()).windows) == ["11-18 09:00-09:30"]
+    assert local(parse_request("two weeks from now", ctx()).windows) == ["12-02 00:00-00:00"]
