@@ -135,6 +135,9 @@ def _tod_hint(text: str, start: int, end: int) -> str | None:
     return None
 
 
+_TWENTY_FOUR_HOUR = re.compile(r"(?<![\d.:])(?:1[3-9]|2[0-3])[:.h][0-5]\d(?!\s?(?:am|pm)\b)")
+
+
 def _time_from(match: re.Match[str], p: str, hint: str | None, text: str) -> time | None:
     noon = match.group(f"{p}noon")
     if noon:
@@ -144,6 +147,8 @@ def _time_from(match: re.Match[str], p: str, hint: str | None, text: str) -> tim
     meridiem = match.group(f"{p}ap")
     if meridiem is None and match.group(f"{p}h").startswith("0") and minute <= 59:
         return time(hour, minute)  # "06:00" is written on a 24-hour clock
+    if meridiem is None and match.group(f"{p}m") and hint is None and _TWENTY_FOUR_HOUR.search(text):
+        return time(hour % 24, minute)  # "6:00-8:00 or 18:00-20:00": the writer keeps a 24-hour clock
     if hint is None:
         hint = _tod_hint(text, match.start(), match.end())
     return clock(hour, minute, meridiem, hint)
@@ -506,7 +511,7 @@ RECOGNIZERS: tuple[tuple[re.Pattern[str], Recognizer], ...] = tuple(
             r"anything but|not on|not|avoid|"
             r"can'?t do|cannot do|can'?t make|cannot make|can'?t meet|won'?t be (?:able|available)(?: on)?|"
             r"(?:(?:i'?m|i am|i'?ll be|i will be|we'?re|we are) "
-            r"(?:out(?: of (?:the )?office)?|away|off|travell?ing|booked|tied up)|"
+            r"(?:out(?: of (?:the )?office)?|away|off|travell?ing|booked|tied up|on (?:holiday|vacation|leave))|"
             r"(?:i'?m|i am|i'?ll be|i will be|we'?re|we are|we'?ll be) (?:at|in) (?:a |an |the |our )?"
             r"(?:conference|offsite|off-site|workshop|training|summit|trade show|wedding|retreat)|"
             r"busy|unavailable|not available|ooo|out of (?:the )?office|slammed|swamped|packed|booked solid|"

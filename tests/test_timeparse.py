@@ -484,6 +484,8 @@ def test_british_days_counted_on_from_a_day(text: str, day: str) -> None:
         ("room rate 189.00 per night, arriving 2 Dec around 19:00", ["12-02 19:00-19:30"]),
         ("November 30 - December 2, 3 nights", [f"{d} 00:00-00:00" for d in ("11-30", "12-01", "12-02")]),
         ("trip on 9-10 December", ["12-09 00:00-00:00", "12-10 00:00-00:00"]),
+        ("I'm on holiday from 30 November to 2 December", []),  # ruled out, not offered
+        ("3.12. 6:00-8:00 or 4.12. 18:00-20:00", ["12-03 06:00-08:00", "12-04 18:00-20:00"]),  # one 24-hour clock
         ("every Monday in December", [f"12-{d:02d} 00:00-00:00" for d in (7, 14, 21, 28)]),
         ("any day but Wednesday next week", [f"11-{d} 00:00-00:00" for d in (23, 24, 26, 27)]),
         ("from Tuesday 1 to Thursday 3 December", [f"12-0{d} 00:00-00:00" for d in (1, 2, 3)]),
