@@ -23,7 +23,10 @@ _JOIN_GAP = re.compile(
     r"preferably|say|perhaps|also|is|are|works?|would work|fine|good|for me|ok|okay|early|late|-)[\s,/&)]*)*$"
 )
 _LIST_GAP = re.compile(r"^\s*(?:-|to|through|thru|till|until|,?\s*and|,?\s*or|,|/|&)\s*$")  # "Wed, Thu, or Fri"
-_DEADLINE = re.compile(r"\b(by|before|no later than|not later than|until|till|through|thru)\s(?:the end of\s)?$")
+_DEADLINE = re.compile(
+    r"\b(by|before|no later than|not later than|until|till|through|thru|deadline(?: (?:for|of) [a-z]+)?:?)"
+    r"\s(?:the end of\s)?$"
+)
 _PAST_TOLD = re.compile(
     r"\b(?:i|we|he|she|they)\s(?:flew|arrived|landed|came|went|stayed|returned|travell?ed|checked|departed|got|left)"
     r"(?:\s(?:in|out|back|home|here|there))?(?:(?:\s(?:from|to|at|in)?\s?(?!on\b|since\b)[a-z]+){1,2})?(?:\s(?P<on>on|since))?\s(?:the\s)?$"
@@ -205,7 +208,7 @@ def build_clauses(text: str, mentions: list[Mention], today: date, zone: tzinfo)
             clause.negated = True
         # The most specific time wins: "tomorrow afternoon at 5" is 5pm, "lunch 12:30-1:30" is 12:30-1:30.
         clause.tods = [t for t in clause.tods if not any(u is not t and _narrower(u, t) for u in clause.tods)]
-        clause.tods = _clock_beside_part(text, _after_within_part(clause.tods))
+        clause.tods = _clock_beside_part(text, _between_bounds(_after_within_part(clause.tods)))
     return clauses
 
 
@@ -245,6 +248,20 @@ def _after_within_part(tods: list[Mention]) -> list[Mention]:
             tods = [narrowed if t is after else t for t in tods if t is not part]
         else:
             tods = [t for t in tods if not (t in parts and (t.tod_end or time.max) <= at)]
+    return tods
+
+
+def _between_bounds(tods: list[Mention]) -> list[Mention]:
+    """ "earliest 9:00, latest 17:30": an open start and an open end on the same day are one window."""
+    opens = [t for t in tods if not t.point and t.tod_end is None and t.tod_start is not None]
+    closes = [t for t in tods if not t.point and t.tod_start == time(0) and t.tod_end is not None]
+    for after in opens:
+        before = next((c for c in closes if (after.tod_start or time(0)) < (c.tod_end or time.max)), None)
+        if before is not None:
+            start, end = min(after.start, before.start), max(after.end, before.end)
+            joined = Mention(start, end, "tod", tod_start=after.tod_start, tod_end=before.tod_end)
+            tods = [joined if t is after else t for t in tods if t is not before]
+            closes.remove(before)
     return tods
 
 

@@ -488,7 +488,8 @@ _COUNT_NOUNS = (
     r"copies|units|dollars|euros?|pounds|miles|km|feet|meters|metres"
 )
 _COUNTED = rf"(?!\s(?:{_COUNT_NOUNS})\b)"
-_NOT_A_TIME_AFTER = r"(?!\s?(?:days?|weeks?|months?|people|persons?|min|mins|minutes?|hours?|hrs?|h\b))"
+# (on the same line: "17:30\nDay: Monday" is a time and then a field)
+_NOT_A_TIME_AFTER = r"(?![ \t]?(?:days?|weeks?|months?|people|persons?|min|mins|minutes?|hours?|hrs?|h\b))"
 _NOT_A_DAY_AFTER = (
     r"(?!\s(?:one|option|slot|choice|time|proposal|suggestion|week|day|half|meeting|call|round|attempt|floor|"
     r"ave|avenue|st|street|rd|road|place|grade|anniversary|birthday|edition|try|row|quarter|qtr|door|gate|level|"
@@ -896,7 +897,7 @@ RECOGNIZERS: tuple[tuple[re.Pattern[str], Recognizer], ...] = tuple(
         (
             # "priced at 1.6714", "1.230,00 EUR": a decimal number is no clock time
             rf"(?:(?<!\w)(?P<prefix>{_POINT_PREFIX})\s)?(?<!\d/)(?<!\d,)(?<!\d\.)(?<!\bhalf )\b{T1}(?:ish)?(?![.,]\d)"
-            rf"(?!\s?(?:/|-\s?\d(?!\d?/\d)|days?|weeks?|months?|times|options?|slots?|(?:{_COUNT_NOUNS})\b))",
+            rf"(?![ \t]?(?:/|-\s?\d(?!\d?/\d)|days?|weeks?|months?|times|options?|slots?|(?:{_COUNT_NOUNS})\b))",
             _point_time,
         ),
         (r"\bhalf (?P<h>\d{1,2})\b", _half_hour_british),

@@ -21,6 +21,13 @@ from .timeparse_lexicon import (
 
 _ZONE_WORDS = "|".join(sorted((re.escape(k) for k in ZONE_ABBREVIATIONS), key=len, reverse=True))
 
+_DATE_IN_BRACKETS = "|".join(
+    (
+        r"\d{1,2}[./]\d{1,2}\.?(?:\d{2,4})?",
+        rf"\d{{1,2}}(?:st|nd|rd|th)?\s?{MONTH_RE}",
+        rf"{MONTH_RE}\s\d{{1,2}}(?:st|nd|rd|th)?",
+    )
+)
 _NUMBERED_PLACES = frozenset({"seat", "row", "gate", "room", "platform", "track", "terminal", "coach", "car", "deck"})
 _ABBREVIATED = r"dep|arr|approx|appr|ca|incl|pls|mr|mrs|ms|dr"
 
@@ -148,8 +155,8 @@ def _spellings(t: str) -> str:
     t = re.sub(r"\b(?:a )?(half|quarter) past (\d{1,2})\b(?!:)", lambda m: f"{m[2]}:{30 if m[1] == 'half' else 15}", t)
     t = re.sub(rf"\b(early|late) on ({WEEKDAY_RE}|today|tomorrow) (morning|afternoon|evening)\b", r"\2 \1 \3", t)
     t = re.sub(
-        r"\b(latest|earliest) (?:arrival|departure|return|start|finish|pick-?up|check-?in|check-?out)(?: time)?"
-        r"(?: is| would be| will be)?",
+        r"\b(latest|earliest) (?:arrival|departure|return|start|end|finish|pick-?up|check-?in|check-?out)(?: time)?"
+        r"(?: is| would be| will be|:)?",
         r"\1",
         t,
     )
@@ -157,6 +164,15 @@ def _spellings(t: str) -> str:
     # "until incl. Friday", "up to and including the 20th"
     t = re.sub(r"\b(?:up to|until|till|through) (?:and )?incl(?:uding|usive|\.)?\s", "until ", t)
     t = re.sub(r"\b2mor+ow?\b", "tomorrow", t)
+    t = re.sub(r"\b(from|to|until|till):", r"\1", t)  # "FROM: 3.12. TO: 5.12." as a form writes it
+    t = re.sub(r"\bkw ?(?=\d{1,2}\b)", "week ", t)  # "KW 50": a calendar week as German writers number it
+    # "Mon-Wed (30.11.-2.12.)": the dates in brackets are the weekdays' own
+    t = re.sub(
+        rf"\b({WEEKDAY_RE})\s?(-|to|until|till)\s?({WEEKDAY_RE}),?\s?\(\s?({_DATE_IN_BRACKETS})\s?"
+        rf"(?:-|to|until|till)\s?({_DATE_IN_BRACKETS})\s?\)",
+        r"\1 \4 \2 \3 \5",
+        t,
+    )
     # "no flights before 9": nothing earlier, so from 9 on ("no calls after 6": up to 6)
     t = re.sub(r"\bno (?:[a-z]+ ){1,2}?(before|after)(?= (?:\d|noon\b|midnight\b))", r"not \1", t)
     t = re.sub(r"\bw/e\b", "weekend", t)
@@ -172,8 +188,7 @@ def _spellings(t: str) -> str:
     # "Sunday evening (26.9.)": the date in brackets is the weekday's own
     t = re.sub(
         rf"\b({WEEKDAY_RE})((?: (?:early |late )?(?:morning|afternoon|evening|night))?),?\s?\(\s?"
-        rf"(\d{{1,2}}[./]\d{{1,2}}\.?(?:\d{{2,4}})?|\d{{1,2}}(?:st|nd|rd|th)?\s?{MONTH_RE}|{MONTH_RE}\s\d{{1,2}}(?:st|nd|rd|th)?)"
-        r"\s?\)",
+        rf"({_DATE_IN_BRACKETS})\s?\)",
         r"\1 \3\2",
         t,
     )

@@ -486,6 +486,12 @@ def test_british_days_counted_on_from_a_day(text: str, day: str) -> None:
         ("trip on 9-10 December", ["12-09 00:00-00:00", "12-10 00:00-00:00"]),
         ("I'm on holiday from 30 November to 2 December", []),  # ruled out, not offered
         ("3.12. 6:00-8:00 or 4.12. 18:00-20:00", ["12-03 06:00-08:00", "12-04 18:00-20:00"]),  # one 24-hour clock
+        ("Option A: Mon 23rd 9:15\nOption B: Tue 24th 14:40", ["11-23 09:15-09:45", "11-24 14:40-15:10"]),
+        ("FROM: 3.12. TO: 4.12.", ["12-03 00:00-00:00", "12-04 00:00-00:00"]),
+        ("Earliest start: 9:00\nLatest end: 17:30\nDay: Monday 23rd", ["11-23 09:00-17:30"]),
+        ("Deadline for booking: Friday", ["11-18 09:00-00:00", "11-19 00:00-00:00", "11-20 00:00-00:00"]),
+        ("Mon-Tue (30.11.-1.12.)", ["11-30 00:00-00:00", "12-01 00:00-00:00"]),
+        ("KW 49", [f"{d} 00:00-00:00" for d in ("11-30", "12-01", "12-02", "12-03", "12-04")]),
         ("every Monday in December", [f"12-{d:02d} 00:00-00:00" for d in (7, 14, 21, 28)]),
         ("any day but Wednesday next week", [f"11-{d} 00:00-00:00" for d in (23, 24, 26, 27)]),
         ("from Tuesday 1 to Thursday 3 December", [f"12-0{d} 00:00-00:00" for d in (1, 2, 3)]),
