@@ -111,6 +111,9 @@ _BEFORE = (
 )
 # "from 3 in the morning until 5pm": a part of day that fixes the range's start, not its end.
 _START_PART = r"(?:\s(?P<apod>in the (?:morning|afternoon|evening)|at night))?"
+# "... until five in the afternoon": the part of day after a range's end belongs to the range (it sets am/pm), so it
+# is not read again as a window of its own that the wider range would be dropped for.
+_END_PART = r"(?:\s?(?:in the (?:morning|afternoon|evening)|at night)\b)?"
 _AFTER_A_DAY = re.compile(rf"\b(?:{WEEKDAY_RE}|today|tomorrow|tmrw?|tonight),?\s$")
 # "Sunday evening 6", "tomorrow morning 9": a bare hour right after a part of day is its clock time.
 _AFTER_A_PART = re.compile(r"\b(?:morning|afternoon|evening|night),?\s$")
@@ -879,10 +882,11 @@ RECOGNIZERS: tuple[tuple[re.Pattern[str], Recognizer], ...] = tuple(
             rf"\b(?:between|from)?\s?{HHMM4.format(p='a')}\s?(?:-|to|and|until|till)\s?{HHMM4.format(p='b')}\b",
             _time_range,
         ),
-        (rf"\bbetween\s{T1}{_START_PART}\sand\s{T2}", _time_range),
+        (rf"\bbetween\s{T1}{_START_PART}\sand\s{T2}{_END_PART}", _time_range),
         (
             # "3 pm - 7/19 2 pm": a number that begins a date is no end time
-            rf"\b(?:from\s)?{T1}{_START_PART}\s?(?:-|to|until|till|til|through|thru)\s?{T2}{_NOT_A_TIME_AFTER}(?![/.]\d)",
+            rf"\b(?:from\s)?{T1}{_START_PART}\s?(?:-|to|until|till|til|through|thru)\s?{T2}{_NOT_A_TIME_AFTER}(?![/.]\d)"
+            rf"{_END_PART}",
             _time_range,
         ),
         (

@@ -1127,3 +1127,8 @@ def test_a_day_said_again_beside_its_time_and_day_first_dates_before_a_time() ->
     assert local(parse_request("25/11 11 am", ctx()).windows) == ["11-25 11:00-11:30"]
     assert local(parse_request("I'm free now", ctx()).windows) == ["11-18 09:00-09:30"]
     assert local(parse_request("two weeks from now", ctx()).windows) == ["12-02 00:00-00:00"]
+
+
+def test_a_part_of_day_after_a_ranges_end_belongs_to_the_range() -> None:
+    req = parse_request("Friday from 3 in the morning until five in the afternoon", ctx())
+    assert local(req.windows) == ["11-20 03:00-17:00"]
