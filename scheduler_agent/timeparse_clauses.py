@@ -19,7 +19,7 @@ from .timeparse_lexicon import FIXED_HOLIDAY_RE, MONTH_RE, WEEKDAY_RE
 MAX_RANGE_DAYS = 62
 
 _JOIN_GAP = re.compile(
-    r"^[\s,/&(]*(?:(?:or|and|and/or|either|at|on|in|the|from|around|about|@|any ?time|sometime|maybe|ideally|"
+    r"^[\s,/&(]*(?:(?:or|and|and/or|either|at|on|in|of|the|from|around|about|@|any ?time|sometime|maybe|ideally|"
     r"preferably|say|perhaps|also|is|are|works?|would work|fine|good|for me|ok|okay|early|late|-)[\s,/&)]*)*$"
 )
 _LIST_GAP = re.compile(r"^\s*(?:-|to|through|thru|till|until|,?\s*and|,?\s*or|,|/|&)\s*$")  # "Wed, Thu, or Fri"
@@ -80,6 +80,17 @@ def _tonight_is_today(text: str, items: list[Mention], today: date) -> list[Ment
             out.append(Mention(item.start, item.start, "days", days=(today,)))
         out.append(item)
     return out
+
+
+def _earlier_month_day(day: date, today: date, *, weekday: bool) -> date | None:
+    """The last month before `day` whose same day is past (and, when a weekday was named, falls on it)."""
+    year, month = day.year, day.month
+    for _ in range(14):
+        year, month = (year - 1, 12) if month == 1 else (year, month - 1)
+        found = _safe_date(year, month, day.day)
+        if found is not None and found < today and (not weekday or found.weekday() == day.weekday()):
+            return found
+    return None
 
 
 def _after_a_day(text: str, items: list[Mention]) -> list[Mention]:
@@ -146,10 +157,12 @@ def _told_as_past(text: str, items: list[Mention], today: date) -> list[Mention]
             day = item.days[0]
             if re.search(rf"{MONTH_RE}|\d[./]\d|{FIXED_HOLIDAY_RE}", said):
                 earlier = _safe_date(day.year - 1, day.month, day.day)
+            elif re.search(r"\d", said):  # "the 3rd", "Monday the 26th": an earlier month's
+                earlier = _earlier_month_day(day, today, weekday=re.search(WEEKDAY_RE, said) is not None)
             elif re.search(WEEKDAY_RE, said):
                 earlier = day - timedelta(days=7)
             else:
-                earlier = _safe_date(*((day.year - 1, 12) if day.month == 1 else (day.year, day.month - 1)), day.day)
+                earlier = None
             if earlier is not None and earlier < today:
                 item = Mention(item.start, item.end, "days", days=(earlier,))
         out.append(item)

@@ -224,7 +224,7 @@ def _weekday_of(text: str | None) -> int | None:
 
 
 _MAY_IS_A_DATE = re.compile(
-    rf",?\s?(?:\d{{1,2}}[:.]\d\d|\d{{1,2}}\s?(?:am|pm|h)\b|$|(?:-|to|until|till|through)\s?(?:{WEEKDAY_RE},?\s)?\d)"
+    rf",?\s?(?:\d{{1,2}}[:.]\d\d|\d{{1,2}}\s?(?:am|pm|h)\b|$|(?:-|to|until|till|through|and|or|&)\s?(?:{WEEKDAY_RE},?\s)?\d)"
 )
 
 

@@ -743,7 +743,9 @@ RECOGNIZERS: tuple[tuple[re.Pattern[str], Recognizer], ...] = tuple(
         ),
         (
             # "November between 19 and 20", "March from 3 to 5": the month written first.
-            rf"\b(?P<mon>{MONTH_RE})\s(?:between|from)\s(?:the\s)?(?P<d1>\d{{1,2}})(?:st|nd|rd|th)?\s?(?:-|to|and|till|until)\s?"
+            # (not "14 May from 9 till 12": that month has its day already)
+            rf"(?<!\d\s)\b(?P<mon>{MONTH_RE})\s(?:between|from)\s(?:the\s)?(?P<d1>\d{{1,2}})(?:st|nd|rd|th)?\s?"
+            r"(?:-|to|and|till|until)\s?"
             rf"(?:the\s)?(?P<d2>\d{{1,2}})(?:st|nd|rd|th)?\b(?!\s?(?::|am|pm|h\b)){_YEAR}",
             month_date_range,
         ),

@@ -164,6 +164,12 @@ def _spellings(t: str) -> str:
     # "until incl. Friday", "up to and including the 20th"
     t = re.sub(r"\b(?:up to|until|till|through) (?:and )?incl(?:uding|usive|\.)?\s", "until ", t)
     t = re.sub(r"\b2mor+ow?\b", "tomorrow", t)
+    # "the 10.", "from the 3. until the 7.": a day of the month written with a German ordinal dot
+    t = re.sub(r"(?<=\bthe )(\d{1,2})\.(?!\d)", lambda m: _ordinal_suffix(int(m[1])), t)
+    t = re.sub(r"\bbegin of\b", "beginning of", t)
+    t = re.sub(
+        r"\b(at|@|around) (\d{1,2}) hours?\b(?! (?:later|earlier|before|after|ago|from))", r"\1 \2:00", t
+    )  # "at 9 hour"
     t = re.sub(r"\b(from|to|until|till):", r"\1", t)  # "FROM: 3.12. TO: 5.12." as a form writes it
     t = re.sub(r"\bkw ?(?=\d{1,2}\b)", "week ", t)  # "KW 50": a calendar week as German writers number it
     # "Mon-Wed (30.11.-2.12.)": the dates in brackets are the weekdays' own

@@ -492,6 +492,11 @@ def test_british_days_counted_on_from_a_day(text: str, day: str) -> None:
         ("Deadline for booking: Friday", ["11-18 09:00-00:00", "11-19 00:00-00:00", "11-20 00:00-00:00"]),
         ("Mon-Tue (30.11.-1.12.)", ["11-30 00:00-00:00", "12-01 00:00-00:00"]),
         ("KW 49", [f"{d} 00:00-00:00" for d in ("11-30", "12-01", "12-02", "12-03", "12-04")]),
+        ("from the 3. until the 4. of December", ["12-03 00:00-00:00", "12-04 00:00-00:00"]),
+        ("at 9 hour on Friday", ["11-20 09:00-09:30"]),
+        ("on 3 and 4 December", ["12-03 00:00-00:00", "12-04 00:00-00:00"]),
+        ("on Friday 4 December from 9 till 12", ["12-04 09:00-12:00"]),
+        ("in the afternoon of the 20th, after 2", ["11-20 14:00-17:00"]),
         ("every Monday in December", [f"12-{d:02d} 00:00-00:00" for d in (7, 14, 21, 28)]),
         ("any day but Wednesday next week", [f"11-{d} 00:00-00:00" for d in (23, 24, 26, 27)]),
         ("from Tuesday 1 to Thursday 3 December", [f"12-0{d} 00:00-00:00" for d in (1, 2, 3)]),
@@ -609,6 +614,7 @@ def test_now_as_an_adverb_is_no_time_and_next_skips_todays_date() -> None:
         ("they landed on Monday", "2026-11-16"),
         ("I left Madrid on 28 October", "2026-10-28"),
         ("I arrived on Halloween", "2026-10-31"),
+        ("we arrived on Monday the 26th", "2026-10-26"),
         ("I was hoping to fly on the 20th", "2026-11-20"),  # no travel told as done: still the next 20th
     ],
 )
