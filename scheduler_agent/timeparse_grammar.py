@@ -553,7 +553,8 @@ RECOGNIZERS: tuple[tuple[re.Pattern[str], Recognizer], ...] = tuple(
         ),
         (
             r"\b(?:our|my|the|today'?s|tomorrow'?s) "
-            r"(?=\d{1,2}(?::\d\d)?\s?(?:am|pm)?\s(?:meeting|call|sync|slot|chat|to\s" + _MOVED_TO + r"))"
+            r"(?=\d{1,2}(?::\d\d)?\s?(?:am|pm)?\s(?:meeting|call|sync|slot|chat)\b"
+            r"|\d{1,2}(?::\d\d|\s?(?:am|pm))\sto\s" + _MOVED_TO + r")"
             r"\d{1,2}(?::\d\d)?\s?(?:am|pm)?",
             _reference,
         ),
@@ -878,6 +879,13 @@ RECOGNIZERS: tuple[tuple[re.Pattern[str], Recognizer], ...] = tuple(
             r"(?:(?P<mod>this|next|last|previous|past) year|(?:in|of|during|for) (?P<y>(?:19|20)\d{2}))\b"
             r"(?!\s?[-/.:]\d)",
             year_phrase,
+        ),
+        (
+            # "the 30 at 7h", "the morning of the 9", "from the 19 to the 23 October": once no other date took it,
+            # a bare number after "the" that ends a phrase is a day of the month.
+            r"(?<=\bthe )(?P<d>[1-9]|[12]\d|3[01])\b"
+            r"(?=\s?(?:[,.?!;)]|$|at\b|and\b|or\b|to\b|from\b|between\b|-\s?[a-z]))",
+            lambda m, s: ordinal_day(Alternatives(m), s),
         ),
         # Times of day.
         (

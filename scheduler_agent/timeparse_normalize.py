@@ -167,6 +167,7 @@ def _spellings(t: str) -> str:
     # "the 10.", "from the 3. until the 7.": a day of the month written with a German ordinal dot
     t = re.sub(r"(?<=\bthe )(\d{1,2})\.(?!\d)", lambda m: _ordinal_suffix(int(m[1])), t)
     t = re.sub(r"\bbegin of\b", "beginning of", t)
+    t = re.sub(r"\bafter-tomorrow\b", "the day after tomorrow", t)  # French "apres-demain"
     t = re.sub(
         r"\b(at|@|around) (\d{1,2}) hours?\b(?! (?:later|earlier|before|after|ago|from))", r"\1 \2:00", t
     )  # "at 9 hour"
