@@ -90,6 +90,9 @@ def make_series(
         raise ValueError("a series needs a timezone-aware start")
     if not timedelta() <= duration <= _LONGEST_OCCURRENCE:
         raise ValueError(f"an occurrence cannot last {duration}")
+    # RFC 5545 3.3.5: a local time that occurs twice (clocks going back) means the first one. A DTSTART
+    # read from ICS cannot say otherwise, and a fold=1 start would carry into every later occurrence.
+    start = start.replace(fold=0)
     zone = start.tzinfo
     wall = start.replace(tzinfo=None)
     rules: list[rrule] = []

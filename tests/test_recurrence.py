@@ -12,7 +12,7 @@ import pytest
 import recurring_ical_events
 import x_wr_timezone
 from dateutil.rrule import rrulestr
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from scheduler_agent.calendar_ics import events_from_ics
@@ -221,6 +221,14 @@ def brute(start: datetime, length: timedelta, rule: str, lo: datetime, hi: datet
     offset_days=st.integers(0, 365 * 6),
     span_days=st.integers(1, 70),
     minutes=st.sampled_from([15, 30, 60, 180]),
+)
+@example(  # a fold=1 start must not move a later occurrence at the repeated hour to its second instance
+    rule="FREQ=DAILY;INTERVAL=1",
+    zone=ZoneInfo("Australia/Adelaide"),
+    start=datetime(2016, 3, 31, 2, 0, fold=1),
+    offset_days=0,
+    span_days=4,
+    minutes=15,
 )
 def test_window_expansion_equals_iterating_from_dtstart(
     rule: str, zone: tzinfo, start: datetime, offset_days: int, span_days: int, minutes: int

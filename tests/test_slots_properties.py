@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from scheduler_agent.busy_calendar import BusyCalendar, CalendarEvent, EventStatus
@@ -165,8 +165,33 @@ def check_slot(
         assert len(week) < rules.max_per_week
 
 
+ADELAIDE = ZoneInfo("Australia/Adelaide")
+FALL_BACK = (  # options either side of the hour Adelaide lives twice (2026-04-05 03:00 -> 02:00)
+    Rules(
+        zone=ADELAIDE,
+        weekly=((), (), (), (), (), (), ((0, 180),)),
+        overrides={date(2026, 4, 1): ()},
+        duration=timedelta(minutes=15),
+        buffer_before=timedelta(minutes=10),
+        buffer_after=timedelta(minutes=10),
+        horizon_days=3,
+        slot_interval=timedelta(minutes=15),
+        round_to=timedelta(minutes=5),
+        tentative_as_busy=False,
+        spread_over_days=False,
+        min_fragment=timedelta(0),
+        proposals=5,
+    ),
+    [],
+    Request(earliest=datetime(2026, 4, 1, 19, 15, tzinfo=UTC), latest=datetime(2026, 4, 4, 16, 45, tzinfo=UTC)),
+    datetime(2026, 4, 1, 19, 15, tzinfo=UTC),
+    [],
+)
+
+
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(scenarios())
+@example(FALL_BACK)
 def test_every_slot_obeys_every_rule(
     scenario: tuple[Rules, list[CalendarEvent], Request, datetime, list[Interval]],
 ) -> None:
@@ -180,7 +205,9 @@ def test_every_slot_obeys_every_rule(
         check_slot(rules, events, req, now, holds, slot.start, slot.end)
         assert why_not(cal, rules, slot.start, now=now, request=req, holds=holds) == ()
         for other in slots[:i]:
-            assert not _overlap(slot.start - pad, slot.end + pad, other.start, other.end), "options overlap"
+            # in UTC: aware arithmetic in one zone is wall-clock arithmetic, wrong across a clock change
+            start, end = slot.start.astimezone(UTC) - pad, slot.end.astimezone(UTC) + pad
+            assert not _overlap(start, end, other.start, other.end), "options overlap"
     if rules.spread_over_days and slots:
         days = [x.start.astimezone(rules.zone).date() for x in slots]
         first_repeat = next((i for i, d in enumerate(days) if d in days[:i]), len(days))
