@@ -24,11 +24,12 @@ _JOIN_GAP = re.compile(
 )
 _LIST_GAP = re.compile(r"^\s*(?:-|to|through|thru|till|until|,?\s*and|,?\s*or|,|/|&)\s*$")  # "Wed, Thu, or Fri"
 _DEADLINE = re.compile(
-    r"\b(by|before|no later than|not later than|until|till|through|thru|deadline(?: (?:for|of) [a-z]+)?:?)"
-    r"\s(?:the end of\s)?$"
+    r"\b(by|before|no later than|not later than|until|till|through|thru|within|deadline(?: (?:for|of) [a-z]+)?:?)"
+    r"\s(?:the end of\s|the\s)?$"
 )
 _PAST_TOLD = re.compile(
-    r"\b(?:i|we|he|she|they)\s(?:flew|arrived|landed|came|went|stayed|returned|travell?ed|checked|departed|got|left)"
+    r"\b(?:i|we|he|she|they)\s(?:have\s|had\s|'ve\s)?"
+    r"(?:flew|flown|arrived|landed|came|come|went|gone|stayed|returned|travell?ed|checked|departed|got|left)"
     r"(?:\s(?:in|out|back|home|here|there))?(?:(?:\s(?:from|to|at|in)?\s?(?!on\b|since\b)[a-z]+){1,2})?(?:\s(?P<on>on|since))?\s(?:the\s)?$"
 )
 _AFTER_DAY = re.compile(r"\bafter\s(?:the\s)?$")

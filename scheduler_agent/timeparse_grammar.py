@@ -825,8 +825,9 @@ RECOGNIZERS: tuple[tuple[re.Pattern[str], Recognizer], ...] = tuple(
         ),
         (
             # "Monday 21", "Friday the 15": after a weekday, a number no clock uses in business talk (or any, after
-            # "the") is the day of the month.
-            rf"{_WD},?\s(?:(?:the\s)?(?P<d>1[3-9]|2\d|3[01])|the\s(?P<d_>[1-9]|1[0-2]))\b(?!\s?(?::|\.\d|am|pm|h\b|hours?|hrs?|min|people|%)){_NOT_A_DAY_AFTER}",
+            # "the", or before a clock time: "Thursday 11 at 17") is the day of the month.
+            rf"{_WD},?\s(?:(?:the\s)?(?P<d>1[3-9]|2\d|3[01])|the\s(?P<d_>[1-9]|1[0-2])|(?P<d2>[1-9]|1[0-2])(?=\sat\s\d))\b"
+            rf"(?!\s?(?::|\.\d|am|pm|h\b|hours?|hrs?|min|people|%)){_NOT_A_DAY_AFTER}",
             lambda m, s: ordinal_day(Alternatives(m), s),
         ),
         (
@@ -884,7 +885,7 @@ RECOGNIZERS: tuple[tuple[re.Pattern[str], Recognizer], ...] = tuple(
             # "the 30 at 7h", "the morning of the 9", "from the 19 to the 23 October": once no other date took it,
             # a bare number after "the" that ends a phrase is a day of the month.
             r"(?<=\bthe )(?P<d>[1-9]|[12]\d|3[01])\b"
-            r"(?=\s?(?:[,.?!;)]|$|at\b|and\b|or\b|to\b|from\b|between\b|-\s?[a-z]))",
+            r"(?=\s?(?:[,.?!;)]|$|at\b|and\b|or\b|to\b|from\b|between\b|in the\b|-\s?[a-z]))",
             lambda m, s: ordinal_day(Alternatives(m), s),
         ),
         # Times of day.

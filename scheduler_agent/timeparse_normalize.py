@@ -184,14 +184,18 @@ def _spellings(t: str) -> str:
     t = re.sub(r"\bno (?:[a-z]+ ){1,2}?(before|after)(?= (?:\d|noon\b|midnight\b))", r"not \1", t)
     t = re.sub(r"\bw/e\b", "weekend", t)
     t = re.sub(r"\bw/c\b|\bweek (?:commencing|beginning|starting)(?: on)?\b", "week of", t)  # "w/c 11th May"
-    # "20 and 21 September": two days of the month written once, at the end ("between 20 and 21" is a range)
+    # "20 and 21 September", "22, 23 or 24 February": days of the month written once, at the end ("between 20
+    # and 21" is a range)
     t = re.sub(
-        rf"(?<!between )\b(\d{{1,2}}(?:st|nd|rd|th)?) (and|or|&) (\d{{1,2}}(?:st|nd|rd|th)?) (?:of )?"
-        rf"({MONTH_RE})(?!\w)",
-        r"\1 \4 \2 \3 \4",
+        rf"(?<!between )\b((?:\d{{1,2}}(?:st|nd|rd|th)?,\s?)*\d{{1,2}}(?:st|nd|rd|th)?) (and|or|&) "
+        rf"(\d{{1,2}}(?:st|nd|rd|th)?) (?:of )?({MONTH_RE})(?!\w)",
+        lambda m: ", ".join(f"{d} {m[4]}" for d in re.split(r",\s?", m[1])) + f" {m[2]} {m[3]} {m[4]}",
         t,
     )
+    t = re.sub(r"\bh\.?\s?(?=\d{1,2}(?:[:.]\d\d)?\b(?![.:/-]?\d))", "at ", t)  # Italian "h 18.30", "at h. 11"
+    t = re.sub(r"\bthe first days of\b", "the beginning of", t)
     t = re.sub(r"\bmid-?week(?= (?:next|this|the following) week\b)", "mid", t)  # "midweek next week"
+    t = re.sub(rf"({_DATE_IN_BRACKETS})\s?\(\s?{WEEKDAY_RE}\s?\)", r"\1", t)  # "2 March (Tuesday)": said twice
     # "Sunday evening (26.9.)": the date in brackets is the weekday's own
     t = re.sub(
         rf"\b({WEEKDAY_RE})((?: (?:early |late )?(?:morning|afternoon|evening|night))?),?\s?\(\s?"

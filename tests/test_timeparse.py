@@ -500,6 +500,11 @@ def test_british_days_counted_on_from_a_day(text: str, day: str) -> None:
         ("the 30 at 7h", ["11-30 07:00-07:30"]),
         ("from the 19 to the 20 November", ["11-19 00:00-00:00", "11-20 00:00-00:00"]),
         ("after-tomorrow", ["11-20 00:00-00:00"]),
+        ("Thursday 19 at 17", ["11-19 17:00-17:30"]),
+        ("on the 20 November at h. 11", ["11-20 11:00-11:30"]),
+        ("within Friday", ["11-18 09:00-00:00", "11-19 00:00-00:00", "11-20 00:00-00:00"]),
+        ("1 December (Tuesday) at 13:10", ["12-01 13:10-13:40"]),
+        ("one of the days 1, 2 or 3 December", [f"12-0{d} 00:00-00:00" for d in (1, 2, 3)]),
         ("every Monday in December", [f"12-{d:02d} 00:00-00:00" for d in (7, 14, 21, 28)]),
         ("any day but Wednesday next week", [f"11-{d} 00:00-00:00" for d in (23, 24, 26, 27)]),
         ("from Tuesday 1 to Thursday 3 December", [f"12-0{d} 00:00-00:00" for d in (1, 2, 3)]),
@@ -618,6 +623,7 @@ def test_now_as_an_adverb_is_no_time_and_next_skips_todays_date() -> None:
         ("I left Madrid on 28 October", "2026-10-28"),
         ("I arrived on Halloween", "2026-10-31"),
         ("we arrived on Monday the 26th", "2026-10-26"),
+        ("we have arrived on the 8", "2026-11-08"),
         ("I was hoping to fly on the 20th", "2026-11-20"),  # no travel told as done: still the next 20th
     ],
 )
