@@ -42,6 +42,8 @@ _PART_GAP = re.compile(
 _CLOCK = re.compile(r"\d|\bnoon\b|\bmidnight\b")  # "afternoon" holds no clock time
 _PAIR_GAP = re.compile(r"^[\s,]*(?:at|@|on)?\s*$")
 _SPAN_GAP = re.compile(r"^\s*(?:-|to|until|till|through|thru)\s*$")
+_FROM_BEFORE = re.compile(r"\bfrom\s$")
+_BARE_DAY = re.compile(r"(?:the\s)?\d{1,2}(?:st|nd|rd|th)?")  # "the 15th": a day of no stated month
 _NEG_GAP = re.compile(r"^[\s,]*(?:(?:it|on|the|a|at|in|for|do|make|any|of|from|between)\s+)*$")
 
 
@@ -318,9 +320,32 @@ def _spans_across_days(text: str, items: list[Mention], zone: tzinfo) -> list[Me
                 out.append(Mention(quad[0].start, quad[3].end, "instant", instant=start, until=end))
                 i += 4
                 continue
+        if len(quad) >= 3 and (len(quad) == 3 or quad[3].kind != "tod") and _FROM_BEFORE.search(text, 0, quad[0].start):
+            span = _span_to_a_day(text, quad[0], quad[1], quad[2], zone)
+            if span is not None:
+                out.append(span)
+                i += 3
+                continue
         out.append(items[i])
         i += 1
     return out
+
+
+def _span_to_a_day(text: str, first: Mention, clock: Mention, last: Mention, zone: tzinfo) -> Mention | None:
+    """ "from Feb 12 at 3pm to the 15th", "from Wednesday 3pm to Friday": from that moment to the end of the
+    last day, one stretch. A bare day of the month at the end is in the first date's month (or the next)."""
+    start = _day_and_time(text, first, clock, zone)
+    if start is None or last.kind != "days" or len(last.days) != 1 or not _SPAN_GAP.match(text[clock.end : last.start]):
+        return None
+    end_day = last.days[0]
+    if _BARE_DAY.fullmatch(text[last.start : last.end]):
+        end_day = _safe_date(start.year, start.month, end_day.day) or end_day
+        if end_day < start.date():
+            end_day = _next_month(end_day) or end_day
+    end = datetime.combine(end_day + timedelta(days=1), time(0), tzinfo=zone)
+    if not start < end or (end - start).days > MAX_RANGE_DAYS:
+        return None
+    return Mention(first.start, last.end, "instant", instant=start, until=end)
 
 
 def _range_around_day(text: str, items: list[Mention]) -> list[Mention]:

@@ -98,6 +98,8 @@ T1 = _T.format(p="a")
 T2 = _T.format(p="b")
 HHMM4 = r"(?P<{p}4>[0-2]\d[0-5]\d)"
 
+# "- 2pm March 3", "-2 pm on Friday": the rest of an end time that names its own day
+_ENDS_ON_A_DAY = rf"\d?(?::[0-5]\d)?\s?(?:am|pm)\s(?:on\s)?(?:{MONTH_RE}|{WEEKDAY_RE})\b"
 _POINT_PREFIX = r"(?:at|@|around|about|by|for|say|maybe|ideally|~)"
 _AFTER = (
     r"(?:(?<!no )(?<!not )after|(?<!no )(?<!not )later than|from|"
@@ -534,7 +536,12 @@ RECOGNIZERS: tuple[tuple[re.Pattern[str], Recognizer], ...] = tuple(
             r"tomorrow|next week|the (?:week|month))",
             _reference,
         ),
-        (r"\b(?:have|having|grab(?:bing)?|my|eat(?:ing)?) (?:lunch|breakfast|dinner)\b", _reference),
+        (
+            # "I'm having lunch at 12" is the writer's own plan; "let's have lunch" offers the lunch hour
+            r"(?<!let's )(?<!lets )(?<!let us )(?<!shall we )(?<!why don't we )"
+            r"\b(?:have|having|grab(?:bing)?|my|eat(?:ing)?) (?:lunch|breakfast|dinner)\b",
+            _reference,
+        ),
         (r"(?:(?<=\bbetween )|(?<=\bfrom ))(?P<w>now)(?= (?:and|until|till|to|through)\b)", relative_day),
         (
             r"\b(?!good friday\b)(?:good|great|lovely|nice|happy|enjoy (?:the|your)|have a (?:good|great|nice|lovely))"
@@ -705,9 +712,10 @@ RECOGNIZERS: tuple[tuple[re.Pattern[str], Recognizer], ...] = tuple(
         ),
         (
             # "next week on Tuesday" is that week's Tuesday (weekday_mention), "next week from Tue to Thu" a week:
-            # neither counts weeks after a day
-            r"(?<!in )(?<!the )(?<!next )(?<!this )(?<!last )(?<!coming )(?<!following )"
-            r"\b(?:(?P<n>\d+|a) )?weeks? (?:on|from|after) (?:(?:this|coming) )?"
+            # neither counts weeks after a day; "in 3 weeks from tomorrow" counts them like "3 weeks from tomorrow"
+            # (but "in 2 weeks on Tuesday" is the Tuesday of the week in 2 weeks: week_phrase and weekday_mention)
+            r"(?<!in )(?<!the )(?<!next )(?<!this )(?<!last )(?<!coming )(?<!following )(?<!\d )"
+            r"\b(?:(?:in (?=(?:\d+|a) weeks? from\b))?(?P<n>\d+|a) )?weeks? (?:on|from|after) (?:(?:this|coming) )?"
             rf"(?:(?P<wd>{WEEKDAY_RE})|tomorrow)(?=\W|$)",
             weeks_from_day,
         ),
@@ -895,8 +903,10 @@ RECOGNIZERS: tuple[tuple[re.Pattern[str], Recognizer], ...] = tuple(
         ),
         (rf"\bbetween\s{T1}{_START_PART}\sand\s{T2}{_END_PART}", _time_range),
         (
-            # "3 pm - 7/19 2 pm": a number that begins a date is no end time
-            rf"\b(?:from\s)?{T1}{_START_PART}\s?(?:-|to|until|till|til|through|thru)\s?{T2}{_NOT_A_TIME_AFTER}(?![/.]\d)"
+            # "3 pm - 7/19 2 pm": a number that begins a date is no end time; "2pm and goes until 4pm" is a range too
+            rf"\b(?:from\s)?{T1}{_START_PART}\s?(?:-|to|until|till|til|through|thru|"
+            r"(?:and\s|,\s?)?(?:goes|runs|lasts|continues|going|running|lasting)\s(?:until|till|to))"
+            rf"\s?{T2}{_NOT_A_TIME_AFTER}(?![/.]\d)"
             rf"{_END_PART}",
             _time_range,
         ),
@@ -910,9 +920,12 @@ RECOGNIZERS: tuple[tuple[re.Pattern[str], Recognizer], ...] = tuple(
         (rf"\b{_AFTER}\s{T1}{_NOT_A_TIME_AFTER}", _after_time),
         (rf"\b{_BEFORE}\s{T1}{_NOT_A_TIME_AFTER}", _before_time),
         (
-            # "priced at 1.6714", "1.230,00 EUR": a decimal number is no clock time
-            rf"(?:(?<!\w)(?P<prefix>{_POINT_PREFIX})\s)?(?<!\d/)(?<!\d,)(?<!\d\.)(?<!\bhalf )\b{T1}(?:ish)?(?![.,]\d)"
-            rf"(?![ \t]?(?:/|-\s?\d(?!\d?/\d)|days?|weeks?|months?|times|options?|slots?|(?:{_COUNT_NOUNS})\b))",
+            # "priced at 1.6714", "1.230,00 EUR": a decimal number is no clock time; "@2" needs no space
+            rf"(?:(?<!\w)(?P<prefix>{_POINT_PREFIX})(?:\s|(?<=@)))?"
+            rf"(?<!\d/)(?<!\d,)(?<!\d\.)(?<!\bhalf )\b{T1}(?:ish)?(?![.,]\d)"
+            # ("3pm - 2pm March 3": a range that ends on another day is two times, joined by _spans_across_days)
+            rf"(?![ \t]?(?:/|-\s?\d(?!\d?/\d|{_ENDS_ON_A_DAY})|days?|weeks?|months?|times|options?|slots?"
+            rf"|(?:{_COUNT_NOUNS})\b))",
             _point_time,
         ),
         (r"\bhalf (?P<h>\d{1,2})\b", _half_hour_british),

@@ -399,8 +399,8 @@ def _ordinal_days(t: str) -> str:
         lambda m: day(m[1]) + m[2],
         t,
     )
-    t = re.sub(  # "May 8th - tenth": the second of two ordinals, after a day already written as one
-        rf"(\d{{1,2}}(?:st|nd|rd|th)\s?(?:-|to|through|thru|until|till)\s?)({DAY_ORDINAL_RE})\b",
+    t = re.sub(  # "May 8th - tenth", "the 5th to the ninth": the second of two ordinals, after one written as a day
+        rf"(\d{{1,2}}(?:st|nd|rd|th)\s?(?:-|to|through|thru|until|till)\s?(?:the\s)?)({DAY_ORDINAL_RE})\b",
         lambda m: m[1] + day(m[2]),
         t,
     )

@@ -1,0 +1,69 @@
+"""Phrasings found in Sherlock's and Datejs's English tests (round 5): one test per general rule they needed."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from scheduler_agent.bench_parse import case_context
+from scheduler_agent.timeparse import parse_request, resolve_times
+
+NOW = "2012-12-03T04:35"  # a Monday
+
+
+def _windows(text: str, now: str = NOW) -> list[tuple[str, str]]:
+    ctx = case_context({"now": now, "tz": "UTC", "horizon": 5000})
+    return [(w.start.strftime("%Y-%m-%d %H:%M"), w.end.strftime("%Y-%m-%d %H:%M")) for w in resolve_times(text, ctx)]
+
+
+@pytest.mark.parametrize(
+    ("text", "first"),
+    [
+        ("in three weeks from tomorrow", "2012-12-25 00:00"),
+        ("3 weeks from tomorrow", "2012-12-25 00:00"),
+        ("@2", "2012-12-03 14:00"),
+        ("fourth of july @noon", "2013-07-04 12:00"),
+    ],
+)
+def test_first_moment(text: str, first: str) -> None:
+    assert _windows(text)[0][0] == first
+
+
+def test_in_weeks_on_a_weekday_stays_that_weeks_weekday() -> None:
+    # "in 2 weeks on Tuesday" is the Tuesday of the week two weeks ahead, not "2 weeks from Tuesday"
+    assert _windows("in 2 weeks on Tuesday", "2018-03-07T12:00")[0][0] == "2018-03-20 00:00"
+
+
+def test_second_ordinal_word_after_the_is_a_day() -> None:
+    assert [w[0][:10] for w in _windows("on the 5th to the ninth")] == [f"2012-12-0{d}" for d in range(5, 10)]
+
+
+def test_a_time_that_goes_until_another_is_a_range() -> None:
+    assert _windows("The exam is @ 2pm and goes until 4pm") == [("2012-12-03 14:00", "2012-12-03 16:00")]
+
+
+def test_a_range_whose_end_names_another_day_spans_the_days() -> None:
+    assert _windows("February 24 at 3pm - 2pm March 3") == [("2013-02-24 15:00", "2013-03-03 14:00")]
+
+
+@pytest.mark.parametrize(
+    ("text", "span"),
+    [
+        ("from Feb 12 at 3pm to the 15th", ("2013-02-12 15:00", "2013-02-16 00:00")),
+        ("from Wednesday 3pm to Friday", ("2012-12-05 15:00", "2012-12-08 00:00")),
+        ("from Dec 28 at 3pm to the 2nd", ("2012-12-28 15:00", "2013-01-03 00:00")),
+    ],
+)
+def test_from_a_moment_to_a_day_is_one_stretch(text: str, span: tuple[str, str]) -> None:
+    assert _windows(text) == [span]
+
+
+def test_lets_have_lunch_offers_the_lunch_hour_but_my_lunch_is_a_plan() -> None:
+    ctx = case_context({"now": NOW, "tz": "UTC", "horizon": 5000})
+    offered = parse_request("Let's have lunch on the 5th.", ctx).windows
+    assert [(w.start, w.end) for w in offered] == [
+        (datetime(2012, 12, 5, 11, 30, tzinfo=ZoneInfo("UTC")), datetime(2012, 12, 5, 13, 30, tzinfo=ZoneInfo("UTC")))
+    ]
+    assert _windows("I'm having lunch on the 5th") == [("2012-12-05 00:00", "2012-12-06 00:00")]
