@@ -26,6 +26,8 @@ class Mention:
     `days` is the literal reading ("next week": Monday to Sunday, "in a week": the date seven days on); where
     scheduling reads the phrase otherwise, `scheduled` holds the days it offers instead (that week's working
     days from today on), so one scan serves both `resolve_times` and `parse_request`.
+    `floating` marks a day of the month written with neither month nor weekday ("the 5th"), whose month is
+    only a guess from today and may be moved by a date written before it (`days_run_forward`).
     """
 
     start: int
@@ -44,6 +46,7 @@ class Mention:
     zone: str = ""
     note: str = ""
     scheduled: tuple[date, ...] | None = None
+    floating: bool = False
 
 
 @dataclass(slots=True)
@@ -282,13 +285,35 @@ def ordinal_day(m: Alternatives, s: Scan) -> Mention | None:
     """ "the 15th", "Tuesday the 8th": the next such day of a month, matching the weekday when given."""
     day = int(m["d"])  # type: ignore[arg-type]
     weekday = _weekday_of(m["wd"])
-    cursor = date(s.today.year, s.today.month, 1)
+    found = _next_day_of_month(s.today, day, weekday)
+    return mention(m, "days", days=(found,), floating=weekday is None) if found else None
+
+
+def _next_day_of_month(start: date, day: int, weekday: int | None = None) -> date | None:
+    """The first date on or after `start` that is the `day`-th of its month (and falls on `weekday`, if given)."""
+    cursor = date(start.year, start.month, 1)
     for _ in range(15):
         candidate = _safe_date(cursor.year, cursor.month, day)
-        if candidate and candidate >= s.today and (weekday is None or candidate.weekday() == weekday):
-            return mention(m, "days", days=(candidate,))
+        if candidate and candidate >= start and (weekday is None or candidate.weekday() == weekday):
+            return candidate
         cursor = (cursor + timedelta(days=32)).replace(day=1)
     return None
+
+
+def days_run_forward(mentions: list[Mention]) -> list[Mention]:
+    """A bare day of the month after a dated day is the first such day after it: "pick up on the 3rd, return
+    the 5th" said on 4 March returns on 5 April. Read from today alone, the 5th would fall before the 3rd it
+    follows; a trip's or a list's later dates do not go back in time."""
+    out: list[Mention] = []
+    previous: date | None = None
+    for item in mentions:
+        if item.floating and previous is not None and item.days[0] < previous:
+            later = _next_day_of_month(previous, item.days[0].day)
+            item = replace(item, days=(later,)) if later else item
+        if item.kind == "days" and item.level == "day" and len(item.days) == 1:
+            previous = item.days[0]
+        out.append(item)
+    return out
 
 
 def month_only(m: re.Match[str], s: Scan) -> Mention | None:

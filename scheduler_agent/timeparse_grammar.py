@@ -24,6 +24,7 @@ from .timeparse_dates import (
     counted_weekday,
     day_of_relative_month,
     day_shift,
+    days_run_forward,
     end_of_year,
     holiday,
     in_n_days,
@@ -939,10 +940,11 @@ RECOGNIZERS: tuple[tuple[re.Pattern[str], Recognizer], ...] = tuple(
             rf"(?![,.]\d){_COUNTED}",
             _hhmm_point,
         ),
-        # "3 nights", "2 mornings a week": a small number right before a part of day counts it (a year does not);
+        # "3 nights", "2 mornings a week": a small number right before a part of day counts it (a year or the end
+        # of a date, "28/10 late afternoon", does not);
         # "189.00 per night" is a rate
         (
-            r"(?:\b(?:in|at|during|over|around) (?:the )?)?(?<!(?<!\d)\d\s)(?<!(?<!\d)\d\d\s)(?<!\bper )"
+            r"(?:\b(?:in|at|during|over|around) (?:the )?)?(?<!(?<![\d/.])\d\s)(?<!(?<![\d/.])\d\d\s)(?<!\bper )"
             rf"\b(?P<pod>{PART_OF_DAY_RE})s?\b(?!-[a-z])",  # not "one-night-only"
             _part_of_day,
         ),
@@ -979,7 +981,7 @@ def scan(text: str, *, today: date, now: datetime) -> list[Mention]:
             found.append(mention)
             taken[mention.start : mention.end] = b"\x01" * (mention.end - mention.start)
     found.sort(key=lambda m: m.start)
-    return anchor_shifts(text, found, today)
+    return days_run_forward(anchor_shifts(text, found, today))
 
 
 def iter_unclaimed_numbers(text: str, spans: list[tuple[int, int]]) -> Iterator[str]:

@@ -1,0 +1,46 @@
+"""Travel-booking phrasings (round 5, `travel2`): one behaviour per row, read on Wednesday 2026-03-04 10:15 Berlin."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from scheduler_agent.models import Person, RequestContext
+from scheduler_agent.timeparse import resolve_times
+
+BERLIN = ZoneInfo("Europe/Berlin")
+NOW = datetime(2026, 3, 4, 10, 15, tzinfo=BERLIN)
+
+
+def _ctx() -> RequestContext:
+    return RequestContext(
+        now=NOW,
+        home_timezone="Europe/Berlin",
+        sender=Person("dana@example.com", "Dana Lee"),
+        agent_email="agent@localhost",
+        recipients=(Person("agent@localhost"),),
+        horizon_days=365,
+    )
+
+
+def _starts(text: str) -> list[str]:
+    return [w.start.astimezone(BERLIN).strftime("%Y-%m-%d %H:%M") for w in resolve_times(text, _ctx())]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a bare day of the month after a dated day runs forward from it, not from today
+        ("pick up on 3rd at 9 am, return 5th 11am", ["2026-04-03 09:00", "2026-04-05 11:00"]),
+        ("out on the 28th, back on the 2nd", ["2026-03-28 00:00", "2026-04-02 00:00"]),
+        # ...but one that already follows it, or carries a weekday, stays where today puts it
+        ("the 5th or the 9th", ["2026-03-05 00:00", "2026-03-09 00:00"]),
+        # a date ending in a number does not count the part of day after it ("3 nights" does)
+        ("Wednesday 28/10 late afternoon", ["2026-10-28 15:00"]),
+        ("28.10. late afternoon", ["2026-10-28 15:00"]),
+    ],
+)
+def test_travel_dates(text: str, expected: list[str]) -> None:
+    assert _starts(text) == expected
