@@ -405,7 +405,7 @@ def _read(text: str, ctx: RequestContext, notes: list[str], *, literal: bool = F
 
     if ctx.proposals:
         mentions = _following_the_proposals(norm, mentions, ctx, zone)
-    clauses = build_clauses(norm, mentions, now.date(), zone)
+    clauses = build_clauses(norm, mentions, now.date(), zone, opens=now if literal else None)
     if duration:  # "book 90 minutes on the 2nd, starting 1:30pm": a start time, not "free from 1:30 on"
         for clause in clauses:
             clause.tods = [replace(t, point=True, tod_end=t.tod_start) if t.starts else t for t in clause.tods]

@@ -107,12 +107,14 @@ def _after_a_day(text: str, items: list[Mention]) -> list[Mention]:
     return out
 
 
-def _deadlines(text: str, items: list[Mention], today: date, zone: tzinfo) -> list[Mention]:
+def _deadlines(text: str, items: list[Mention], today: date, zone: tzinfo, opens: datetime | None) -> list[Mention]:
     """ "by Friday", "no later than Tuesday", "through the end of next week": every working day from today up
     to it ("before": not it); the end of a period counts up to its last day.
 
     With a clock time ("by Friday 3pm", "until Thursday at noon") the deadline is that moment: one stretch
-    from the start of today up to it, not the same hour on every day before."""
+    from the start of today up to it, not the same hour on every day before. Read literally (`opens`, the
+    moment of writing) a deadline is one stretch from that moment to it, weekend included, as Duckling and
+    Recognizers-Text read "by the end of next month" and "within 5 hours"; the working days are scheduling's."""
     out: list[Mention] = []
     skip = False
     for index, item in enumerate(items):
@@ -130,13 +132,18 @@ def _deadlines(text: str, items: list[Mention], today: date, zone: tzinfo) -> li
             and clock.point
             and _PAIR_GAP.match(text[item.end : clock.start])
         ):
-            start = datetime.combine(today, time(0), tzinfo=zone)
+            start = opens or datetime.combine(today, time(0), tzinfo=zone)
             until = datetime.combine(item.days[-1], clock.tod_start or time(0), tzinfo=zone)
             out.append(Mention(cue.start(), clock.end, "instant", instant=start, until=until))
             skip = True
             continue
         if cue is not None and today <= item.days[0]:
             last = item.days[-1] - timedelta(days=1 if cue.group(1) == "before" else 0)
+            paired = clock is not None and clock.kind == "tod" and _PAIR_GAP.match(text[item.end : clock.start])
+            if opens is not None and not paired and today <= last:
+                until = datetime.combine(last + timedelta(days=1), time(0), tzinfo=zone)
+                out.append(Mention(cue.start(), item.end, "instant", instant=opens, until=until))
+                continue
             span = [today + timedelta(days=i) for i in range((last - today).days + 1)]
             days = tuple(d for d in span if d.weekday() < 5) or tuple(span)
             item = Mention(cue.start(), item.end, "days", days=days, level="range") if days else item
@@ -172,7 +179,9 @@ def _told_as_past(text: str, items: list[Mention], today: date) -> list[Mention]
     return out
 
 
-def build_clauses(text: str, mentions: list[Mention], today: date, zone: tzinfo) -> list[Clause]:
+def build_clauses(
+    text: str, mentions: list[Mention], today: date, zone: tzinfo, *, opens: datetime | None = None
+) -> list[Clause]:
     for m in mentions:
         if m.kind in ("zone", "duration"):  # "8am PT on Friday": the zone does not split the clause
             text = text[: m.start] + " " * (m.end - m.start) + text[m.end :]
@@ -180,7 +189,7 @@ def build_clauses(text: str, mentions: list[Mention], today: date, zone: tzinfo)
     items = _spans_across_days(text, _tonight_is_today(text, items, today), zone)
     items = _range_around_day(text, items)
     items = _merge_day_ranges(text, _later_that_week(text, _expand_week_of(text, items)))
-    items = _deadlines(text, _after_a_day(text, _told_as_past(text, items, today)), today, zone)
+    items = _deadlines(text, _after_a_day(text, _told_as_past(text, items, today)), today, zone, opens)
     negs = [m for m in mentions if m.kind == "neg"]
     clauses: list[Clause] = []
     current: Clause | None = None
@@ -295,11 +304,15 @@ def _clock_beside_part(text: str, tods: list[Mention]) -> list[Mention]:
     return [t for t in tods if id(t) not in drop]
 
 
-def _day_and_time(text: str, first: Mention, second: Mention, zone: tzinfo) -> datetime | None:
-    """ "Monday 9am", "9am on Monday": one day and one exact time written together, as a moment."""
+def _day_and_time(
+    text: str, first: Mention, second: Mention, zone: tzinfo, *, opening: bool = False
+) -> datetime | None:
+    """ "Monday 9am", "9am on Monday": one day and one exact time written together, as a moment. An `opening`
+    moment may be worded as a start ("from 4pm today to 5pm tomorrow"): the span's end closes it."""
     pair = sorted((first, second), key=lambda m: m.kind)
     day, clock = pair
-    if day.kind != "days" or len(day.days) != 1 or clock.kind != "tod" or not clock.point:
+    exact = clock.point or (opening and clock.tod_start is not None and clock.tod_end is None)
+    if day.kind != "days" or len(day.days) != 1 or clock.kind != "tod" or not exact:
         return None
     if not _PAIR_GAP.match(text[first.end : second.start]):
         return None
@@ -314,7 +327,7 @@ def _spans_across_days(text: str, items: list[Mention], zone: tzinfo) -> list[Me
     while i < len(items):
         quad = items[i : i + 4]
         if len(quad) == 4 and _SPAN_GAP.match(text[quad[1].end : quad[2].start]):
-            start = _day_and_time(text, quad[0], quad[1], zone)
+            start = _day_and_time(text, quad[0], quad[1], zone, opening=True)
             end = _day_and_time(text, quad[2], quad[3], zone)
             if start is not None and end is not None and start < end:
                 out.append(Mention(quad[0].start, quad[3].end, "instant", instant=start, until=end))

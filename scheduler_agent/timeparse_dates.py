@@ -676,9 +676,21 @@ def next_n_days(m: re.Match[str], s: Scan) -> Mention | None:
 
 
 def last_n_days(m: re.Match[str], s: Scan) -> Mention | None:
-    """ "the last 2 days", "past few days": the n days before today (a past reading, which scheduling drops)."""
+    """ "the last 2 days", "past few days": the n days before today; "the last 2 weeks", "past 3 months", "the
+    last 2 years": the n whole weeks (months, years) before the current one, as Duckling and Recognizers-Text
+    read them (a past reading, which scheduling drops)."""
     n = int(m["n"])
-    if not 0 < n <= 31:
+    unit = m["unit"] or "days"
+    if unit == "weeks" and 0 < n <= 52:
+        monday = _week_start(s.today)
+        return mention(m, "days", days=_span(monday - timedelta(weeks=n), monday - timedelta(days=1)), level="past")
+    if unit == "months" and 0 < n <= 24:
+        first = _add_months(s.today.replace(day=1), -n)
+        return mention(m, "days", days=_span(first, s.today.replace(day=1) - timedelta(days=1)), level="past")
+    if unit == "years" and 0 < n <= 5:
+        first, last = date(s.today.year - n, 1, 1), date(s.today.year - 1, 12, 31)
+        return mention(m, "days", days=_span(first, last), level="past")
+    if unit != "days" or not 0 < n <= 31:
         return None
     return mention(m, "days", days=_span(s.today - timedelta(days=n), s.today - timedelta(days=1)), level="past")
 

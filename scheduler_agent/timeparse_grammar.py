@@ -181,6 +181,32 @@ def _within_n_time(m: re.Match[str], s: Scan) -> Mention | None:
     return mention(m, "instant", instant=s.now, until=s.now + timedelta(minutes=minutes))
 
 
+def _last_n_time(m: re.Match[str], s: Scan) -> Mention | None:
+    """ "the last 3 minutes", "past 2 hours", "previous 3 mins": the stretch that ends now (a past reading, which
+    scheduling drops), as Recognizers-Text and Duckling read it; not a meeting length."""
+    n = float(m["n"])
+    minutes = n * 60 if m["u"].startswith("h") else n
+    return mention(m, "instant", instant=s.now - timedelta(minutes=minutes), until=s.now)
+
+
+_UNIT = r"(?:years?|months?|weeks?|days?|hours?|hrs?|minutes?|mins?|seconds?|secs?)"
+
+
+def _within_parts(m: re.Match[str], s: Scan) -> Mention | None:
+    """ "within 1 day and 5 hours": any time from now until now moved by every part, a stretch (only with a clock
+    part; "within 2 weeks and 3 days" is left to the day readings)."""
+    moved = compound_offset(Alternatives(m), s)
+    if moved is None or moved.instant is None:
+        return None
+    return replace(moved, instant=s.now, until=moved.instant)
+
+
+def _rest_of_today(m: re.Match[str], s: Scan) -> Mention | None:
+    """ "the rest of the day": from now to midnight (today, clipped to now, is what scheduling offers anyway)."""
+    midnight = datetime.combine(s.today + timedelta(days=1), time(0), tzinfo=s.now.tzinfo)
+    return mention(m, "instant", instant=s.now, until=midnight)
+
+
 # Times ---------------------------------------------------------------------------------------------------
 
 
@@ -611,6 +637,15 @@ RECOGNIZERS: tuple[tuple[re.Pattern[str], Recognizer], ...] = tuple(
         ),
         # Relative instants, then durations.
         (
+            # "within 1 day and 5 hours", "within the next 2 days 1 hour 5 minutes": from now until then
+            r"\bwithin (?:the )?(?:next |upcoming |coming )?(?P<parts>(?:\d+|an?) "
+            + _UNIT
+            + r"(?:(?:,\s?|\s)(?:and\s)?(?:\d+|an?) "
+            + _UNIT
+            + r")+)\b",
+            _within_parts,
+        ),
+        (
             r"\b(?P<parts>(?:\d+|an?) (?:years?|months?|weeks?|days?|hours?|hrs?|minutes?|mins?|seconds?|secs?)"
             r"(?:(?:,\s?|\s)(?:and\s)?(?:\d+|an?) "
             r"(?:years?|months?|weeks?|days?|hours?|hrs?|minutes?|mins?|seconds?|secs?))+)"
@@ -643,6 +678,12 @@ RECOGNIZERS: tuple[tuple[re.Pattern[str], Recognizer], ...] = tuple(
             lambda m, s: _in_n_time(Alternatives(m), s),
         ),
         (
+            r"\b(?:(?:in|over|during|for) )?(?:the )?(?:last|past|previous) (?P<n>\d+(?:\.\d+)?)\s?"
+            r"(?P<u>hours?|hrs?|minutes?|mins?)\b(?! of\b)",
+            _last_n_time,
+        ),
+        (r"\bthe rest of today\b", _rest_of_today),
+        (
             r"\b(?:within |(?:in |over |during )?(?=(?:the )?(?:next|coming|upcoming) ))(?:the )?"
             r"(?P<next>(?:next|coming|upcoming) )?(?:(?P<n>\d+(?:\.\d+)?|an?)\s?)?(?P<u>hours?|hrs?|minutes?|mins?)\b",
             _within_n_time,
@@ -669,7 +710,11 @@ RECOGNIZERS: tuple[tuple[re.Pattern[str], Recognizer], ...] = tuple(
             r"|\bwithin (?P<n2>\d+) (?P<unit2>days|weeks)\b",  # "within 2 weeks (after today)"
             next_n_days,
         ),
-        (r"\b(?:(?:in|over|during|for) )?(?:the )?(?:last|past|previous) (?P<n>\d+) days\b(?! of\b)", last_n_days),
+        (
+            r"\b(?:(?:in|over|during|for) )?(?:the )?(?:last|past|previous) (?P<n>\d+) "
+            r"(?P<unit>days|weeks|months|years)\b(?! of\b)",
+            last_n_days,
+        ),
         (
             # A season needs a cue: "spring" and "fall" alone are as often a verb, unless it is all the text says.
             r"\b(?:(?P<mod>this|next|last|past|coming) |(?:in|during|over|until|by) (?:the )?|the )"

@@ -123,7 +123,9 @@ def _spellings(t: str) -> str:
     t = re.sub(r"\b(morning|afternoon|evening|lunch|noon)ish\b", r"\1", t)
     t = re.sub(r"\b(early|late|mid)-(morning|afternoon|evening)(s?)\b", r"\1 \2\3", t)
     t = re.sub(r"\b(early|late) in the (morning|afternoon|evening)\b", r"\1 \2", t)
-    t = re.sub(r"\b(?:the )?rest of (?:the|this|today'?s?|my|current) day\b|\brest of today\b", "today", t)
+    t = re.sub(
+        r"\b(?:the )?rest of (?:the|this|today'?s?|my|current) day\b|\b(?:the )?rest of today\b", "the rest of today", t
+    )
     t = re.sub(r"\b(?:the )?rest (?:of )?(?:the |this |my |current )?(week|month)\b", r"the rest of this \1", t)
     t = re.sub(r"\b(?:the )?rest of (?:the |this )?year\b", "the rest of this year", t)
     t = re.sub(r"\byrs?\b", lambda m: "years" if m.group(0) == "yrs" else "year", t)
