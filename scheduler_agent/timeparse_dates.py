@@ -130,6 +130,21 @@ def _infer_year(today: date, month: int, day: int) -> date | None:
     return None
 
 
+_LAST_BEFORE = re.compile(r"\b(?:last|this past)\s$")
+
+
+def _yearless_date(s: Scan, start: int, month: int, day: int) -> date | None:
+    """A date written without its year: the coming one, or after "last" ("last April 1", "last 9/11") the most
+    recent one before today, as "last" does for weekdays."""
+    if not _LAST_BEFORE.search(s.text[:start]):
+        return _infer_year(s.today, month, day)
+    for year in range(s.today.year, s.today.year - 8, -1):
+        candidate = _safe_date(year, month, day)
+        if candidate is not None and candidate < s.today:
+            return candidate
+    return None
+
+
 def _safe_date(year: int, month: int, day: int) -> date | None:
     try:
         return date(year, month, day)
@@ -170,7 +185,7 @@ def iso_week(m: re.Match[str], s: Scan) -> Mention | None:
 
 
 def iso_date(m: re.Match[str], s: Scan) -> Mention | None:
-    y, a, b = int(m["y"]), int(m["mo"]), int(m["d"])
+    y, a, b = _full_year(m["y"]), int(m["mo"]), int(m["d"])
     day = _safe_date(y, a, b) or _safe_date(y, b, a)
     return mention(m, "days", days=(day,)) if day else None
 
@@ -203,7 +218,7 @@ def numeric_date(m: Alternatives, s: Scan) -> Mention | None:
     if year:
         found = _safe_date(_full_year(year), month, day)
     else:
-        found = _infer_year(s.today, month, day)
+        found = _yearless_date(s, m.start(), month, day)
     weekday = _weekday_of(m["wd"])
     if found is not None and weekday is not None and not year and day <= 12:
         # "Friday 7.6": the weekday written beside it settles the order; the nearer one when both fit
@@ -253,7 +268,7 @@ def month_date(m: Alternatives, s: Scan) -> Mention | None:
     elif m["y"]:
         found = _safe_date(_full_year(m["y"]), month, day)
     else:
-        found = _infer_year(s.today, month, day)
+        found = _yearless_date(s, m.start(), month, day)
     if found == s.today and not m["y"] and re.search(r"\bnext\s$", s.text[: m.start()]):
         found = _infer_year(s.today + timedelta(days=1), month, day)  # "next December 31" said on Dec 31
     if found is None:

@@ -673,7 +673,7 @@ RECOGNIZERS: tuple[tuple[re.Pattern[str], Recognizer], ...] = tuple(
             r"(?P<n>\d+(?:\.\d+)?|an?|(?P<half>(?:an? )?half(?: an?)?))\s?"
             r"(?P<u>hours?|hrs?|h(?P<hm>[0-5]\d)?|minutes?|mins?)\b"
             r"|\b(?P<n_>\d+(?:\.\d+)?|an?|(?P<half_>(?:an? )?half(?: an?)?))\s?"
-            r"(?P<u_>hours?|hrs?|h(?P<hm_>[0-5]\d)|minutes?|mins?) "
+            r"(?P<u_>hours?|hrs?|h(?P<hm_>[0-5]\d)|minutes?|mins?|m) "
             r"(?P<dir>from now|ago)\b",
             lambda m, s: _in_n_time(Alternatives(m), s),
         ),
@@ -822,7 +822,9 @@ RECOGNIZERS: tuple[tuple[re.Pattern[str], Recognizer], ...] = tuple(
         ),
         (
             # "Friday 2018-7-6": the weekday beside the date is part of it, not another day
-            rf"(?:{_WD},?\s)?\b(?P<y>\d{{4}})[-/.](?P<mo>\d{{1,2}})[-/.](?P<d>\d{{1,2}})\b",
+            # "'69-5-31", "69/5/31": a two-digit year leads when marked or when no month or day can be that number
+            rf"(?:{_WD},?\s)?(?<![\w'])(?P<y>\d{{4}}|'\d\d|3[2-9]|[4-9]\d)[-/.](?P<mo>\d{{1,2}})[-/.](?P<d>\d{{1,2}})\b"
+            r"(?![-/.]\d)",
             iso_date,
         ),
         (r"(?<![\d/.:-])\b(?P<mo>0?[1-9]|1[0-2])/(?P<y>(?:19|20)\d{2})\b(?![/.:-]\d)", numeric_month),
@@ -858,10 +860,10 @@ RECOGNIZERS: tuple[tuple[re.Pattern[str], Recognizer], ...] = tuple(
         ),
         (
             rf"(?:{_WD},?\s)?"
-            r"(?<![\d/.:])(?P<a>\d{1,2})(?:(?P<sep>[/.])(?P<b>\d{1,2})|(?P<sep_>-)(?P<b_>\d{1,2})(?=-\d)"
+            r"(?<![\d/.:])(?P<a>\d{1,2})(?:(?P<sep>[/.])(?P<b>\d{1,2})|(?P<sep_>-)(?P<b_>\d{1,2})(?=-'?\d)"
             # "25-08": with no year a dashed pair is a date only when the first number is no hour and no month
             r"|(?<=1[3-9]|2\d|3[01])(?P<sep2>-)(?P<b2>0?[1-9]|1[0-2])(?![\d:.]|\s?(?:am|pm)))"
-            r"(?:(?P=sep)(?P<y>\d{4}|\d{2})\b|-(?P<y_>\d{4}|\d{2})\b|,(?P<y2>\s?\d{4}|\d{2})\b|\.(?=[\s,;!?)-]|$)|\b)(?![/.:]\d|\s?(?:am|pm|h\b|hours?|uhr))",
+            r"(?:(?P=sep)(?P<y>\d{4}|'?\d{2})\b|-(?P<y_>\d{4}|'?\d{2})\b|,(?P<y2>\s?\d{4}|\d{2})\b|\.(?=[\s,;!?)-]|$)|\b)(?![/.:]\d|\s?(?:am|pm|h\b|hours?|uhr))",
             lambda m, s: numeric_date(Alternatives(m), s),
         ),
         (

@@ -1,0 +1,46 @@
+"""Phrasings met in the Rust parsers' tests (two_timer, chrono-english): what they mean on Wednesday
+2026-11-18 09:00 New York, read literally by `resolve_times` (past times kept)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from scheduler_agent.models import RequestContext
+from scheduler_agent.timeparse import resolve_times
+
+NY = ZoneInfo("America/New_York")
+NOW = datetime(2026, 11, 18, 9, 0, tzinfo=NY)
+
+
+def first(text: str) -> str | None:
+    windows = resolve_times(text, RequestContext(now=NOW, home_timezone="America/New_York", horizon_days=20000))
+    return windows[0].start.astimezone(NY).strftime("%Y-%m-%d %H:%M") if windows else None
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # "last" before a date without its year: the most recent one, as for weekdays
+        ("last 9/11", "2026-09-11 00:00"),
+        ("last April 1 at 9am", "2026-04-01 09:00"),
+        ("last December 25", "2025-12-25 00:00"),
+        ("April 1", "2027-04-01 00:00"),
+        # a marked or unmistakable two-digit year
+        ("5-31-'69", "1969-05-31 00:00"),
+        ("31/5/'69", "1969-05-31 00:00"),
+        ("'69-5-31", "1969-05-31 00:00"),
+        ("69/5/31", "1969-05-31 00:00"),
+        ("'69.05.31", "1969-05-31 00:00"),
+        # "m" for minutes before "ago"
+        ("15m ago", "2026-11-18 08:45"),
+    ],
+)
+def test_rust_corpus_phrasings(text: str, expected: str) -> None:
+    assert first(text) == expected
+
+
+def test_a_version_number_is_no_date() -> None:
+    assert first("upgrade to 45.5.3.1 please") is None
