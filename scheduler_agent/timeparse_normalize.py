@@ -65,7 +65,7 @@ def normalize(text: str) -> str:
     )
     words = "|".join(sorted((w for w in NUMBER_WORDS if w != "one" and " " not in w), key=len, reverse=True))
     t = re.sub(rf"\b({words})\b", lambda m: str(NUMBER_WORDS[m.group(1)]), t)
-    t = re.sub(r"\bone\b(?=[\s-]*(?:hour|hr|day|week|month|minute|min|o'?clock|am|pm|a\.m|p\.m|\d))", "1", t)
+    t = re.sub(r"\bone\b(?=[\s-]*(?:hour|hr|day|week|month|year|minute|min|o'?clock|am|pm|a\.m|p\.m|\d))", "1", t)
     t = re.sub(r"\b2 thousand(?: and)?(?: (\d{1,2}))?\b", lambda m: f"20{int(m[1] or 0):02d}", t)  # a spoken year
     t = re.sub(r"(?<=\bat )one\b", "1", t)
     # "a.m. flight", "p.m. slot": with no number before it, the dotted a.m./p.m. names a part of day
@@ -260,6 +260,12 @@ def _spellings(t: str) -> str:
     t = re.sub(  # "2010 October 28": a year written first
         rf"\b((?:19|20)\d{{2}}),? ({MONTH_RE}) (\d{{1,2}}(?:st|nd|rd|th)?)\b(?![:.]\d|\s?(?:am|pm|h)\b)",
         r"\3 \2 \1",
+        t,
+    )
+    t = re.sub(  # "Jan 2 15:04:05 -0700 2006" (Unix `date`, Go's ANSIC): the year written after the time of day
+        rf"\b({MONTH_RE}) +(\d{{1,2}}) (\d{{1,2}}:\d\d(?::\d\d)?(?: [+-]\d{{4}}| utc| [a-z]{{1,3}}t)?) "
+        r"((?:19|20)\d{2})\b",
+        r"\1 \2 \4 \3",
         t,
     )
     t = re.sub(r"(?<=\d\d:\d\d)(:\d\d(?:\.\d+)?)?z\b", r"\1 utc", t)  # ISO "07:00:00Z" is UTC

@@ -1,0 +1,46 @@
+"""Phrasings met in the Go parsers' tests (olebedev/when, tj/go-naturaldate): how the engine reads them."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from scheduler_agent.models import Person, RequestContext
+from scheduler_agent.timeparse import resolve_times
+
+UTC_ZONE = ZoneInfo("UTC")
+NOW = datetime(2022, 9, 29, 2, 48, tzinfo=UTC_ZONE)  # a Thursday
+
+
+def ctx() -> RequestContext:
+    return RequestContext(
+        now=NOW,
+        home_timezone="UTC",
+        sender=Person("dana@example.com"),
+        agent_email="agent@localhost",
+        recipients=(Person("agent@localhost"),),
+        horizon_days=5000,
+    )
+
+
+def first_start(text: str) -> str:
+    spans = resolve_times(text, ctx())
+    return spans[0].start.astimezone(UTC_ZONE).strftime("%Y-%m-%d %H:%M") if spans else ""
+
+
+@pytest.mark.parametrize(
+    ("text", "start"),
+    [
+        # Unix `date` and Go's ANSIC/RubyDate layouts write the year after the time of day (and its offset)
+        ("Mon Jan  2 15:04:05 2006", "2006-01-02 15:04"),
+        ("Mon Jan 02 15:04:05 -0700 2006", "2006-01-02 22:04"),
+        ("Jan 2 15:04 UTC 2006", "2006-01-02 15:04"),
+        # "one" counts years as it counts days and months
+        ("one year ago", "2021-09-29"),
+        ("one year from now", "2023-09-29"),
+    ],
+)
+def test_go_parser_phrasings(text: str, start: str) -> None:
+    assert first_start(text).startswith(start)
