@@ -275,8 +275,13 @@ def month_date(m: Alternatives, s: Scan) -> Mention | None:
         return None
     note = ""
     if weekday is not None and found.weekday() != weekday:
-        # "Thursday, Dec 2" when Dec 2 is a Wednesday: almost always a slip; keep the date, say so.
+        # "Thursday, Dec 2" when Dec 2 is a Wednesday: almost always a slip; keep the date, say so. Read
+        # literally, a weekday that fits the same date just gone names that one ("Sunday, Feb 10" said on the 12th,
+        # as Duckling reads it); scheduling keeps the coming date and the note.
         note = f"{m.text.strip()}: {found:%b} {found.day} is a {found:%A}"
+        gone = None if m["y"] or m["ry"] else _safe_date(found.year - 1, month, day)
+        if gone is not None and gone.weekday() == weekday:
+            return mention(m, "days", days=(gone,), note=note, scheduled=(found,))
     return mention(m, "days", days=(found,), note=note)
 
 
@@ -301,7 +306,14 @@ def ordinal_day(m: Alternatives, s: Scan) -> Mention | None:
     day = int(m["d"])  # type: ignore[arg-type]
     weekday = _weekday_of(m["wd"])
     found = _next_day_of_month(s.today, day, weekday)
-    return mention(m, "days", days=(found,), floating=weekday is None) if found else None
+    if found is None or weekday is None:
+        return mention(m, "days", days=(found,), floating=True) if found else None
+    # Read literally, "Thursday the 21st" said on the 27th is this month's, gone by, when it fits the weekday
+    # (Recognizers-Text; Duckling reads "Sunday, Feb 10" alike); scheduling offers the coming one.
+    gone = _safe_date(s.today.year, s.today.month, day)
+    if gone is not None and gone < s.today and gone.weekday() == weekday:
+        return mention(m, "days", days=(gone,), scheduled=(found,))
+    return mention(m, "days", days=(found,))
 
 
 def _next_day_of_month(start: date, day: int, weekday: int | None = None) -> date | None:

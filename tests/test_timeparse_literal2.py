@@ -1,6 +1,7 @@
 """The literal reading (`resolve_times`) where independent parsers' own values agree, while `parse_request` keeps
 its scheduling policy: open bounds from the moment of writing, stretches that end now, spans worded as a start."""
 
+from dataclasses import replace
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -74,3 +75,21 @@ def test_past_stretches_are_dropped_when_scheduling() -> None:
     assert parse_request("I was busy for the past 2 hours", ctx()).windows == ()
     assert parse_request("the rest of the day works", ctx()).windows[0].start == NOW
     assert parse_request("the rest of the day works", ctx()).windows[0].end == NOW.replace(hour=0) + timedelta(days=1)
+
+
+def test_a_weekday_and_day_of_the_month_gone_by_this_month_is_that_day_when_read_literally() -> None:
+    said = RequestContext(
+        now=datetime(2017, 9, 27, 17, 25, tzinfo=NY), home_timezone="America/New_York", horizon_days=999
+    )
+    (window,) = resolve_times("Thursday the 21st", said)
+    assert window.start.date().isoformat() == "2017-09-21"
+    assert parse_request("Thursday the 21st?", said).windows[0].start.date().isoformat() == "2017-12-21"
+    (window,) = resolve_times("Thu 15th", said)  # Sep 15 is a Friday: the coming Thursday the 15th
+    assert window.start.date().isoformat() == "2018-02-15"
+
+
+def test_a_weekday_that_fits_the_date_just_gone_names_it_when_read_literally() -> None:
+    said = RequestContext(now=datetime(2013, 2, 12, 4, 30, tzinfo=NY), home_timezone="America/New_York")
+    assert [w.start.date().isoformat() for w in resolve_times("Sunday, Feb 10", said)] == ["2013-02-10"]
+    request = parse_request("Sunday, Feb 10", replace(said, horizon_days=5000))
+    assert request.windows[0].start.date().isoformat() == "2014-02-10"
