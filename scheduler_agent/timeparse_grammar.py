@@ -451,14 +451,18 @@ def _zone_offset(m: re.Match[str], s: Scan) -> Mention | None:
 
 
 # The clock time an offset follows; "+" or seconds mark the offset, since "9:30-12:00" is a range of times.
-_CLOCK_BEFORE = re.compile(r"\d:[0-5]\d(?P<sec>:[0-5]\d(?:\.\d+)?)?$")
+_CLOCK_BEFORE = re.compile(r"\d:[0-5]\d(?P<sec>:[0-5]\d(?:\.\d+)?)?(?P<ap>\s?[ap]m)?\s?$")
 
 
 def _clock_offset(m: re.Match[str], s: Scan) -> Mention | None:
-    """ "2011-07-03 22:11:35 +0100", "2012-08-02T13:00:00+01:00", "10:00 +0200": a numeric UTC offset written right
-    after a clock time (ISO 8601, mail headers) is the zone of that time, not a second time or a range's end."""
+    """ "2011-07-03 22:11:35 +0100", "2012-08-02T13:00:00+01:00", "10:00 +0200", "10:30 PM -0500": a numeric UTC
+    offset written right after a clock time (ISO 8601, mail headers) is the zone of that time, not a second time or a
+    range's end."""
     clock_before = _CLOCK_BEFORE.search(s.text, 0, m.start())
-    if clock_before is None or (m["sign"] == "-" and not clock_before["sec"]):
+    # "10:00-1130", "10 am-1130" are ranges; after seconds ("22:30:00-0400") or a spaced am/pm ("10:30 pm -0500")
+    # it is an offset
+    spaced = clock_before is not None and clock_before["ap"] and m.group(0)[0].isspace()
+    if clock_before is None or (m["sign"] == "-" and not (clock_before["sec"] or spaced)):
         return None
     return _zone_offset(m, s)
 
@@ -622,7 +626,10 @@ RECOGNIZERS: tuple[tuple[re.Pattern[str], Recognizer], ...] = tuple(
         (r"\b(?:merry|happy)\s(?:christmas|xmas|new year'?s?|easter|thanksgiving|holidays)\b", _reference),
         # Zones.
         (r"\b(?:utc|gmt)(?:\s?(?P<sign>[+-])\s?|(?=\d))(?P<h>\d{1,2})(?::?(?P<m>\d{2}))?\b", _zone_offset),  # "utc4:30"
-        (r"(?<=\d)\s?(?P<sign>[+-])(?P<h>[01]\d):?(?P<m>[0-5]\d)\b(?![:.]\d)", _clock_offset),
+        (
+            r"(?:(?<=\d)|(?<=\d[ap]m)|(?<=\d [ap]m))\s?(?P<sign>[+-])(?P<h>[01]\d):?(?P<m>[0-5]\d)\b(?![:.]\d)",
+            _clock_offset,
+        ),
         (
             r"\b(?P<z>(?:america|europe|asia|africa|australia|pacific|atlantic|indian)/[a-z_]+(?:/[a-z_]+)?)\b",
             _zone_iana,
@@ -971,8 +978,9 @@ RECOGNIZERS: tuple[tuple[re.Pattern[str], Recognizer], ...] = tuple(
             # "priced at 1.6714", "1.230,00 EUR": a decimal number is no clock time; "@2" needs no space
             rf"(?:(?<!\w)(?P<prefix>{_POINT_PREFIX})(?:\s|(?<=@)))?"
             rf"(?<!\d/)(?<!\d,)(?<!\d\.)(?<!\bhalf )\b{T1}(?:ish)?(?![.,]\d)"
-            # ("3pm - 2pm March 3": a range that ends on another day is two times, joined by _spans_across_days)
-            rf"(?![ \t]?(?:/|-\s?\d(?!\d?/\d|{_ENDS_ON_A_DAY})|days?|weeks?|months?|times|options?|slots?"
+            # ("3pm - 2pm March 3": a range that ends on another day is two times, joined by _spans_across_days;
+            # "10:30 pm -0500": a zone offset)
+            rf"(?![ \t]?(?:/|-\s?\d(?!\d?/\d|{_ENDS_ON_A_DAY}|\d{{3}}\b)|days?|weeks?|months?|times|options?|slots?"
             rf"|(?:{_COUNT_NOUNS})\b))",
             _point_time,
         ),

@@ -71,6 +71,8 @@ def normalize(text: str) -> str:
     # "a.m. flight", "p.m. slot": with no number before it, the dotted a.m./p.m. names a part of day
     t = re.sub(r"(?:^|(?<=[^\d\s]\s))([ap])\.m\.(?=\s[a-z])", lambda m: "morning" if m[1] == "a" else "afternoon", t)
     t = re.sub(r"(?:\b|(?<=\d))([ap])\.?\s?m\b\.?", r"\1m", t)
+    # "10:30 P", "6:45:25 A": a lone a/p ending the phrase after a clock time is am/pm ("12 a" may be a seat)
+    t = re.sub(r"(\d:[0-5]\d) ([ap])(?=\s*(?:[,.;!?)]|$))", r"\1\2m", t)
     t = re.sub(  # "7a", "3:30p" are am and pm; "seat 12A", "gate 4A" are places
         r"(\b[a-z]+\s)?(\d[\d:]*)([ap])\b",
         lambda m: m[0] if (m[1] or "").strip() in _NUMBERED_PLACES else f"{m[1] or ''}{m[2]}{m[3]}m",
@@ -99,6 +101,9 @@ def normalize(text: str) -> str:
     t = re.sub(r"\b(?:a )?fortnight\b", "2 weeks", t)
     t = re.sub(r"\b(?:a )?few (?=(?:days|weeks|minutes|hours))", "3 ", t)
     t = re.sub(r"\bwks?\b", lambda m: "weeks" if m.group(0) == "wks" else "week", t)
+    t = re.sub(rf"\bprev\.?(?=\s(?:{WEEKDAY_RE}|week|month|year)\b)", "previous", t)
+    # "+5 hours", "+2 days": now moved on by that much, as "in 5 hours" says it
+    t = re.sub(r"(?<![\w)])\+\s?(\d+)\s?(minutes?|mins?|hours?|hrs?|days?|weeks?|months?)\b", r"in \1 \2", t)
     # "5 minutes before now" says "5 minutes ago" the long way
     t = re.sub(
         r"\b(\d+(?:\.\d+)?|an?)\s?(minutes?|mins?|hours?|hrs?|h|days?|weeks?|months?|years?|yrs?) before now\b",

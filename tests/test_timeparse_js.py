@@ -11,11 +11,16 @@ from scheduler_agent.bench_parse import case_context
 from scheduler_agent.timeparse import parse_request, resolve_times
 
 NOW = "2012-12-03T04:35"  # a Monday
+UTC = ZoneInfo("UTC")
 
 
 def _windows(text: str, now: str = NOW) -> list[tuple[str, str]]:
     ctx = case_context({"now": now, "tz": "UTC", "horizon": 5000})
-    return [(w.start.strftime("%Y-%m-%d %H:%M"), w.end.strftime("%Y-%m-%d %H:%M")) for w in resolve_times(text, ctx)]
+    return [(_utc(w.start), _utc(w.end)) for w in resolve_times(text, ctx)]
+
+
+def _utc(moment: datetime) -> str:
+    return moment.astimezone(UTC).strftime("%Y-%m-%d %H:%M")
 
 
 @pytest.mark.parametrize(
@@ -64,6 +69,26 @@ def test_lets_have_lunch_offers_the_lunch_hour_but_my_lunch_is_a_plan() -> None:
     ctx = case_context({"now": NOW, "tz": "UTC", "horizon": 5000})
     offered = parse_request("Let's have lunch on the 5th.", ctx).windows
     assert [(w.start, w.end) for w in offered] == [
-        (datetime(2012, 12, 5, 11, 30, tzinfo=ZoneInfo("UTC")), datetime(2012, 12, 5, 13, 30, tzinfo=ZoneInfo("UTC")))
+        (datetime(2012, 12, 5, 11, 30, tzinfo=UTC), datetime(2012, 12, 5, 13, 30, tzinfo=UTC))
     ]
     assert _windows("I'm having lunch on the 5th") == [("2012-12-05 00:00", "2012-12-06 00:00")]
+
+
+@pytest.mark.parametrize(
+    ("text", "first"),
+    [
+        ("prev monday", "2012-11-26 00:00"),
+        ("+5 hours", "2012-12-03 09:35"),
+        ("+2 days", "2012-12-05 00:00"),
+        ("10:30 P", "2012-12-03 22:30"),
+        ("6:45:25 A.M.", "2012-12-03 06:45"),
+        ("10:30 PM -0500", "2012-12-04 03:30"),
+    ],
+)
+def test_datejs_shorthands(text: str, first: str) -> None:
+    assert _windows(text)[0][0] == first
+
+
+def test_a_dash_glued_to_am_pm_is_no_zone_offset() -> None:
+    # "10:00 am-1130": the number after the dash ends a range; "10:30 PM -0500" (spaced) is an offset
+    assert _windows("10:00 am-1130 tomorrow")[0][0] == "2012-12-04 10:00"
