@@ -42,6 +42,8 @@ _PART_GAP = re.compile(
 _CLOCK = re.compile(r"\d|\bnoon\b|\bmidnight\b")  # "afternoon" holds no clock time
 _PAIR_GAP = re.compile(r"^[\s,]*(?:at|@|on)?\s*$")
 _SPAN_GAP = re.compile(r"^\s*(?:-|to|until|till|through|thru)\s*$")
+_BETWEEN = re.compile(r"\bbetween\s$")
+_AND = re.compile(r"^\s*and\s*$")
 _FROM_BEFORE = re.compile(r"\bfrom\s$")
 _BARE_DAY = re.compile(r"(?:the\s)?\d{1,2}(?:st|nd|rd|th)?")  # "the 15th": a day of no stated month
 _NEG_GAP = re.compile(r"^[\s,]*(?:(?:it|on|the|a|at|in|for|do|make|any|of|from|between)\s+)*$")
@@ -326,7 +328,9 @@ def _spans_across_days(text: str, items: list[Mention], zone: tzinfo) -> list[Me
     i = 0
     while i < len(items):
         quad = items[i : i + 4]
-        if len(quad) == 4 and _SPAN_GAP.match(text[quad[1].end : quad[2].start]):
+        gap = text[quad[1].end : quad[2].start] if len(quad) == 4 else ""
+        # "between 4pm on Jan 1 and 5pm today": "and" closes a span that "between" opened
+        if len(quad) == 4 and (_SPAN_GAP.match(gap) or (_BETWEEN.search(text, 0, quad[0].start) and _AND.match(gap))):
             start = _day_and_time(text, quad[0], quad[1], zone, opening=True)
             end = _day_and_time(text, quad[2], quad[3], zone)
             if start is not None and end is not None and start < end:

@@ -93,3 +93,8 @@ def test_a_weekday_that_fits_the_date_just_gone_names_it_when_read_literally() -
     assert [w.start.date().isoformat() for w in resolve_times("Sunday, Feb 10", said)] == ["2013-02-10"]
     request = parse_request("Sunday, Feb 10", replace(said, horizon_days=5000))
     assert request.windows[0].start.date().isoformat() == "2014-02-10"
+
+
+def test_between_a_day_and_time_and_another_is_one_span() -> None:
+    (window,) = resolve_times("between 4pm on Jan 1, 2026 and 5pm today", ctx())
+    assert span((window,)) == ("01-01 16:00", "11-18 17:00")
