@@ -163,10 +163,13 @@ def _time_from(match: re.Match[str], p: str, hint: str | None, text: str) -> tim
 Recognizer = Callable[[re.Match[str], "Scan"], Mention | None]
 
 
+_MINUTES_IN = {"h": 60.0, "m": 1.0, "s": 1 / 60}  # by a unit's first letter: hours, minutes, seconds
+
+
 def _in_n_time(m: Alternatives, s: Scan) -> Mention | None:
     """ "in 2 hours", "20 minutes from now", "half an hour ago": a moment counted from now."""
     n = 0.5 if m["half"] else 1.0 if m["n"] in ("a", "an") else float(m["n"] or 0)
-    minutes = n * 60 + int(m["hm"] or 0) if (m["u"] or "").startswith("h") else n  # "in 1h30"
+    minutes = n * _MINUTES_IN[m["u"][0]] + int(m["hm"] or 0)  # "in 1h30"
     sign = -1 if m["dir"] == "ago" else 1
     return mention(m, "instant", instant=s.now + timedelta(minutes=sign * minutes))
 
@@ -318,7 +321,7 @@ def _offset_from_time(m: re.Match[str], s: Scan) -> Mention | None:
     if base is None:
         return None
     n = 0.5 if m["n"].startswith("half") else 1.0 if m["n"] in ("a", "an") else float(m["n"])
-    minutes = n * 60 if m["u"].startswith("h") else n
+    minutes = n * _MINUTES_IN[m["u"][0]]
     day = s.today + timedelta(days={"tomorrow": 1, "yesterday": -1}.get(m["day"] or "", 0))
     start = datetime.combine(day, base)
     if m["dir"] == "before" and m["anoon"] == "midnight":
@@ -671,16 +674,16 @@ RECOGNIZERS: tuple[tuple[re.Pattern[str], Recognizer], ...] = tuple(
             lambda m, s: compound_offset(Alternatives(m), s),
         ),
         (
-            r"\b(?P<n>\d+(?:\.\d+)?|an?|half an?)\s?(?P<u>hours?|hrs?|h|minutes?|mins?)"
+            r"\b(?P<n>\d+(?:\.\d+)?|an?|half an?)\s?(?P<u>hours?|hrs?|h|minutes?|mins?|seconds?|secs?)"
             r"\s(?P<dir>after|before)\s(?:(?P<day>today|tomorrow|yesterday),?\s(?:at\s)?)?" + T1,
             _offset_from_time,
         ),
         (
             r"\bin (?:about |around |roughly |approximately |like )?"
             r"(?P<n>\d+(?:\.\d+)?|an?|(?P<half>(?:an? )?half(?: an?)?))\s?"
-            r"(?P<u>hours?|hrs?|h(?P<hm>[0-5]\d)?|minutes?|mins?)\b"
+            r"(?P<u>hours?|hrs?|h(?P<hm>[0-5]\d)?|minutes?|mins?|seconds?|secs?)\b"
             r"|\b(?P<n_>\d+(?:\.\d+)?|an?|(?P<half_>(?:an? )?half(?: an?)?))\s?"
-            r"(?P<u_>hours?|hrs?|h(?P<hm_>[0-5]\d)|minutes?|mins?|m) "
+            r"(?P<u_>hours?|hrs?|h(?P<hm_>[0-5]\d)|minutes?|mins?|m|seconds?|secs?) "
             r"(?P<dir>from now|ago)\b",
             lambda m, s: _in_n_time(Alternatives(m), s),
         ),

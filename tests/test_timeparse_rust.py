@@ -36,6 +36,10 @@ def first(text: str) -> str | None:
         ("'69.05.31", "1969-05-31 00:00"),
         # "m" for minutes before "ago"
         ("15m ago", "2026-11-18 08:45"),
+        # seconds count like minutes and hours, from now or from a clock time
+        ("ten seconds from now", "2026-11-18 09:00"),
+        ("in 90 seconds", "2026-11-18 09:01"),
+        ("two seconds before 12:00 PM", "2026-11-18 11:59"),
     ],
 )
 def test_rust_corpus_phrasings(text: str, expected: str) -> None:
