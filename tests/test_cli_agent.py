@@ -7,39 +7,17 @@ import json
 import os
 import signal
 import smtplib
-import socket
 import subprocess
 import sys
-import time
 from datetime import datetime
 from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid
 from pathlib import Path
 from typing import Any
 
-import pytest
+from cli_harness import AGENT, agent_config, deliver, wait_port
 
 from scheduler_agent.cli import main
-
-AGENT = "agent@cli.example"
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def _config(tmp_path: Path, smarthost: str) -> tuple[Path, dict[str, int]]:
-    ports = {"http": _free_port(), "smtp": _free_port()}
-    path = tmp_path / "agent.toml"
-    path.write_text(
-        f'[agent]\nemail = "{AGENT}"\ntimezone = "America/New_York"\n'
-        f'[backend]\ndata_dir = "{tmp_path / "data"}"\nhttp = "127.0.0.1:{ports["http"]}"\n'
-        f'smtp = "127.0.0.1:{ports["smtp"]}"\nsmarthost = "{smarthost}"\n'
-        "[schedule]\npoll_seconds = 1\nmin_notice_hours = 0\n"
-    )
-    return path, ports
 
 
 def _request(subject: str = "Quick sync") -> EmailMessage:
@@ -53,18 +31,8 @@ def _request(subject: str = "Quick sync") -> EmailMessage:
     return msg
 
 
-def _wait_port(port: int, timeout: float = 20.0) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        with socket.socket() as sock:
-            if sock.connect_ex(("127.0.0.1", port)) == 0:
-                return
-        time.sleep(0.1)
-    raise AssertionError(f"nothing listens on port {port}")
-
-
 def test_run_daemon_answers_mail_and_stops_cleanly_on_sigterm(tmp_path: Path, smtp_capture: Any) -> None:
-    config, ports = _config(tmp_path, smtp_capture.address)
+    config, ports = agent_config(tmp_path, smtp_capture.address)
     env = {**os.environ, "SCHEDULER_AGENT_API_KEY": "cli-test-key"}
     proc = subprocess.Popen(
         [sys.executable, "-m", "scheduler_agent", "run", "-c", str(config)],
@@ -74,7 +42,7 @@ def test_run_daemon_answers_mail_and_stops_cleanly_on_sigterm(tmp_path: Path, sm
         text=True,
     )
     try:
-        _wait_port(ports["smtp"])
+        wait_port(ports["smtp"])
         with smtplib.SMTP("127.0.0.1", ports["smtp"], timeout=10) as smtp:
             smtp.send_message(_request())
         [reply] = smtp_capture.wait_for(1, timeout=30)
@@ -89,26 +57,9 @@ def test_run_daemon_answers_mail_and_stops_cleanly_on_sigterm(tmp_path: Path, sm
     assert f"127.0.0.1:{ports['http']}" in out
 
 
-def _deliver(config: Path, message: EmailMessage, capsys: pytest.CaptureFixture[str]) -> None:
-    """Put a mail into the agent's mailbox through the account server's own SMTP ingress."""
-    from scheduler_agent.backend import open_backend
-    from scheduler_agent.clock import SystemClock
-    from scheduler_agent.config import load_settings
-
-    settings = load_settings(config)
-    backend = open_backend(settings, clock=SystemClock())
-    try:
-        assert backend.server is not None
-        host, port = backend.server.start_smtp("127.0.0.1", 0)
-        with smtplib.SMTP(host, port, timeout=10) as smtp:
-            smtp.send_message(message)
-    finally:
-        backend.close()
-
-
 def test_poll_once_replay_and_status(tmp_path: Path, smtp_capture: Any, capsys, monkeypatch) -> None:
     monkeypatch.setenv("SCHEDULER_AGENT_API_KEY", "cli-test-key")
-    config, _ = _config(tmp_path, smtp_capture.address)
+    config, _ = agent_config(tmp_path, smtp_capture.address)
     message = _request()
     eml = tmp_path / "request.eml"
     eml.write_bytes(bytes(message))
@@ -126,7 +77,7 @@ def test_poll_once_replay_and_status(tmp_path: Path, smtp_capture: Any, capsys, 
     assert main(["replay", str(eml), "-c", str(config)]) == 2
     capsys.readouterr()
 
-    _deliver(config, message, capsys)
+    deliver(config, message)
     # replay by message id, dry run, then the cron pass does exactly that
     from scheduler_agent.backend import open_backend
     from scheduler_agent.clock import SystemClock
@@ -156,7 +107,7 @@ def test_poll_once_skips_while_another_pass_holds_the_lock(tmp_path: Path, capsy
     from scheduler_agent.daemon import single_instance
 
     monkeypatch.setenv("SCHEDULER_AGENT_API_KEY", "cli-test-key")
-    config, _ = _config(tmp_path, "")
+    config, _ = agent_config(tmp_path, "")
     with single_instance(tmp_path / "data" / "poll.lock") as mine:
         assert mine
         assert main(["poll", "--once", "-c", str(config)]) == 0
@@ -165,7 +116,7 @@ def test_poll_once_skips_while_another_pass_holds_the_lock(tmp_path: Path, capsy
 
 def test_doctor_reports_each_check(tmp_path: Path, capsys, monkeypatch) -> None:
     monkeypatch.setenv("SCHEDULER_AGENT_API_KEY", "cli-test-key")
-    config, _ = _config(tmp_path, "")
+    config, _ = agent_config(tmp_path, "")
     code = main(["doctor", "-c", str(config)])
     out = capsys.readouterr().out
     for name in ("config", "data directory", "keys", "ports", "clock", "calendar and mailbox", "model"):

@@ -28,9 +28,9 @@ from zoneinfo import ZoneInfo
 
 import httpx
 import pytest
+from cli_harness import AGENT as CLI_AGENT
+from cli_harness import agent_config, deliver, wait_port
 from scenario_harness import AGENT, calendar_part
-from test_cli_agent import AGENT as CLI_AGENT
-from test_cli_agent import _config, _deliver, _wait_port
 
 from scheduler_agent.agent import Agent
 from scheduler_agent.backend import LOCAL_API_URI, agent_data_dir, open_backend
@@ -104,7 +104,7 @@ class Daemon:
                 stdout=log,
                 stderr=subprocess.STDOUT,
             )
-        _wait_port(smtp_port)
+        wait_port(smtp_port)
 
     def kill_at(self, step: int, delay: float, timeout: float = 5.0) -> str:
         """SIGKILL `delay` seconds after the pass logs its `step`-th step, or when the pass ends short of it;
@@ -201,7 +201,7 @@ def _pick_mail(proposal: EmailMessage) -> EmailMessage:
 def test_kill_9_at_random_moments_answers_every_request_exactly_once(
     tmp_path: Path, smtp_capture: Any, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    config, ports = _config(tmp_path, smtp_capture.address)
+    config, ports = agent_config(tmp_path, smtp_capture.address)
     daemon = Daemon(config, tmp_path)
     rng = random.Random(20261122)
     people = [_person(n) for n in range(12)]
@@ -559,11 +559,11 @@ def test_a_dead_passs_claim_is_freed_by_the_next_pass_and_replay_acts_only_under
     tmp_path: Path, smtp_capture: Any, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("SCHEDULER_AGENT_API_KEY", "fault-key")
-    config, _ = _config(tmp_path, smtp_capture.address)
+    config, _ = agent_config(tmp_path, smtp_capture.address)
     settings = load_settings(config)
     first, second = _request_mail(1), _request_mail(2)
-    _deliver(config, first, capsys)
-    _deliver(config, second, capsys)
+    deliver(config, first)
+    deliver(config, second)
     backend = open_backend(settings, clock=SystemClock())
     waiting = sorted(backend.client.iter_inbound(unread=True), key=lambda m: m.subject)
     backend.close()
