@@ -18,6 +18,7 @@ from .timeparse_lexicon import (
     WEEKDAY_RE,
     ZONE_ABBREVIATIONS,
 )
+from .timeparse_stamps import machine_stamps
 
 _ZONE_WORDS = "|".join(sorted((re.escape(k) for k in ZONE_ABBREVIATIONS), key=len, reverse=True))
 
@@ -35,7 +36,7 @@ _ABBREVIATED = r"dep|arr|approx|appr|ca|incl|pls|mr|mrs|ms|dr"
 def normalize(text: str) -> str:
     """Lower-case and canonicalize spellings so one pattern covers "3 P.M.", "3pm" and "3 p m"."""
     t = text.lower()
-    t = re.sub(r"[\u2010-\u2015\u2212]", "-", t)
+    t = machine_stamps(re.sub(r"[\u2010-\u2015\u2212]", "-", t))
     t = re.sub(r"[$\u20ac\u00a3]\s?\d[\d,]*(?:\.\d+)?", "amount", t)  # "$12.34" is a sum of money, not 12:34
     t = t.replace("\u2019", "'").replace("\u00a0", " ").replace("[", " ").replace("]", " ")
     t = re.sub(r"\bforty[- ]five\b", "45", t)

@@ -35,6 +35,7 @@ CORE |= {
     "timeparse_mail",
     "timeparse_clauses",
     "timeparse_normalize",
+    "timeparse_stamps",
 }
 EDGE_ONLY = {
     "httpx",

@@ -1,0 +1,62 @@
+"""Machine-written dates and times (date command, compact ISO 8601, spaced numbers, French hours) and the
+phrasings of the Ruby parsers' tests: what they mean on Wednesday 2026-11-18 09:00 New York, read literally
+by `resolve_times` (past times kept)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from scheduler_agent.models import RequestContext
+from scheduler_agent.timeparse import resolve_times
+from scheduler_agent.timeparse_stamps import machine_stamps
+
+NY = ZoneInfo("America/New_York")
+NOW = datetime(2026, 11, 18, 9, 0, tzinfo=NY)
+
+
+def first(text: str) -> str | None:
+    windows = resolve_times(text, RequestContext(now=NOW, home_timezone="America/New_York", horizon_days=20000))
+    return windows[0].start.astimezone(NY).strftime("%Y-%m-%d %H:%M") if windows else None
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # the date command's order: the year after the clock time (and its zone)
+        ("Thu Sep 25 10:36:28 2003", "2003-09-25 10:36"),
+        ("Mon Jan  2 04:24:27 1995", "1995-01-02 04:24"),
+        # ISO 8601's basic format, with and without a time
+        ("20030925", "2003-09-25 00:00"),
+        ("20030925T1049", "2003-09-25 10:49"),
+        ("2003-09-25T10", "2003-09-25 10:00"),
+        # numbers with spaces for separators, a month name between separators, run together
+        ("2003 09 25", "2003-09-25 00:00"),
+        ("25 09 2003", "2003-09-25 00:00"),
+        ("Sep.25.2003", "2003-09-25 00:00"),
+        ("2003.Sep.25", "2003-09-25 00:00"),
+        ("13NOV2017", "2017-11-13 00:00"),
+        ("1996.July.10 AD 12:08 PM", "1996-07-10 12:08"),
+        # French hours
+        ("10 h 36 on Friday", "2026-11-20 10:36"),
+        ("Friday 10h pm", "2026-11-20 22:00"),
+        ("Friday 10h36m28s", "2026-11-20 10:36"),
+    ],
+)
+def test_machine_written_dates(text: str, expected: str) -> None:
+    assert first(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "on 25/02 h 18.30",  # the Italian "h" before a time, not "02 h 18"
+        "a 2h30m meeting",  # a length: no seconds
+        "order 20031399",  # no 13th month: not a date
+        "2 3 people",
+    ],
+)
+def test_what_is_not_a_machine_stamp_is_left_alone(text: str) -> None:
+    assert machine_stamps(text.lower()) == text.lower()
