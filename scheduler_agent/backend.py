@@ -55,6 +55,12 @@ def account_data_dir(settings: Settings) -> Path:
     return Path(settings.backend.data_dir) / "account"
 
 
+def server_hostname(settings: Settings) -> str:
+    """The local server's own name, so its Message-IDs and Received lines name the agent's domain rather
+    than "localhost" (which spam filters and threading heuristics distrust) unless the operator says so."""
+    return settings.backend.hostname or settings.agent.email.rpartition("@")[2] or "localhost"
+
+
 def open_backend(
     settings: Settings,
     *,
@@ -80,7 +86,7 @@ def open_backend(
         clock=clock,
         env=env,
         smarthost=settings.backend.smarthost,
-        hostname=settings.agent.email.rpartition("@")[2] or "localhost",
+        hostname=server_hostname(settings),
         **dict(server_options or {}),
     )
     try:

@@ -62,12 +62,12 @@ def _cmd_account(args: argparse.Namespace, settings: Settings) -> int:
     from .account_server.grants import create_grant, grant_json
     from .account_server.http import ApiError
     from .account_server.server import AccountServer
-    from .backend import account_data_dir
+    from .backend import account_data_dir, server_hostname
     from .config import split_hostport
 
     data_dir = Path(args.data) if args.data else account_data_dir(settings)
     if args.account_command == "serve":
-        server = AccountServer(data_dir, smarthost=settings.backend.smarthost)
+        server = AccountServer(data_dir, smarthost=settings.backend.smarthost, hostname=server_hostname(settings))
         http_host, http_port = split_hostport(args.http or settings.backend.http, "--http")
         smtp_host, smtp_port = split_hostport(args.smtp or settings.backend.smtp, "--smtp")
         stop = threading.Event()
@@ -83,7 +83,7 @@ def _cmd_account(args: argparse.Namespace, settings: Settings) -> int:
         finally:
             server.stop()
         return 0
-    server = AccountServer(data_dir, smarthost=settings.backend.smarthost)
+    server = AccountServer(data_dir, smarthost=settings.backend.smarthost, hostname=server_hostname(settings))
     try:
         if args.account_command == "create":
             body = {"provider": "nylas", "settings": {"email": args.email}}

@@ -56,6 +56,7 @@ class BackendSettings:
     http: str = "127.0.0.1:8025"
     smtp: str = "127.0.0.1:2525"
     smarthost: str = ""
+    hostname: str = ""
     nylas: NylasSettings = field(default_factory=NylasSettings)
 
 

@@ -15,6 +15,7 @@ from email.utils import format_datetime, make_msgid
 from pathlib import Path
 from typing import Any
 
+import pytest
 from cli_harness import AGENT, agent_config, deliver, wait_port
 
 from scheduler_agent.cli import main
@@ -127,3 +128,24 @@ def test_doctor_reports_each_check(tmp_path: Path, capsys, monkeypatch) -> None:
     monkeypatch.delenv("NYLAS_API_KEY", raising=False)
     assert main(["doctor", "-c", str(bad)]) == 1
     assert "NYLAS_API_KEY is not set" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize(
+    ("overrides", "expected"),
+    [({}, "cli.example"), ({"SCHEDULER_AGENT_BACKEND_HOSTNAME": "mx.cli.example"}, "mx.cli.example")],
+)
+def test_the_local_server_names_itself_after_the_agent_unless_told(
+    tmp_path: Path, overrides: dict[str, str], expected: str
+) -> None:
+    from scheduler_agent.backend import open_backend
+    from scheduler_agent.clock import SystemClock
+    from scheduler_agent.config import load_settings
+
+    config, _ = agent_config(tmp_path, "")
+    env = {"SCHEDULER_AGENT_API_KEY": "cli-test-key", **overrides}
+    backend = open_backend(load_settings(config, env=env), clock=SystemClock(), env=env)
+    try:
+        assert backend.server is not None
+        assert backend.server.ctx.hostname == expected
+    finally:
+        backend.close()
