@@ -179,7 +179,7 @@ def _within_n_time(m: re.Match[str], s: Scan) -> Mention | None:
     rather than the moment it ends."""
     if m["n"] is None and m["next"] is None:  # "within hours" says no length
         return None
-    n = 1.0 if m["n"] in (None, "a", "an") else float(m["n"])
+    n = 1.0 if m["n"] in (None, "a", "an") else 0.5 if m["n"].startswith("half") else float(m["n"])
     minutes = n * 60 if m["u"].startswith("h") else n
     return mention(m, "instant", instant=s.now, until=s.now + timedelta(minutes=minutes))
 
@@ -695,7 +695,8 @@ RECOGNIZERS: tuple[tuple[re.Pattern[str], Recognizer], ...] = tuple(
         (r"\bthe rest of today\b", _rest_of_today),
         (
             r"\b(?:within |(?:in |over |during )?(?=(?:the )?(?:next|coming|upcoming) ))(?:the )?"
-            r"(?P<next>(?:next|coming|upcoming) )?(?:(?P<n>\d+(?:\.\d+)?|an?)\s?)?(?P<u>hours?|hrs?|minutes?|mins?)\b",
+            r"(?P<next>(?:next|coming|upcoming) )?(?:(?P<n>\d+(?:\.\d+)?|an?|half an?)\s?)?"
+            r"(?P<u>hours?|hrs?|minutes?|mins?)\b",
             _within_n_time,
         ),
         (
@@ -717,7 +718,7 @@ RECOGNIZERS: tuple[tuple[re.Pattern[str], Recognizer], ...] = tuple(
         (
             r"\b(?:(?:in|over|within|during|for) )?(?:the )?(?:next|coming) (?P<n>\d+) "
             r"(?P<unit>days|weeks|business days|working days|weekdays)\b"
-            r"|\bwithin (?P<n2>\d+) (?P<unit2>days|weeks)\b",  # "within 2 weeks (after today)"
+            r"|\bwithin (?P<n2>\d+|an?) (?P<unit2>days?|weeks?|months?)\b",  # "within 2 weeks (after today)"
             next_n_days,
         ),
         (

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -44,3 +44,19 @@ def first_start(text: str) -> str:
 )
 def test_go_parser_phrasings(text: str, start: str) -> None:
     assert first_start(text).startswith(start)
+
+
+def test_within_half_an_hour_is_the_stretch_from_now() -> None:
+    spans = resolve_times("within half an hour", ctx())
+    assert [(s.start, s.end - s.start) for s in spans] == [(NOW, timedelta(minutes=30))]
+
+
+def test_seconds_count_from_now_either_way() -> None:
+    assert resolve_times("in 5 seconds", ctx())[0].start == NOW + timedelta(seconds=5)
+    assert resolve_times("5 seconds ago a car was moved", ctx())[0].start == NOW - timedelta(seconds=5)
+
+
+def test_within_a_month_is_every_day_to_the_same_date_next_month() -> None:
+    days = [s.start.date() for s in resolve_times("within a month", ctx())]
+    assert days[0] == NOW.date()
+    assert days[-1] == date(2022, 10, 29)
