@@ -167,7 +167,7 @@ _MINUTES_IN = {"h": 60.0, "m": 1.0, "s": 1 / 60}  # by a unit's first letter: ho
 
 
 def _in_n_time(m: Alternatives, s: Scan) -> Mention | None:
-    """ "in 2 hours", "20 minutes from now", "half an hour ago": a moment counted from now."""
+    """ "in 2 hours", "20 minutes from now", "half an hour ago", "in 5 seconds": a moment counted from now."""
     n = 0.5 if m["half"] else 1.0 if m["n"] in ("a", "an") else float(m["n"] or 0)
     minutes = n * _MINUTES_IN[m["u"][0]] + int(m["hm"] or 0)  # "in 1h30"
     sign = -1 if m["dir"] == "ago" else 1

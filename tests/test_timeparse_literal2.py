@@ -98,3 +98,8 @@ def test_a_weekday_that_fits_the_date_just_gone_names_it_when_read_literally() -
 def test_between_a_day_and_time_and_another_is_one_span() -> None:
     (window,) = resolve_times("between 4pm on Jan 1, 2026 and 5pm today", ctx())
     assert span((window,)) == ("01-01 16:00", "11-18 17:00")
+
+
+def test_seconds_from_now_are_a_moment() -> None:
+    assert [w.start for w in resolve_times("in 5 seconds", ctx())] == [NOW + timedelta(seconds=5)]
+    assert [w.start for w in resolve_times("4 seconds from now", ctx())] == [NOW + timedelta(seconds=4)]
