@@ -45,6 +45,7 @@ _SPAN_GAP = re.compile(r"^\s*(?:-|to|until|till|through|thru)\s*$")
 _BETWEEN = re.compile(r"\bbetween\s$")
 _AND = re.compile(r"^\s*and\s*$")
 _FROM_BEFORE = re.compile(r"\bfrom\s$")
+_UNTIL_CLOCK = re.compile(r"(?:-|to|until|till|through|thru)\s")  # a time read with the word that closes a span
 _BARE_DAY = re.compile(r"(?:the\s)?\d{1,2}(?:st|nd|rd|th)?")  # "the 15th": a day of no stated month
 _NEG_GAP = re.compile(r"^[\s,]*(?:(?:it|on|the|a|at|in|for|do|make|any|of|from|between)\s+)*$")
 
@@ -333,6 +334,8 @@ def _spans_across_days(text: str, items: list[Mention], zone: tzinfo) -> list[Me
         if len(quad) == 4 and (_SPAN_GAP.match(gap) or (_BETWEEN.search(text, 0, quad[0].start) and _AND.match(gap))):
             start = _day_and_time(text, quad[0], quad[1], zone, opening=True)
             end = _day_and_time(text, quad[2], quad[3], zone)
+            if start is not None and end is not None:
+                end = _weekday_after(end, start, quad[2], quad[3])
             if start is not None and end is not None and start < end:
                 out.append(Mention(quad[0].start, quad[3].end, "instant", instant=start, until=end))
                 i += 4
@@ -343,9 +346,54 @@ def _spans_across_days(text: str, items: list[Mention], zone: tzinfo) -> list[Me
                 out.append(span)
                 i += 3
                 continue
+        # the first day must have no time of its own ("7pm on 19 June until noon on 21 June" is read later)
+        if len(quad) >= 3 and not (
+            out and out[-1].kind == "tod" and _PAIR_GAP.match(text[out[-1].end : quad[0].start])
+        ):
+            span = _span_from_a_day(text, quad[0], quad[1], quad[2], zone)
+            if span is not None:
+                out.append(span)
+                i += 3
+                continue
         out.append(items[i])
         i += 1
     return out
+
+
+def _weekday_after(end: datetime, start: datetime, *closing: Mention) -> datetime:
+    """A bare weekday closing a span falls after the span's start: "from Tuesday 9am to Friday 3pm" said on a
+    Tuesday ends on the Friday after that Tuesday, not on this week's, as weekdays in a range run forward."""
+    if end <= start and any(m.kind == "days" and m.weekday is not None for m in closing):
+        end += timedelta(weeks=(start - end).days // 7 + 1)
+    return end
+
+
+def _span_from_a_day(text: str, first: Mention, clock: Mention, last: Mention, zone: tzinfo) -> Mention | None:
+    """ "Tuesday through 3 PM on Friday", "from May 13 to 3pm on May 16": from the start of the first day to
+    that moment on the last, one stretch (the scanner may have read "through 3 PM" as one time, up to 3 PM)."""
+    if first.kind != "days" or first.level != "day" or len(first.days) != 1 or clock.kind != "tod":
+        return None
+    gap = text[first.end : clock.start]
+    if _SPAN_GAP.match(gap):
+        end = _day_and_time(text, clock, last, zone)
+    elif (
+        not gap.strip()
+        and _UNTIL_CLOCK.match(text, clock.start)
+        and clock.tod_end is not None
+        and last.kind == "days"
+        and len(last.days) == 1
+        and _PAIR_GAP.match(text[clock.end : last.start])
+    ):
+        end = datetime.combine(last.days[0], clock.tod_end, tzinfo=zone)
+    else:
+        return None
+    if end is None:
+        return None
+    start = datetime.combine(first.days[0], time(0), tzinfo=zone)
+    end = _weekday_after(end, start, last)
+    if not start < end or (end - start).days > MAX_RANGE_DAYS:
+        return None
+    return Mention(first.start, last.end, "instant", instant=start, until=end)
 
 
 def _span_to_a_day(text: str, first: Mention, clock: Mention, last: Mention, zone: tzinfo) -> Mention | None:

@@ -48,3 +48,21 @@ def test_rust_corpus_phrasings(text: str, expected: str) -> None:
 
 def test_a_version_number_is_no_date() -> None:
     assert first("upgrade to 45.5.3.1 please") is None
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a span from a whole day to a time on a later one
+        ("Tuesday through 3 PM on Friday", ("2026-11-24 00:00", "2026-11-27 15:00")),
+        ("from Nov 24 to 3pm on Nov 27", ("2026-11-24 00:00", "2026-11-27 15:00")),
+        # a weekday closing a span falls after its start (said on a Wednesday)
+        ("from Wednesday 9am to Monday 3pm", ("2026-11-25 09:00", "2026-11-30 15:00")),
+    ],
+)
+def test_spans_across_days(text: str, expected: tuple[str, str]) -> None:
+    windows = resolve_times(text, RequestContext(now=NOW, home_timezone="America/New_York", horizon_days=20000))
+    assert [
+        (w.start.astimezone(NY).strftime("%Y-%m-%d %H:%M"), w.end.astimezone(NY).strftime("%Y-%m-%d %H:%M"))
+        for w in windows
+    ] == [expected]
