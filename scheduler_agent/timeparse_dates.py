@@ -191,6 +191,10 @@ def iso_date(m: re.Match[str], s: Scan) -> Mention | None:
 
 
 _DAY_FIRST_SLASH = re.compile(r"(?<![\d/.])(?:1[3-9]|2\d|3[01])/(?:0?[1-9]|1[0-2])(?![\d:])")
+# "Mon morning 2/11": a weekday with its part of day just before a date still names that date's weekday
+_WEEKDAY_BEFORE = re.compile(
+    rf"\b(?P<wd>{WEEKDAY_RE})\.?\s(?:early\s|late\s)?(?:morning|afternoon|evening|night)?,?\s?$"
+)
 
 
 def numeric_date(m: Alternatives, s: Scan) -> Mention | None:
@@ -220,6 +224,8 @@ def numeric_date(m: Alternatives, s: Scan) -> Mention | None:
     else:
         found = _yearless_date(s, m.start(), month, day)
     weekday = _weekday_of(m["wd"])
+    if weekday is None and (before := _WEEKDAY_BEFORE.search(s.text, max(0, m.start() - 40), m.start())) is not None:
+        weekday = _weekday_of(before["wd"])
     if found is not None and weekday is not None and not year and day <= 12:
         # "Friday 7.6": the weekday written beside it settles the order; the nearer one when both fit
         fitting = [d for d in (found, _infer_year(s.today, day, month)) if d is not None and d.weekday() == weekday]
@@ -327,16 +333,22 @@ def _next_day_of_month(start: date, day: int, weekday: int | None = None) -> dat
     return None
 
 
-def days_run_forward(mentions: list[Mention]) -> list[Mention]:
-    """A bare day of the month after a dated day is the first such day after it: "pick up on the 3rd, return
-    the 5th" said on 4 March returns on 5 April. Read from today alone, the 5th would fall before the 3rd it
-    follows; a trip's or a list's later dates do not go back in time."""
+def days_run_forward(mentions: list[Mention], today: date) -> list[Mention]:
+    """A bare day of the month after a dated day is the such day nearest to it (never before today): "pick up
+    on the 3rd, return the 5th" said on 4 March returns on 5 April, "depart the 30th, return the 3rd" on the
+    3rd of the month after, and "conference on the 12th, arrive the 11th" arrives the day before. Read from
+    today alone, the first two would fall weeks before the day they follow."""
     out: list[Mention] = []
     previous: date | None = None
     for item in mentions:
-        if item.floating and previous is not None and item.days[0] < previous:
-            later = _next_day_of_month(previous, item.days[0].day)
-            item = replace(item, days=(later,)) if later else item
+        if item.floating and previous is not None:
+            month = previous.replace(day=1)
+            near = [
+                found
+                for start in (month - timedelta(days=1), month, month + timedelta(days=31))
+                if (found := _safe_date(start.year, start.month, item.days[0].day)) is not None and found >= today
+            ]
+            item = replace(item, days=(min(near, key=lambda d: abs(d - previous)),)) if near else item
         if item.kind == "days" and item.level == "day" and len(item.days) == 1:
             previous = item.days[0]
         out.append(item)

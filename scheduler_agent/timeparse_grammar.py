@@ -153,8 +153,9 @@ def _time_from(match: re.Match[str], p: str, hint: str | None, text: str) -> tim
     meridiem = match.group(f"{p}ap")
     if meridiem is None and match.group(f"{p}h").startswith("0") and minute <= 59:
         return time(hour, minute)  # "06:00" is written on a 24-hour clock
-    if meridiem is None and match.group(f"{p}m") and hint is None and _TWENTY_FOUR_HOUR.search(text):
-        return time(hour % 24, minute)  # "6:00-8:00 or 18:00-20:00": the writer keeps a 24-hour clock
+    if meridiem is None and match.group(f"{p}m") and hour <= 24 and hint is None and _TWENTY_FOUR_HOUR.search(text):
+        # "6:00-8:00 or 18:00-20:00": the writer keeps a 24-hour clock ("28.08" is no hour but a date)
+        return time(hour % 24, minute)
     if hint is None:
         hint = _tod_hint(text, match.start(), match.end())
     return clock(hour, minute, meridiem, hint)
@@ -549,7 +550,8 @@ RECOGNIZERS: tuple[tuple[re.Pattern[str], Recognizer], ...] = tuple(
         (
             r"\b(?:but not|neither (?:does|do|is|would|will)|nor|except(?: for)?|other than|excluding|apart from|"
             r"anything but|not on|not|avoid|"
-            r"can'?t do|cannot do|can'?t make|cannot make|can'?t meet|won'?t be (?:able|available)(?: on)?|"
+            r"can'?t do|cannot do|can'?t make|cannot make|can'?t meet|(?:can'?t|cannot) (?:travel|fly)|"
+            r"won'?t be (?:able|available)(?: on)?|"
             r"(?:(?:i'?m|i am|i'?ll be|i will be|we'?re|we are) "
             r"(?:out(?: of (?:the )?office)?|away|off|travell?ing|booked|tied up|on (?:holiday|vacation|leave))|"
             r"(?:i'?m|i am|i'?ll be|i will be|we'?re|we are|we'?ll be) (?:at|in) (?:a |an |the |our )?"
@@ -982,9 +984,9 @@ RECOGNIZERS: tuple[tuple[re.Pattern[str], Recognizer], ...] = tuple(
             # "priced at 1.6714", "1.230,00 EUR": a decimal number is no clock time; "@2" needs no space
             rf"(?:(?<!\w)(?P<prefix>{_POINT_PREFIX})(?:\s|(?<=@)))?"
             rf"(?<!\d/)(?<!\d,)(?<!\d\.)(?<!\bhalf )\b{T1}(?:ish)?(?![.,]\d)"
-            # ("3pm - 2pm March 3": a range that ends on another day is two times, joined by _spans_across_days;
-            # "10:30 pm -0500": a zone offset)
-            rf"(?![ \t]?(?:/|-\s?\d(?!\d?/\d|{_ENDS_ON_A_DAY}|\d{{3}}\b)|days?|weeks?|months?|times|options?|slots?"
+            # ("3pm - 2pm March 3", "7:00 - 28.08 16:00": a range that ends on another day is two times, joined by
+            # _spans_across_days; "10:30 pm -0500": a zone offset)
+            rf"(?![ \t]?(?:/|-\s?\d(?!\d?[/.]\d|{_ENDS_ON_A_DAY}|\d{{3}}\b)|days?|weeks?|months?|times|options?|slots?"
             rf"|(?:{_COUNT_NOUNS})\b))",
             _point_time,
         ),
@@ -1040,7 +1042,7 @@ def scan(text: str, *, today: date, now: datetime) -> list[Mention]:
             found.append(mention)
             taken[mention.start : mention.end] = b"\x01" * (mention.end - mention.start)
     found.sort(key=lambda m: m.start)
-    return days_run_forward(anchor_shifts(text, found, today))
+    return days_run_forward(anchor_shifts(text, found, today), today)
 
 
 def iter_unclaimed_numbers(text: str, spans: list[tuple[int, int]]) -> Iterator[str]:

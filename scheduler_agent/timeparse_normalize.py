@@ -161,7 +161,8 @@ def _spellings(t: str) -> str:
         t,
     )
     t = re.sub(r"\b(?:a )?(half|quarter) past (\d{1,2})\b(?!:)", lambda m: f"{m[2]}:{30 if m[1] == 'half' else 15}", t)
-    t = re.sub(rf"\b(early|late) on ({WEEKDAY_RE}|today|tomorrow) (morning|afternoon|evening)\b", r"\2 \1 \3", t)
+    # "early (on) Monday morning" is Monday's early morning
+    t = re.sub(rf"\b(early|late) (?:on )?({WEEKDAY_RE}|today|tomorrow) (morning|afternoon|evening)\b", r"\2 \1 \3", t)
     t = re.sub(
         r"\b(latest|earliest) (?:arrival|departure|return|start|end|finish|pick-?up|check-?in|check-?out)(?: time)?"
         r"(?: is| would be| will be|:)?",
@@ -238,6 +239,12 @@ def _spellings(t: str) -> str:
         t,
     )
     t = re.sub(rf"(?<![\d.])(\d{{1,2}})\.\s?(?=(?:-|to|until|till)\s?\d{{1,2}}\.?\s?{MONTH_RE}\b)", r"\1", t)
+    # "17-18/8", "17-18.8.": the same with no dot after the first day, when the second day can only be a day
+    t = re.sub(
+        r"(?<![\d./:-])(\d{1,2})\s?-\s?(1[3-9]|2\d|3[01])(/(?:0?[1-9]|1[0-2])|\.(?:0?[1-9]|1[0-2])\.(?:\d{4})?)(?![\d:])",
+        lambda m: f"{m[1]}{m[3]} - {m[2]}{m[3]}" if int(m[1]) < int(m[2]) else m[0],
+        t,
+    )
     t = re.sub(r"\bhence\b|\bfrom (?:this (?:second|moment|minute)|right now)\b", "from now", t)
     t = re.sub(r"\b(\d+|an?) (days?|weeks?|months?|years?) in the future\b", r"in \1 \2", t)  # "4 weeks in the future"
     # "the 2 next days", "the 5 coming minutes": the count after its word, as "the next 2 days"

@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from scheduler_agent.models import Person, RequestContext
-from scheduler_agent.timeparse import resolve_times
+from scheduler_agent.timeparse import parse_request, resolve_times
 
 BERLIN = ZoneInfo("Europe/Berlin")
 NOW = datetime(2026, 3, 4, 10, 15, tzinfo=BERLIN)
@@ -44,3 +44,31 @@ def _starts(text: str) -> list[str]:
 )
 def test_travel_dates(text: str, expected: list[str]) -> None:
     assert _starts(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # the bare day nearest the date before it: a day before it when that is near ("arrive the day before")
+        ("conference on the 12th, arrive on the 11th", ["2026-03-11 00:00", "2026-03-12 00:00"]),
+        # "early Monday morning" is Monday's early morning
+        ("early Monday morning", ["2026-03-09 07:00"]),
+        # "7:00 - 28.08 16:00": a dotted date after a dash is no end hour
+        ("24.08 7:00 - 28.08 16:00", ["2026-08-24 07:00"]),
+        # "17-18/8": a day range sharing the month written after its last day
+        ("17-18/8", ["2026-08-17 00:00", "2026-08-18 00:00"]),
+    ],
+)
+def test_travel_phrasings(text: str, expected: list[str]) -> None:
+    assert _starts(text) == expected
+
+
+def test_cannot_travel_rules_the_days_out() -> None:
+    assert [w.start.day for w in parse_request("can't travel 17-18/3, so 19/3 please", _ctx()).avoid] == [17, 18]
+
+
+def test_a_weekday_with_its_part_of_day_before_a_slash_date_settles_its_order() -> None:
+    """ "Fri morning 3/4": 3 April is a Friday, 4 March (today) is not."""
+    days = {w.start.date().isoformat() for w in resolve_times("Fri morning 3/4", _ctx())}
+    assert "2026-04-03" in days
+    assert "2026-03-04" not in days
