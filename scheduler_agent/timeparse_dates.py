@@ -693,7 +693,13 @@ def end_of_year(m: re.Match[str], s: Scan) -> Mention | None:
 def next_n_days(m: re.Match[str], s: Scan) -> Mention | None:
     """ "in the next couple of days", "within 3 days", "in the next two weeks": the n days after today, and
     today too when scheduling (or "within") — a meeting "in the next two days" may well be today."""
-    n = 1 if m["n2"] in ("a", "an") else int(m["n"] or m["n2"])
+    n = _count(m["n"] or m["n2"] or "")
+    if m["unit2"] in ("month", "months", "year", "years"):  # "within a month": today to the same date next month
+        months = n * (12 if m["unit2"].startswith("y") else 1)
+        if not 0 < months <= 12:
+            return None
+        scheduled = _span(s.today, _add_months(s.today, months))
+        return mention(m, "days", days=scheduled, level="range", scheduled=scheduled)
     if m["unit"] in ("business days", "working days", "weekdays"):  # "the next 4 business days"
         if not 0 < n <= 23:  # a working month at most, as "the next 31 days" is
             return None
@@ -707,8 +713,6 @@ def next_n_days(m: re.Match[str], s: Scan) -> Mention | None:
         return mention(m, "days", days=tuple(after), level="range", scheduled=today + tuple(after))
     if (m["unit"] or m["unit2"] or "days").startswith("week"):
         n *= 7
-    elif (m["unit2"] or "").startswith("month"):  # "within a month": to the same date next month
-        n = (_add_months(s.today, n) - s.today).days
     if not 0 < n <= 31:
         return None
     scheduled = _span(s.today, s.today + timedelta(days=n))

@@ -670,9 +670,10 @@ RECOGNIZERS: tuple[tuple[re.Pattern[str], Recognizer], ...] = tuple(
             lambda m, s: compound_offset(Alternatives(m), s),
         ),
         (
-            # "in 2 weeks and 3 days", "in 1 hour 30 minutes": now moved by every part, like "... from now"
-            r"\bin (?P<parts>(?:\d+|an?) (?:years?|months?|weeks?|days?|hours?|hrs?|minutes?|mins?)"
-            r"(?:(?:,\s?|\s)(?:and\s)?(?:\d+|an?) (?:years?|months?|weeks?|days?|hours?|hrs?|minutes?|mins?))+)\b",
+            # "in 2 weeks and 3 days", "in 1 hour 30 minutes", "in 1d 2hr 5min": now moved by every part, like
+            # "... from now"
+            r"\bin (?P<parts>(?:\d+\s?|an?\s)(?:years?|months?|weeks?|days?|hours?|hrs?|minutes?|mins?)"
+            r"(?:(?:,\s?|\s)(?:and\s)?(?:\d+\s?|an?\s)(?:years?|months?|weeks?|days?|hours?|hrs?|minutes?|mins?))+)\b",
             lambda m, s: compound_offset(Alternatives(m), s),
         ),
         (
@@ -681,7 +682,7 @@ RECOGNIZERS: tuple[tuple[re.Pattern[str], Recognizer], ...] = tuple(
             _offset_from_time,
         ),
         (
-            r"\bin (?:about |around |roughly |approximately |like )?"
+            r"\bin (?:about |around |roughly |approximately |like )?~?"
             r"(?P<n>\d+(?:\.\d+)?|an?|(?P<half>(?:an? )?half(?: an?)?))\s?"
             r"(?P<u>hours?|hrs?|h(?P<hm>[0-5]\d)?|minutes?|mins?|seconds?|secs?)\b"
             r"|\b(?P<n_>\d+(?:\.\d+)?|an?|(?P<half_>(?:an? )?half(?: an?)?))\s?"
@@ -696,7 +697,9 @@ RECOGNIZERS: tuple[tuple[re.Pattern[str], Recognizer], ...] = tuple(
         ),
         (r"\bthe rest of today\b", _rest_of_today),
         (
-            r"\b(?:within |(?:in |over |during )?(?=(?:the )?(?:next|coming|upcoming) ))(?:the )?"
+            # "within half an hour", "within around 3 hours"
+            r"\b(?:within (?:about |around |roughly |approximately )?|"
+            r"(?:in |over |during )?(?=(?:the )?(?:next|coming|upcoming) ))(?:the )?"
             r"(?P<next>(?:next|coming|upcoming) )?(?:(?P<n>\d+(?:\.\d+)?|an?|half an?)\s?)?"
             r"(?P<u>hours?|hrs?|minutes?|mins?)\b",
             _within_n_time,
@@ -720,7 +723,8 @@ RECOGNIZERS: tuple[tuple[re.Pattern[str], Recognizer], ...] = tuple(
         (
             r"\b(?:(?:in|over|within|during|for) )?(?:the )?(?:next|coming) (?P<n>\d+) "
             r"(?P<unit>days|weeks|business days|working days|weekdays)\b"
-            r"|\bwithin (?P<n2>\d+|an?) (?P<unit2>days?|weeks?|months?)\b",  # "within 2 weeks (after today)"
+            # "within 2 weeks (after today)", "within 10 day", "within a month", "within 1 year"
+            r"|\bwithin (?P<n2>\d+|an?) (?P<unit2>days?|weeks?|months?|years?)\b",
             next_n_days,
         ),
         (

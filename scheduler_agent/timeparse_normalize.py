@@ -101,6 +101,8 @@ def normalize(text: str) -> str:
     t = re.sub(r"\b(\d+) fortnights?\b", lambda m: f"{2 * int(m[1])} weeks", t)
     t = re.sub(r"\b(?:a )?fortnight\b", "2 weeks", t)
     t = re.sub(r"\b(?:a )?few (?=(?:days|weeks|minutes|hours))", "3 ", t)
+    # "15 minutes out", "a min out": that long from now
+    t = re.sub(r"\b(\d+|an?) (minutes?|mins?|hours?|hrs?|days?|weeks?) out\b", r"\1 \2 from now", t)
     t = re.sub(r"\bwks?\b", lambda m: "weeks" if m.group(0) == "wks" else "week", t)
     t = re.sub(rf"\bprev\.?(?=\s(?:{WEEKDAY_RE}|week|month|year)\b)", "previous", t)
     # "+5 hours", "+2 days": now moved on by that much, as "in 5 hours" says it
@@ -178,8 +180,10 @@ def _spellings(t: str) -> str:
     t = re.sub(r"\bbegin of\b", "beginning of", t)
     t = re.sub(r"\bafter-tomorrow\b", "the day after tomorrow", t)  # French "apres-demain"
     t = re.sub(
-        r"\b(at|@|around) (\d{1,2}) hours?\b(?! (?:later|earlier|before|after|ago|from))", r"\1 \2:00", t
-    )  # "at 9 hour"
+        r"(?<!\bin )(?<!\bwithin )\b(at|@|around) (\d{1,2}) hours?\b(?! (?:later|earlier|before|after|ago|from))",
+        r"\1 \2:00",
+        t,
+    )  # "at 9 hour" (but "in around 5 hours" is a count of hours)
     t = re.sub(r"\b(from|to|until|till):", r"\1", t)  # "FROM: 3.12. TO: 5.12." as a form writes it
     t = re.sub(r"\bkw ?(?=\d{1,2}\b)", "week ", t)  # "KW 50": a calendar week as German writers number it
     # "Mon-Wed (30.11.-2.12.)": the dates in brackets are the weekdays' own
@@ -287,9 +291,9 @@ def _spellings(t: str) -> str:
     t = re.sub(r"\bto(?:nite|nigth|nihgt|ngiht|nght)\b", "tonight", t)  # "tonite", "tongiht"
     t = re.sub(r"\bthe day after next\b", "the day after tomorrow", t)
     t = re.sub(r"\b(\d+|an?|one) decades?\b", lambda m: f"{10 * _count(m[1])} years", t)  # "a decade ago"
-    # "1d ago", "2y ago", "in 1d": a unit's letter, only where a count of time is certain
+    # "1d ago", "2y ago", "in 1d", "3w later", "3mo later": a unit's letter, only where a count of time is certain
     t = re.sub(
-        r"\b(\d+)\s?(d|w|y|yrs?)\b(?=\s+ago\b)|(?<=\bin )(\d+)\s?(d|w|y)\b",
+        r"\b(\d+)\s?(d|w|mo|y|yrs?)\b(?=\s+(?:ago|later)\b)|(?<=\bin )(\d+)\s?(d|w|mo|y)\b",
         lambda m: f"{m[1] or m[3]} {_UNIT_LETTERS[(m[2] or m[4])[0]]}",
         t,
     )
@@ -439,4 +443,4 @@ def _ordinal_days(t: str) -> str:
 
 
 _TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50}
-_UNIT_LETTERS = {"d": "days", "w": "weeks", "y": "years"}
+_UNIT_LETTERS = {"d": "days", "w": "weeks", "m": "months", "y": "years"}

@@ -92,3 +92,43 @@ def test_datejs_shorthands(text: str, first: str) -> None:
 def test_a_dash_glued_to_am_pm_is_no_zone_offset() -> None:
     # "10:00 am-1130": the number after the dash ends a range; "10:30 PM -0500" (spaced) is an offset
     assert _windows("10:00 am-1130 tomorrow")[0][0] == "2012-12-04 10:00"
+
+
+@pytest.mark.parametrize(
+    ("text", "first"),
+    [
+        ("In around 5 hours", "2012-12-03 09:35"),
+        ("In about ~5 hours", "2012-12-03 09:35"),
+        ("in 5 seconds", "2012-12-03 04:35"),
+        ("12 seconds from now", "2012-12-03 04:35"),
+        ("15 minutes out", "2012-12-03 04:50"),
+        ("a min out", "2012-12-03 04:36"),
+        ("3w later", "2012-12-24 00:00"),
+        ("3mo later", "2013-03-03 00:00"),
+        ("in 1d 2hr 5min", "2012-12-04 06:40"),
+        ("in 1d, 2hr, and 5min", "2012-12-04 06:40"),
+    ],
+)
+def test_counted_from_now(text: str, first: str) -> None:
+    assert _windows(text)[0][0] == first
+
+
+@pytest.mark.parametrize(
+    ("text", "span"),
+    [
+        ("within half an hour", ("2012-12-03 04:35", "2012-12-03 05:05")),
+        ("within around 3 hours", ("2012-12-03 04:35", "2012-12-03 07:35")),
+    ],
+)
+def test_within_a_stretch_from_now(text: str, span: tuple[str, str]) -> None:
+    assert _windows(text) == [span]
+
+
+@pytest.mark.parametrize(("text", "last"), [("within 10 day", "2012-12-13"), ("within a month", "2013-01-03")])
+def test_within_days_or_months_runs_from_today(text: str, last: str) -> None:
+    days = [w[0][:10] for w in _windows(text)]
+    assert (days[0], days[-1]) == ("2012-12-03", last)
+
+
+def test_at_so_many_hours_is_still_a_clock_time() -> None:
+    assert _windows("tomorrow at 9 hours")[0][0] == "2012-12-04 09:00"
