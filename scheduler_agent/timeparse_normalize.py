@@ -287,6 +287,8 @@ def _spellings(t: str) -> str:
     )
     t = re.sub(r"(?<=\d\d:\d\d)(:\d\d(?:\.\d+)?)?z\b", r"\1 utc", t)  # ISO "07:00:00Z" is UTC
     t = re.sub(r"(?<=\d\d:\d\d:\d\d)([+-]\d{1,2})\b(?![:/.-]\d)", r" utc\1", t)  # "01:00:00-8": an offset
+    # "16:10 -0400" (RFC 2822): a signed four-digit offset right after a clock time is its zone, not a range's end
+    t = re.sub(r"(?<=\d:\d\d) ([+-][01]\d[0-5]\d)\b(?![:.]\d)", r" utc\1", t)
     t = re.sub(r"\bto?m+or+ow\b", "tomorrow", t)  # "tomorow", "tommorrow"
     t = re.sub(r"\bto(?:nite|nigth|nihgt|ngiht|nght)\b", "tonight", t)  # "tonite", "tongiht"
     t = re.sub(r"\bthe day after next\b", "the day after tomorrow", t)

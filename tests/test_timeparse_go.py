@@ -60,3 +60,7 @@ def test_within_a_month_is_every_day_to_the_same_date_next_month() -> None:
     days = [s.start.date() for s in resolve_times("within a month", ctx())]
     assert days[0] == NOW.date()
     assert days[-1] == date(2022, 10, 29)
+
+
+def test_a_signed_four_digit_offset_after_a_clock_time_is_its_zone() -> None:
+    assert first_start("15 May 2004 16:10 -0400") == "2004-05-15 20:10"
