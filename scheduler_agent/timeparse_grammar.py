@@ -13,6 +13,7 @@ import re
 from collections.abc import Callable, Iterator
 from dataclasses import replace
 from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 from .timeparse_dates import (
     Alternatives,
@@ -53,6 +54,7 @@ from .timeparse_dates import (
     year_phrase,
 )
 from .timeparse_lexicon import (
+    CITY_ZONES,
     HOLIDAY_RE,
     MONTH_RE,
     PART_OF_DAY_RE,
@@ -451,7 +453,25 @@ def _zone_offset(m: re.Match[str], s: Scan) -> Mention | None:
     if hours > 14 or minutes > 59:
         return None
     total = (hours * 60 + minutes) * (-1 if m["sign"] == "-" else 1)
+    # Outlook's "(UTC+01:00) Amsterdam, Berlin, ...": the offset labels its first city's zone, summer time included
+    city = _CITY_AFTER_OFFSET.match(s.text, m.end())
+    name = CITY_ZONES.get(city["c"]) if city else None
+    if name is not None and total in _standard_and_summer_minutes(name, s.today.year):
+        return mention(m, "zone", zone=f"iana:{name}")
     return mention(m, "zone", zone=f"offset:{total}")
+
+
+_CITY_AFTER_OFFSET = re.compile(r"\)\s(?P<c>[a-z]+(?: [a-z]+)?)(?=[,\n]|$)")
+
+
+def _standard_and_summer_minutes(name: str, year: int) -> set[int]:
+    """The UTC offsets, in minutes, a zone keeps in January and July of `year`."""
+    zone = ZoneInfo(name)
+    return {
+        int(offset.total_seconds() // 60)
+        for month in (1, 7)
+        if (offset := datetime(year, month, 1, tzinfo=zone).utcoffset()) is not None
+    }
 
 
 # The clock time an offset follows; "+" or seconds mark the offset, since "9:30-12:00" is a range of times.
@@ -518,7 +538,9 @@ POSTNEG = re.compile(
     r"are not|aren'?t|not)\s(?:really\s)?(?:work|suit|good|great|possible|ideal|an option|going to work|available)|"
     r"(?:a (?:public |bank |national |school )?holiday|off)\b|"
     r"(?:(?:fully|completely|totally|all) )?"
-    r"(?:out|bad|no good|tough|difficult|booked|full|blocked|taken|impossible|a no)\b|"
+    # ("Sunday 3/8 out of LGA" is a departure; "out of the question", "out of office" rule the day out)
+    r"(?:out(?!\sof\s(?!(?:the\s)?(?:question|office|town|country)\b))|bad|no good|tough|difficult|booked|full|"
+    r"blocked|taken|impossible|a no)\b|"
     r"(?:i'?m|i am|we'?re) (?:out|busy|booked|travell?ing|off|away|unavailable))"
 )
 # "at 101 points", "for 3 peeps": a number that counts something is no clock time.

@@ -72,3 +72,15 @@ def test_a_weekday_with_its_part_of_day_before_a_slash_date_settles_its_order() 
     days = {w.start.date().isoformat() for w in resolve_times("Fri morning 3/4", _ctx())}
     assert "2026-04-03" in days
     assert "2026-03-04" not in days
+
+
+def test_out_of_an_airport_is_a_departure_not_a_day_ruled_out() -> None:
+    assert _starts("Sunday 8/3 6:30am out of LGA") == ["2026-03-08 06:30"]
+    assert _starts("Sunday 8/3 is out of the question") == []
+
+
+def test_an_outlook_zone_label_names_its_first_citys_zone_with_summer_time() -> None:
+    """ "(UTC+01:00) Amsterdam, Berlin": in April that is 10:00 CEST (+02:00), not 10:00 at +01:00."""
+    when = "When: Tuesday, 21 April 2026 10:00-12:00 (UTC+01:00) Amsterdam, Berlin, Bern, Rome, Stockholm, Vienna"
+    assert _starts(when) == ["2026-04-21 10:00"]
+    assert _starts("Tuesday, 21 April 2026 10:00 (UTC+05:00) Amsterdam, Berlin") == ["2026-04-21 07:00"]
