@@ -945,10 +945,10 @@ def nth_of_month(m: re.Match[str], s: Scan) -> Mention | None:
 
 
 def weeks_from_day(m: re.Match[str], s: Scan) -> Mention | None:
-    """ "two weeks from Monday", "a week on Friday", "week from Tuesday": that day, so many weeks later."""
+    """ "two weeks from Monday", "a week on Friday", "2 weeks from yesterday": that day, so many weeks later."""
     weeks = 1 if m["n"] in ("a", None) else int(m["n"])
     if m["wd"] is None:
-        base = s.today + timedelta(days=1)
+        base = s.today + timedelta(days=-1 if m["rd"] == "yesterday" else 1)
     else:
         weekday = _weekday_of(m["wd"])
         if weekday is None:

@@ -801,7 +801,7 @@ RECOGNIZERS: tuple[tuple[re.Pattern[str], Recognizer], ...] = tuple(
             # (but "in 2 weeks on Tuesday" is the Tuesday of the week in 2 weeks: week_phrase and weekday_mention)
             r"(?<!in )(?<!the )(?<!next )(?<!this )(?<!last )(?<!coming )(?<!following )(?<!\d )"
             r"\b(?:(?:in (?=(?:\d+|a) weeks? from\b))?(?P<n>\d+|a) )?weeks? (?:on|from|after) (?:(?:this|coming) )?"
-            rf"(?:(?P<wd>{WEEKDAY_RE})|tomorrow)(?=\W|$)",
+            rf"(?:(?P<wd>{WEEKDAY_RE})|(?P<rd>tomorrow|yesterday))(?=\W|$)",
             weeks_from_day,
         ),
         (

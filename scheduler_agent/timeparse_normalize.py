@@ -94,6 +94,8 @@ def normalize(text: str) -> str:
         t,
     )
     t = re.sub(r"\b(\d{1,2})\s?o'?\s?clock\b", r"\1:00", t)
+    # "today at 10, 11, 12 and 1": every hour listed after "at" is a clock time, not only the first
+    t = _HOURS_LISTED.sub(lambda m: m[1] + re.sub(r"(,\s?(?:and |or )?|\s(?:and|or)\s)(?=\d)", r"\1at ", m[2]), t)
     t = re.sub(r"\b(?:a )?couple (?:of )?", "2 ", t)
     # British "a week today", "tomorrow week", "Monday fortnight": counted on from that day
     t = re.sub(rf"\b({WEEKDAY_RE}|today|tomorrow) (week|fortnight)\b", r"a \2 from \1", t)
@@ -140,6 +142,8 @@ def _spellings(t: str) -> str:
     t = re.sub(r"\bcurrent (?=(?:week|month|year)\b)", "this ", t)
     t = re.sub(r"\b(end|last day|start|beginning|middle) of (month|week)\b", r"\1 of the \2", t)
     t = re.sub(r"\beow\b", "end of the week", t)  # like "eod" and "eom"
+    # "the second Thursday of every month": a recurring day first falls on the month's next one, as "of the month"
+    t = re.sub(r"\b(of|in) (?:every|each) month\b", r"\1 the month", t)
     # "3 pm or later", "noon or earlier": an open end written after the time
     t = re.sub(r"\b(\d{1,2}(?::\d\d)?\s?(?:am|pm)?|noon) or (later|after)\b", r"after \1", t)
     t = re.sub(r"\b(\d{1,2}(?::\d\d)?\s?(?:am|pm)?|noon) or (earlier|before)\b", r"before \1", t)
@@ -352,6 +356,11 @@ def _spellings(t: str) -> str:
     )
 
 
+_HOUR = r"\d{1,2}(?::\d\d)?(?:\s?[ap]m)?"
+_HOURS_LISTED = re.compile(
+    rf"\b(at {_HOUR})((?:(?:,\s?(?:and |or )?|\s(?:and|or)\s){_HOUR}\b(?![/.:-]\d)){{2,}})"
+    r"(?!(?:,\s?(?:and |or )?|\s(?:and|or)\s)?\d|\s?(?:min|mins|minutes?|hours?|hrs?|days?|weeks?|people|persons?|%))"
+)
 _ORDINAL_LIST = r"\d{1,2}(?:st|nd|rd|th)(?:(?:,\s?|,?\s(?:or|and)\s)\d{1,2}(?:st|nd|rd|th))+"
 
 

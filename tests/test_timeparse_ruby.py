@@ -11,6 +11,7 @@ import pytest
 
 from scheduler_agent.models import RequestContext
 from scheduler_agent.timeparse import resolve_times
+from scheduler_agent.timeparse_normalize import normalize
 from scheduler_agent.timeparse_stamps import machine_stamps
 
 NY = ZoneInfo("America/New_York")
@@ -60,3 +61,33 @@ def test_machine_written_dates(text: str, expected: str) -> None:
 )
 def test_what_is_not_a_machine_stamp_is_left_alone(text: str) -> None:
     assert machine_stamps(text.lower()) == text.lower()
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a recurring day of every month first falls on the month's next one
+        ("the second thursday of every month", "2026-12-10 00:00"),
+        ("the third wednesday of each month", "2026-11-18 00:00"),
+        ("the first of each month", "2026-12-01 00:00"),
+        ("the last friday of every month at 9am", "2026-11-27 09:00"),
+        # weeks counted from yesterday, as from tomorrow
+        ("2 weeks from yesterday", "2026-12-01 00:00"),
+        ("a week from tomorrow", "2026-11-26 00:00"),
+    ],
+)
+def test_days_counted_in_months_and_weeks(text: str, expected: str) -> None:
+    assert first(text) == expected
+
+
+def test_every_hour_listed_after_at_is_a_time() -> None:
+    windows = resolve_times(
+        "Friday at 10, 11, 12, and 1 to 5", RequestContext(now=NOW, home_timezone="America/New_York")
+    )
+    assert [w.start.astimezone(NY).strftime("%H:%M") for w in windows] == ["10:00", "11:00", "12:00", "13:00"]
+    assert windows[-1].end.astimezone(NY).hour == 17
+
+
+@pytest.mark.parametrize("text", ["at 2, 3 or 4 people", "at 2, 3, 4 or 5 people", "at 10, 20 and 30 minutes past"])
+def test_a_list_of_counts_is_not_a_list_of_times(text: str) -> None:
+    assert normalize(text) == text
