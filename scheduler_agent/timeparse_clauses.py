@@ -35,6 +35,7 @@ _PAST_TOLD = re.compile(
 _AFTER_DAY = re.compile(r"\bafter\s(?:the\s)?$")
 _WEEK_OF = re.compile(r"\bweek(?P<end>end)? (?P<rel>of|after|before)\s*$")
 _RANGE_GAP = re.compile(r"^\s*(?:-|to|through|thru|till|until|and)\s*$")
+_WRITTEN_YEAR = re.compile(r"\b(?:19|20)\d{2}\b")  # a date written with its year keeps it in a range
 # "7:00 on next Sunday afternoon": the day may sit between the clock time and its part of day.
 _PART_GAP = re.compile(
     rf"^[\s,]*(?:at|@|from|between|around|about)?\s*(?:(?:on\s)?(?:(?:next|this|coming)\s)?(?:{WEEKDAY_RE}|today|tomorrow|yesterday)\s*)?$"
@@ -528,7 +529,7 @@ def _merge_day_ranges(text: str, items: list[Mention]) -> list[Mention]:
                 text[prev.end : item.start].strip() != "and"
                 or text[max(0, prev.start - 8) : prev.start].strip() == "between"
             )
-            and (ends := _range_ends(prev.days[0], item.days[0])) is not None
+            and (ends := _range_ends(prev.days[0], item.days[0], _has_year(text, prev))) is not None
         ):
             first, last = ends
             span = tuple(first + timedelta(days=i) for i in range((last - first).days + 1))
@@ -539,11 +540,16 @@ def _merge_day_ranges(text: str, items: list[Mention]) -> list[Mention]:
     return merged
 
 
-def _range_ends(first: date, last: date) -> tuple[date, date] | None:
+def _range_ends(first: date, last: date, first_has_year: bool = False) -> tuple[date, date] | None:
     """Where a range of two dates starts and ends, if they make one. "August 29 - September 2, 2006": a first
-    date written without a year shares the last one's (or the year before, across New Year); "from the 29th
-    to the 2nd": a last day of the month that comes before the first is in the month after."""
-    candidates = [(first, last), (_in_year(first, last.year), last), (_in_year(first, last.year - 1), last)]
+    date written without a year shares the last one's (or the year before, across New Year); "January 3, 2017 -
+    February 1st": a first date written with its year lends it to the last one (or the year after); "from the
+    29th to the 2nd": a last day of the month that comes before the first is in the month after."""
+    candidates = [(first, last)]
+    if first_has_year:
+        candidates += [(first, _in_year(last, first.year)), (first, _in_year(last, first.year + 1))]
+    else:
+        candidates += [(_in_year(first, last.year), last), (_in_year(first, last.year - 1), last)]
     if last < first and last.day < first.day:
         candidates.append((first, _next_month(last)))
     for start, end in candidates:
@@ -558,6 +564,10 @@ def _next_month(day: date) -> date | None:
         return day.replace(year=year, month=month)
     except ValueError:
         return None
+
+
+def _has_year(text: str, item: Mention) -> bool:
+    return _WRITTEN_YEAR.search(text, item.start, item.end) is not None
 
 
 def _in_year(day: date, year: int) -> date | None:

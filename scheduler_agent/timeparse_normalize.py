@@ -278,9 +278,10 @@ def _spellings(t: str) -> str:
     t = re.sub(r"\b(\d{4}-\d{1,2}-\d{1,2})t(?=\d{2}:\d{2})", r"\1 ", t)  # ISO "2019-06-18T09:30"
     t = re.sub(r"\b((?:19|20)\d\d):(0[1-9]|1[0-2]):([0-3]\d)\b", r"\1-\2-\3", t)  # EXIF's "2012:05:25 22:06:50"
     t = re.sub(rf"\b(\d{{4}})[-/]({MONTH_RE})[-/](\d{{1,2}})\b", r"\3 \2 \1", t)  # "2006-Jun-16"
-    t = re.sub(  # "2010 October 28": a year written first
-        rf"\b((?:19|20)\d{{2}}),? ({MONTH_RE}) (\d{{1,2}}(?:st|nd|rd|th)?)\b(?![:.]\d|\s?(?:am|pm|h)\b)",
-        r"\3 \2 \1",
+    t = re.sub(  # "2010 October 28": a year written first; not the year that ends "July 13th 2014 July 14th 2014"
+        rf"\b(?P<dated>{MONTH_RE} \d{{1,2}}(?:st|nd|rd|th)?,? (?:19|20)\d{{2}})\b"
+        rf"|\b((?:19|20)\d{{2}}),? ({MONTH_RE}) (\d{{1,2}}(?:st|nd|rd|th)?)\b(?![:.]\d|\s?(?:am|pm|h)\b)",
+        lambda m: m["dated"] or f"{m[4]} {m[3]} {m[2]}",
         t,
     )
     t = re.sub(  # "Jan 2 15:04:05 -0700 2006" (Unix `date`, Go's ANSIC): the year written after the time of day

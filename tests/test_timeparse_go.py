@@ -64,3 +64,14 @@ def test_within_a_month_is_every_day_to_the_same_date_next_month() -> None:
 
 def test_a_signed_four_digit_offset_after_a_clock_time_is_its_zone() -> None:
     assert first_start("15 May 2004 16:10 -0400") == "2004-05-15 20:10"
+
+
+def test_a_year_written_with_the_first_date_of_a_range_is_kept_and_lent_to_the_last() -> None:
+    days = [s.start.date() for s in resolve_times("January 3, 2023 - February 1st", ctx())]
+    assert days[0] == date(2023, 1, 3)
+    assert days[-1] == date(2023, 2, 1)
+
+
+def test_the_year_ending_one_date_does_not_start_the_next() -> None:
+    days = [s.start.date() for s in resolve_times("July 13th 2014 July 14th 2014", ctx())]
+    assert days == [date(2014, 7, 13), date(2014, 7, 14)]
