@@ -845,7 +845,13 @@ def anchor_shifts(text: str, mentions: list[Mention], today: date) -> list[Menti
                 previous is not None
                 and previous.kind == "days"
                 and len(previous.days) == 1
-                and re.fullmatch(r"[\s,]*(?:or|and)?\s*", text[previous.end : item.start]) is not None
+                # "Monday, return the day after": a travel leg's words between them still count from that day
+                and re.fullmatch(
+                    r"[\s,]*(?:or|and)?\s*"
+                    r"(?:(?:return(?:ing)?|back|coming back|leaving|departing|arriving)(?: on)?\s*)?",
+                    text[previous.end : item.start],
+                )
+                is not None
             )
             base, end = (previous.days[0] if offered and previous else today), item.end
             if offered and previous and not text[previous.end : item.start].strip():

@@ -84,3 +84,11 @@ def test_an_outlook_zone_label_names_its_first_citys_zone_with_summer_time() -> 
     when = "When: Tuesday, 21 April 2026 10:00-12:00 (UTC+01:00) Amsterdam, Berlin, Bern, Rome, Stockholm, Vienna"
     assert _starts(when) == ["2026-04-21 10:00"]
     assert _starts("Tuesday, 21 April 2026 10:00 (UTC+05:00) Amsterdam, Berlin") == ["2026-04-21 07:00"]
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["outbound Monday, return the following day", "Monday, back the day after", "Monday and the day after"],
+)
+def test_the_day_after_a_leg_counts_from_that_legs_day(text: str) -> None:
+    assert _starts(text) == ["2026-03-09 00:00", "2026-03-10 00:00"]
