@@ -200,7 +200,10 @@ def _spellings(t: str) -> str:
     # "no flights before 9": nothing earlier, so from 9 on ("no calls after 6": up to 6)
     t = re.sub(r"\bno (?:[a-z]+ ){1,2}?(before|after)(?= (?:\d|noon\b|midnight\b))", r"not \1", t)
     t = re.sub(r"\bw/e\b", "weekend", t)
-    t = re.sub(r"\bw/c\b|\bweek (?:commencing|beginning|starting)(?: on)?\b", "week of", t)  # "w/c 11th May"
+    # "w/c 11th May", "week starting Monday" (but "every week starting Monday" is a repetition that starts then)
+    t = re.sub(
+        r"\bw/c\b|(?<!every )(?<!each )(?<!other )\bweek (?:commencing|beginning|starting)(?: on)?\b", "week of", t
+    )
     # "20 and 21 September", "22, 23 or 24 February": days of the month written once, at the end ("between 20
     # and 21" is a range)
     t = re.sub(

@@ -74,6 +74,10 @@ def test_what_is_not_a_machine_stamp_is_left_alone(text: str) -> None:
         # weeks counted from yesterday, as from tomorrow
         ("2 weeks from yesterday", "2026-12-01 00:00"),
         ("a week from tomorrow", "2026-11-26 00:00"),
+        # "every week starting Friday" repeats from Friday on; "the week starting Monday" is that week
+        ("every week starting friday", "2026-11-20 00:00"),
+        ("every other week starting friday", "2026-11-20 00:00"),
+        ("the week starting Monday", "2026-11-23 00:00"),
     ],
 )
 def test_days_counted_in_months_and_weeks(text: str, expected: str) -> None:
