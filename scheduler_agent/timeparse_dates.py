@@ -355,12 +355,20 @@ def days_run_forward(mentions: list[Mention], today: date) -> list[Mention]:
     return out
 
 
+_MONTH_CUE_BEFORE = re.compile(r"\b(?:from|until|till|through|thru|since|between|by)\s$")
+
+
 def month_only(m: re.Match[str], s: Scan) -> Mention | None:
     """ "June", "next March", "last September", "feb 1979": every day of that month (scheduled: its working days).
 
     A month already over ("last September", "in October 2006") is read whole, as a past reference."""
-    # "May", "Jan" and "mar" alone are as likely a verb or a name; a cue around them makes them months.
-    if m["mon"] in ("may", "jan", "mar") and not (m["part"] or m["inw"] or m["mod"] or m["y"] or m["ny"]):
+    # "May", "Jan" and "mar" alone are as likely a verb or a name; a cue around them ("from May to December")
+    # makes them months.
+    if (
+        m["mon"] in ("may", "jan", "mar")
+        and not (m["part"] or m["inw"] or m["mod"] or m["y"] or m["ny"])
+        and not _MONTH_CUE_BEFORE.search(s.text, 0, m.start())
+    ):
         return None
     month = MONTHS[m["mon"].rstrip(".")]
     year = _full_year(m["y"]) if m["y"] else (s.today.year if month >= s.today.month else s.today.year + 1)

@@ -704,7 +704,9 @@ RECOGNIZERS: tuple[tuple[re.Pattern[str], Recognizer], ...] = tuple(
             _offset_from_time,
         ),
         (
-            r"\bin (?:about |around |roughly |approximately |like )?~?"
+            # "after an hour" as well, but not "after 17h": that is a clock time
+            r"\b(?:in|after(?=\s(?:an?|\d+(?:\.\d+)?)\s(?:hours?|hrs?|minutes?|mins?)\b)) "
+            r"(?:about |around |roughly |approximately |like )?~?"
             r"(?P<n>\d+(?:\.\d+)?|an?|(?P<half>(?:an? )?half(?: an?)?))\s?"
             r"(?P<u>hours?|hrs?|h(?P<hm>[0-5]\d)?|minutes?|mins?|seconds?|secs?)\b"
             r"|\b(?P<n_>\d+(?:\.\d+)?|an?|(?P<half_>(?:an? )?half(?: an?)?))\s?"
@@ -960,8 +962,8 @@ RECOGNIZERS: tuple[tuple[re.Pattern[str], Recognizer], ...] = tuple(
         (
             rf"(?<!\d\s)\b{_PART}(?P<inw>in |(?:the )?month of )?(?P<mod>next |last |past |this past |previous |this )?"
             rf"(?P<mon>{MONTH_RE})"
-            # "may 97": a two-digit number no month has days for is the year
-            r"(?:,?\s(?P<y>(?:19|20)\d{2}|'\d{2}|(?:3[2-9]|[4-9]\d)\b(?!\s?(?:am|pm|h\b|[:.]\d))"
+            # "may 97": a two-digit number no month has days for is the year; "June of 2022"
+            r"(?:(?:,?\s|\sof\s(?=(?:19|20)\d\d))(?P<y>(?:19|20)\d{2}|'\d{2}|(?:3[2-9]|[4-9]\d)\b(?!\s?(?:am|pm|h\b|[:.]\d))"
             rf"{_COUNTED}{_NOT_A_TIME_AFTER})|\s(?:of\s)?(?P<ny>next year))?\b(?!\s?\d)",
             month_only,
         ),

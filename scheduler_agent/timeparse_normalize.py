@@ -288,7 +288,9 @@ def _spellings(t: str) -> str:
         t,
     )
     t = re.sub(  # "Jan 2 15:04:05 -0700 2006" (Unix `date`, Go's ANSIC): the year written after the time of day
-        rf"\b({MONTH_RE}) +(\d{{1,2}}) (\d{{1,2}}:\d\d(?::\d\d)?(?: [+-]\d{{4}}| utc| [a-z]{{1,3}}t)?) "
+        # (or after a range of times: "Oct 26, 10:00 - 11:00:09 2023")
+        rf"\b({MONTH_RE}) +(\d{{1,2}}),? ((?:\d{{1,2}}:\d\d(?::\d\d)? ?- ?)?"
+        r"\d{1,2}:\d\d(?::\d\d)?(?: [+-]\d{4}| utc| [a-z]{1,3}t)?) "
         r"((?:19|20)\d{2})\b",
         r"\1 \2 \4 \3",
         t,
@@ -378,9 +380,10 @@ def _shared_month(t: str) -> str:
     return _LIST_BEFORE_MONTH.sub(lambda m: re.sub(r"\d{1,2}(?:st|nd|rd|th)", lambda d: f"{d[0]} of {m[2]}", m[1]), t)
 
 
-# "2016, nov", "2016-11", "11 - 2016": a month and its year in any order, written as "nov 2016" and "11/2016".
+# "2016, nov", "2024-August", "2016-11", "11 - 2016": a month and its year in any order, written as "nov 2016" and
+# "11/2016" (not "2006-Jun-16", a date).
 _MONTH_AND_YEAR = re.compile(
-    rf"\b(?P<y>(?:19|20)\d{{2}}),?\s(?P<mon>{MONTH_RE})\b(?!\s?\d)"
+    rf"\b(?P<y>(?:19|20)\d{{2}})(?:,?\s|[-/])(?P<mon>{MONTH_RE})\b(?!\s?\d|[-/.]\d)"
     r"|(?<![\d/.:-])\b(?P<y2>(?:19|20)\d{2})\s?[-/]\s?(?P<mo2>0?[1-9]|1[0-2])\b(?!\s?[-/.:]\s?\d)"
     r"|(?<![\d/.:-])\b(?P<mo3>0?[1-9]|1[0-2])\s?[-/]\s?(?P<y3>(?:19|20)\d{2})\b(?![-/.:]\d)"
 )

@@ -132,3 +132,25 @@ def test_within_days_or_months_runs_from_today(text: str, last: str) -> None:
 
 def test_at_so_many_hours_is_still_a_clock_time() -> None:
     assert _windows("tomorrow at 9 hours")[0][0] == "2012-12-04 09:00"
+
+
+@pytest.mark.parametrize(
+    ("text", "first"),
+    [
+        ("after an hour", "2012-12-03 05:35"),
+        ("flights after 17h today", "2012-12-03 17:00"),
+        ("in June of 2022", "2022-06-01 00:00"),
+        ("2024-August", "2024-08-01 00:00"),
+        ("2006-Jun-16", "2006-06-16 00:00"),
+        ("Thu Oct 26, 10:00 - 11:00:09 2023", "2023-10-26 10:00"),
+        ("+2 months, 5 days", "2013-02-08 00:00"),
+    ],
+)
+def test_chrono_month_and_offset_phrasings(text: str, first: str) -> None:
+    assert _windows(text)[0][0] == first
+
+
+def test_a_lone_may_is_no_month_but_from_may_is() -> None:
+    assert _windows("The mountain may not move") == []
+    assert _windows("from may")[0][0] == "2013-05-01 00:00"
+    assert ("2013-05-01 00:00", "2013-05-02 00:00") in _windows("From May to December")
