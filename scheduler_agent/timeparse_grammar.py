@@ -942,7 +942,9 @@ RECOGNIZERS: tuple[tuple[re.Pattern[str], Recognizer], ...] = tuple(
             r"(?:this|next|the following|following|coming|the|last|past|this past) weekend|"
             r"(?:\d+|a) weekends? (?:from (?:now|today)|ago)|weekend|"
             r"(?:this|next|the following|following|coming|last|past|previous) week|"
-            r"later this week|later in the week|the week|in (?:\d+|a) weeks?|(?:\d+|a) weeks? from (?:now|today))\b"
+            # "in 2 weeks from now" is the date 2 weeks on, as "2 weeks from now" is, not that week's working days
+            r"later this week|later in the week|the week|in (?:\d+|a) weeks?(?! from (?:now|today)\b)|"
+            r"(?:\d+|a) weeks? from (?:now|today))\b"
             # "the weekend of the 24th": that date's weekend (timeparse_clauses); but "next week after 2pm" is a time
             # ("the weekend of 27/28 June", "of 27 June" are dates)
             rf"(?! (?:of|after|before)\b(?! (?:\d{{1,2}}(?!\d|\s?[/.-]\s?\d|\s{MONTH_RE}\b)|noon|midnight|lunch)))",

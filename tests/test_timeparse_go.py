@@ -75,3 +75,7 @@ def test_a_year_written_with_the_first_date_of_a_range_is_kept_and_lent_to_the_l
 def test_the_year_ending_one_date_does_not_start_the_next() -> None:
     days = [s.start.date() for s in resolve_times("July 13th 2014 July 14th 2014", ctx())]
     assert days == [date(2014, 7, 13), date(2014, 7, 14)]
+
+
+def test_in_n_weeks_from_now_is_the_date_n_weeks_on() -> None:
+    assert first_start("Message me in two weeks from now") == "2022-10-13 00:00"
