@@ -571,7 +571,7 @@ RECOGNIZERS: tuple[tuple[re.Pattern[str], Recognizer], ...] = tuple(
         # Negation and references first: they only mark positions and claim the cue words.
         (
             r"\b(?:but not|neither (?:does|do|is|would|will)|nor|except(?: for)?|other than|excluding|apart from|"
-            r"anything but|not on|not|avoid|"
+            r"anything but|instead of|rather than|not on|not|avoid|"
             r"can'?t do|cannot do|can'?t make|cannot make|can'?t meet|(?:can'?t|cannot) (?:travel|fly)|"
             r"won'?t be (?:able|available)(?: on)?|"
             r"(?:(?:i'?m|i am|i'?ll be|i will be|we'?re|we are) "

@@ -303,6 +303,8 @@ def _spellings(t: str) -> str:
     t = re.sub(r"\bto(?:nite|nigth|nihgt|ngiht|nght)\b", "tonight", t)  # "tonite", "tongiht"
     t = re.sub(r"\bthe day after next\b", "the day after tomorrow", t)
     t = re.sub(r"\bthe following day\b", "the day after", t)  # "Monday, return the following day"
+    # "leaving 7h Monday": after a departure or arrival word, "7h" is a clock time, not seven hours
+    t = re.sub(r"\b(leaving|departing|departure|arriving|arrival|dep\.|arr\.) (\d{1,2}h)\b(?!\s?\d)", r"\1 at \2", t)
     t = re.sub(r"\b(\d+|an?|one) decades?\b", lambda m: f"{10 * _count(m[1])} years", t)  # "a decade ago"
     # "1d ago", "2y ago", "in 1d", "3w later", "3mo later": a unit's letter, only where a count of time is certain
     t = re.sub(

@@ -92,3 +92,14 @@ def test_an_outlook_zone_label_names_its_first_citys_zone_with_summer_time() -> 
 )
 def test_the_day_after_a_leg_counts_from_that_legs_day(text: str) -> None:
     assert _starts(text) == ["2026-03-09 00:00", "2026-03-10 00:00"]
+
+
+def test_instead_of_rules_the_day_out() -> None:
+    request = parse_request("actually make it the 29th instead of the 28th", _ctx())
+    assert [w.start.day for w in request.windows] == [29]
+    assert [w.start.day for w in request.avoid] == [28]
+
+
+@pytest.mark.parametrize("text", ["leaving 7h Monday morning", "departure 7h Monday"])
+def test_an_hour_in_h_after_a_departure_word_is_a_clock_time(text: str) -> None:
+    assert _starts(text) == ["2026-03-09 07:00"]
