@@ -962,7 +962,8 @@ RECOGNIZERS: tuple[tuple[re.Pattern[str], Recognizer], ...] = tuple(
             quarter,
         ),
         (
-            rf"(?<!\d\s)\b{_PART}(?P<inw>in |(?:the )?month of )?(?P<mod>next |last |past |this past |previous |this )?"
+            rf"(?<!\d\s)\b{_PART}(?P<inw>in |(?:the )?month of |every |each )?"
+            r"(?P<mod>next |last |past |this past |previous |this )?"
             rf"(?P<mon>{MONTH_RE})"
             # "may 97": a two-digit number no month has days for is the year; "June of 2022"
             r"(?:(?:,?\s|\sof\s(?=(?:19|20)\d\d))(?P<y>(?:19|20)\d{2}|'\d{2}|(?:3[2-9]|[4-9]\d)\b(?!\s?(?:am|pm|h\b|[:.]\d))"

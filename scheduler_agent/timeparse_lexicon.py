@@ -341,6 +341,7 @@ HOLIDAYS: tuple[tuple[str, tuple[int, int] | tuple[int, str, int, int]], ...] = 
     (r"april fool'?s'? day", (4, 1)),
     (r"tax day", (4, 15)),
     (r"earth day", (4, 22)),
+    (r"cinco de mayo", (5, 5)),
     (r"may day|(?:international|int'?l) workers'? day", (5, 1)),
     (r"flag day", (6, 14)),
     (r"juneteenth", (6, 19)),
@@ -359,7 +360,8 @@ HOLIDAYS: tuple[tuple[str, tuple[int, int] | tuple[int, str, int, int]], ...] = 
     (r"early may bank holiday", (5, "monday", 1, 0)),
     (r"spring bank holiday", (5, "monday", -1, 0)),
     (r"(?:late )?(?:august|summer) bank holiday", (8, "monday", -1, 0)),
-    (r"(?:mlk|martin luther king(?: jr\.?)?)(?: jr\.?)? day", (1, "monday", 3, 0)),
+    (r"mlk(?: jr\.?)?(?: day)?|martin luther king(?: jr\.?)? day", (1, "monday", 3, 0)),  # "off for MLK"
+    (r"arbor day", (4, "friday", -1, 0)),  # US national: the last Friday in April
     (r"presidents?'?s?'? day", (2, "monday", 3, 0)),
     (r"mother'?s'? day", (5, "sunday", 2, 0)),
     (r"memorial day", (5, "monday", -1, 0)),

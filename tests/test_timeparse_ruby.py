@@ -95,3 +95,21 @@ def test_every_hour_listed_after_at_is_a_time() -> None:
 @pytest.mark.parametrize("text", ["at 2, 3 or 4 people", "at 2, 3, 4 or 5 people", "at 10, 20 and 30 minutes past"])
 def test_a_list_of_counts_is_not_a_list_of_times(text: str) -> None:
     assert normalize(text) == text
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("off for MLK", "2027-01-18 00:00"),
+        ("Arbor Day", "2027-04-30 00:00"),
+        ("Cinco de Mayo", "2027-05-05 00:00"),
+        # after "every", "May" is the month, not the verb
+        ("every May", "2027-05-01 00:00"),
+    ],
+)
+def test_holidays_and_months(text: str, expected: str) -> None:
+    assert first(text) == expected
+
+
+def test_may_alone_is_still_a_verb() -> None:
+    assert first("we may meet") is None
