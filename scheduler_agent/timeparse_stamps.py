@@ -31,6 +31,8 @@ _SPACED_DMY = re.compile(rf"(?<![\d:/.-])\b(\d{{1,2}}) (\d{{1,2}}) ({_YEAR})\b(?
 # "Sep.25.2003", "Sep-25-2003", "Sep/25/2003" and "2003.Sep.25": a month name between separators
 _MONTH_FIRST = re.compile(rf"\b({MONTH_RE})[-./](\d{{1,2}})[-./]({_YEAR})\b")
 _YEAR_DOT_MONTH = re.compile(rf"\b({_YEAR})\.({MONTH_RE})\.(\d{{1,2}})\b")
+# "2015-15-May": the year first and the month name last, the day between
+_YEAR_DAY_MONTH = re.compile(rf"\b({_YEAR})[-./](\d{{1,2}})[-./]({MONTH_RE})\b")
 # "13NOV2017": day, month and year run together, as on tickets and in military dates
 _RUN_TOGETHER = re.compile(rf"\b(\d{{1,2}})({MONTH_RE})({_YEAR})\b")
 # "10h36m28s", "01h02m03": hours, minutes and seconds of a clock (a length carries no seconds: "2h30m")
@@ -49,6 +51,7 @@ def machine_stamps(t: str) -> str:
     t = _SPACED_DMY.sub(r"\1/\2/\3", t)
     t = _MONTH_FIRST.sub(r"\1 \2 \3", t)
     t = _YEAR_DOT_MONTH.sub(r"\3 \2 \1", t)
+    t = _YEAR_DAY_MONTH.sub(r"\2 \3 \1", t)
     t = _RUN_TOGETHER.sub(r"\1 \2 \3", t)
     t = _LETTERED_CLOCK.sub(r"\1:\2:\3", t)
     t = re.sub(r"\b(\d{1,2}) ?h ?([ap]m)\b", r"\1\2", t)  # "10h pm": the French hour with a meridiem
