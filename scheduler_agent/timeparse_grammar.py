@@ -475,7 +475,7 @@ def _standard_and_summer_minutes(name: str, year: int) -> set[int]:
 
 
 # The clock time an offset follows; "+" or seconds mark the offset, since "9:30-12:00" is a range of times.
-_CLOCK_BEFORE = re.compile(r"\d:[0-5]\d(?P<sec>:[0-5]\d(?:\.\d+)?)?(?P<ap>\s?[ap]m)?\s?$")
+_CLOCK_BEFORE = re.compile(r"\d[:.][0-5]\d(?P<sec>:[0-5]\d(?:\.\d+)?)?(?P<ap>\s?[ap]m)?\s?$")
 
 
 def _clock_offset(m: re.Match[str], s: Scan) -> Mention | None:
@@ -654,7 +654,8 @@ RECOGNIZERS: tuple[tuple[re.Pattern[str], Recognizer], ...] = tuple(
         # Zones.
         (r"\b(?:utc|gmt)(?:\s?(?P<sign>[+-])\s?|(?=\d))(?P<h>\d{1,2})(?::?(?P<m>\d{2}))?\b", _zone_offset),  # "utc4:30"
         (
-            r"(?:(?<=\d)|(?<=\d[ap]m)|(?<=\d [ap]m))\s?(?P<sign>[+-])(?P<h>[01]\d):?(?P<m>[0-5]\d)\b(?![:.]\d)",
+            # "23.00+14": the hours alone after a clock time too
+            r"(?:(?<=\d)|(?<=\d[ap]m)|(?<=\d [ap]m))\s?(?P<sign>[+-])(?P<h>[01]\d)(?::?(?P<m>[0-5]\d))?\b(?![:.]\d)",
             _clock_offset,
         ),
         (
@@ -901,7 +902,7 @@ RECOGNIZERS: tuple[tuple[re.Pattern[str], Recognizer], ...] = tuple(
         ),
         (
             rf"(?:{_WD},?\s)?"
-            r"(?<![\d/.:])(?P<a>\d{1,2})(?:(?P<sep>[/.])(?P<b>\d{1,2})|(?P<sep_>-)(?P<b_>\d{1,2})(?=-'?\d)"
+            r"(?<![\d/.:])(?P<a>\d{1,2})(?:(?P<sep>[/.])(?P<b>\d{1,2})|(?P<sep_>-)(?P<b_>\d{1,2})(?=-'?\d\d)"
             # "25-08": with no year a dashed pair is a date only when the first number is no hour and no month
             r"|(?<=1[3-9]|2\d|3[01])(?P<sep2>-)(?P<b2>0?[1-9]|1[0-2])(?![\d:.]|\s?(?:am|pm)))"
             r"(?:(?P=sep)(?P<y>\d{4}|'?\d{2})\b|-(?P<y_>\d{4}|'?\d{2})\b|,(?P<y2>\s?\d{4}|\d{2})\b|\.(?=[\s,;!?)-]|$)|\b)(?![/.:]\d|\s?(?:am|pm|h\b|hours?|uhr))",
@@ -996,9 +997,9 @@ RECOGNIZERS: tuple[tuple[re.Pattern[str], Recognizer], ...] = tuple(
         (rf"\bbetween\s{T1}{_START_PART}\sand\s{T2}{_END_PART}", _time_range),
         (
             # "3 pm - 7/19 2 pm": a number that begins a date is no end time; "2pm and goes until 4pm" is a range too
-            rf"\b(?:from\s)?{T1}{_START_PART}\s?(?:-|to|until|till|til|through|thru|"
+            rf"(?<!\d-)\b(?:from\s)?{T1}{_START_PART}\s?(?:-|to|until|till|til|through|thru|"
             r"(?:and\s|,\s?)?(?:goes|runs|lasts|continues|going|running|lasting)\s(?:until|till|to))"
-            rf"\s?{T2}{_NOT_A_TIME_AFTER}(?![/.]\d)"
+            rf"\s?{T2}{_NOT_A_TIME_AFTER}(?![/.]\d|-\d)"  # "1-2-3" holds no range of times
             rf"{_END_PART}",
             _time_range,
         ),
@@ -1017,8 +1018,9 @@ RECOGNIZERS: tuple[tuple[re.Pattern[str], Recognizer], ...] = tuple(
             rf"(?<!\d/)(?<!\d,)(?<!\d\.)(?<!\bhalf )\b{T1}(?:ish)?(?![.,]\d)"
             # ("3pm - 2pm March 3", "7:00 - 28.08 16:00": a range that ends on another day is two times, joined by
             # _spans_across_days; "10:30 pm -0500": a zone offset)
-            rf"(?![ \t]?(?:/|-\s?\d(?!\d?[/.]\d|{_ENDS_ON_A_DAY}|\d{{3}}\b)|days?|weeks?|months?|times|options?|slots?"
-            rf"|(?:{_COUNT_NOUNS})\b))",
+            # "12.53%": a percentage
+            rf"(?![ \t]?(?:/|%|-\s?\d(?!\d?[/.]\d|{_ENDS_ON_A_DAY}|\d{{3}}\b)|days?|weeks?|months?|times|options?"
+            rf"|slots?|(?:{_COUNT_NOUNS})\b))",
             _point_time,
         ),
         (r"\bhalf (?P<h>\d{1,2})\b", _half_hour_british),

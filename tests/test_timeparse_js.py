@@ -154,3 +154,16 @@ def test_a_lone_may_is_no_month_but_from_may_is() -> None:
     assert _windows("The mountain may not move") == []
     assert _windows("from may")[0][0] == "2013-05-01 00:00"
     assert ("2013-05-01 00:00", "2013-05-02 00:00") in _windows("From May to December")
+
+
+def test_a_dotted_clock_takes_a_two_digit_offset() -> None:
+    assert _windows("September 16, 2020 at 23.00+14")[0][0] == "2020-09-16 09:00"
+
+
+@pytest.mark.parametrize("text", ["12.53%", "1-2-3", "4-5-6"])
+def test_numbers_that_are_no_time(text: str) -> None:
+    assert _windows(text) == []
+
+
+def test_dashed_dates_with_a_two_digit_year_still_read() -> None:
+    assert _windows("12-30-16")[0][0] == "2016-12-30 00:00"
