@@ -1017,10 +1017,10 @@ RECOGNIZERS: tuple[tuple[re.Pattern[str], Recognizer], ...] = tuple(
             rf"(?:(?<!\w)(?P<prefix>{_POINT_PREFIX})(?:\s|(?<=@)))?"
             rf"(?<!\d/)(?<!\d,)(?<!\d\.)(?<!\bhalf )\b{T1}(?:ish)?(?![.,]\d)"
             # ("3pm - 2pm March 3", "7:00 - 28.08 16:00": a range that ends on another day is two times, joined by
-            # _spans_across_days; "10:30 pm -0500": a zone offset)
+            # _spans_across_days; "10:30 pm -0500": a zone offset; "06:55 / Return: ..." is a time before a separator)
             # "12.53%": a percentage
-            rf"(?![ \t]?(?:/|%|-\s?\d(?!\d?[/.]\d|{_ENDS_ON_A_DAY}|\d{{3}}\b)|days?|weeks?|months?|times|options?"
-            rf"|slots?|(?:{_COUNT_NOUNS})\b))",
+            rf"(?![ \t]?(?:/(?!\s[a-z])|%|-\s?\d(?!\d?[/.]\d|{_ENDS_ON_A_DAY}|\d{{3}}\b)|days?|weeks?|months?|times"
+            rf"|options?|slots?|(?:{_COUNT_NOUNS})\b))",
             _point_time,
         ),
         (r"\bhalf (?P<h>\d{1,2})\b", _half_hour_british),

@@ -149,6 +149,7 @@ def _spellings(t: str) -> str:
     t = re.sub(r"\b(\d{1,2}(?::\d\d)?\s?(?:am|pm)?|noon) or (earlier|before)\b", r"before \1", t)
     t = re.sub(rf"\b({MONTH_RE}),\s(?=\d{{1,2}}(?:st|nd|rd|th)\b)", r"\1 ", t)  # "March, 6th 2016"
     t = re.sub(r"\b(this|next) (week|month) or next\b(?! \w+day)", r"\1 \2 or next \2", t)  # "this week or next"
+    t = re.sub(rf"(?<![\d/.])\b(\d{{1,2}}(?:/\d{{1,2}}){{2,}})\s(?={MONTH_RE}\b)", _slashed_days, t)
     t = _shared_month(t)
     # "between 8:30am ET and 9am ET": a zone written after both ends of a range is said once, after the end
     t = re.sub(
@@ -412,6 +413,16 @@ def _month_per_day(m: re.Match[str]) -> str:
         return m.group(0)  # "June 5 or 3" lists no later days: leave it as written
     head = m.group(0)[: m.end("first") - m.start()]
     return head + re.sub(r"(\d{1,2}(?:st|nd|rd|th)?)\b", lambda d: f"{m['mon']} {d.group(1)}", m["rest"])
+
+
+def _slashed_days(m: re.Match[str]) -> str:
+    """ "nights 26/27/28 Jan": three or more days listed with slashes before their month are a list of that month's
+    days (two are read elsewhere: "the weekend of 27/28 June")."""
+    parts = m[1].split("/")
+    days = [int(p) for p in parts]
+    if any(later <= earlier for earlier, later in pairwise(days)) or days[-1] > 31:
+        return m.group(0)  # "12/3 Jan" lists no later days: leave it as written
+    return f"{', '.join(parts[:-1])} and {parts[-1]} "
 
 
 def _mixed_fraction(m: re.Match[str]) -> str:

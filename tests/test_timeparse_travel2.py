@@ -103,3 +103,12 @@ def test_instead_of_rules_the_day_out() -> None:
 @pytest.mark.parametrize("text", ["leaving 7h Monday morning", "departure 7h Monday"])
 def test_an_hour_in_h_after_a_departure_word_is_a_clock_time(text: str) -> None:
     assert _starts(text) == ["2026-03-09 07:00"]
+
+
+def test_a_time_before_a_slash_separator_keeps_its_minutes() -> None:
+    legs = "Out: Mon 9 Mar 2026 06:55 / Return: Fri 13 Mar 2026 19:40"
+    assert _starts(legs) == ["2026-03-09 06:55", "2026-03-13 19:40"]
+
+
+def test_days_listed_with_slashes_before_their_month() -> None:
+    assert _starts("hotel 26/27/28 Mar") == ["2026-03-26 00:00", "2026-03-27 00:00", "2026-03-28 00:00"]
