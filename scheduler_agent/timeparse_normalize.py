@@ -102,7 +102,7 @@ def normalize(text: str) -> str:
     t = re.sub(r"\ba (week|fortnight) (today|tomorrow)\b", r"a \1 from \2", t)
     t = re.sub(r"\b(\d+) fortnights?\b", lambda m: f"{2 * int(m[1])} weeks", t)
     t = re.sub(r"\b(?:a )?fortnight\b", "2 weeks", t)
-    t = re.sub(r"\b(?:a )?few (?=(?:days|weeks|minutes|hours))", "3 ", t)
+    t = re.sub(r"\b(?:a )?few (?=(?:days|weeks|minutes|hours|months|years))", "3 ", t)
     # "15 minutes out", "a min out": that long from now
     t = re.sub(r"\b(\d+|an?) (minutes?|mins?|hours?|hrs?|days?|weeks?) out\b", r"\1 \2 from now", t)
     t = re.sub(r"\bwks?\b", lambda m: "weeks" if m.group(0) == "wks" else "week", t)

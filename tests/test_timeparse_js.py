@@ -167,3 +167,8 @@ def test_numbers_that_are_no_time(text: str) -> None:
 
 def test_dashed_dates_with_a_two_digit_year_still_read() -> None:
     assert _windows("12-30-16")[0][0] == "2016-12-30 00:00"
+
+
+def test_a_few_months_counts_three() -> None:
+    days = [w[0][:10] for w in _windows("within a few months")]
+    assert (days[0], days[-1]) == ("2012-12-03", "2013-03-03")
