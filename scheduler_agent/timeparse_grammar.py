@@ -545,8 +545,10 @@ POSTNEG = re.compile(
 )
 # "at 101 points", "for 3 peeps": a number that counts something is no clock time.
 _COUNT_NOUNS = (
-    r"points?|percent|per cent|people|persons?|guests|attendees|folks|peeps|adults|kids|children|seats|tickets|"
-    r"users|items|pages|"
+    r"points?|percent|per cent|people|persons?|guests?|attendees?|folks|peeps|adults?|kids?|child|children|seats?|"
+    r"tickets?|users|items|pages|"
+    # a booking's counts: "1 adult, 2 rooms, 1 bag"
+    r"pax|passengers?|travell?ers?|infants?|bab(?:y|ies)|rooms?|bags?|suitcases?|"
     r"copies|units|dollars|euros?|pounds|miles|km|feet|meters|metres"
 )
 _COUNTED = rf"(?!\s(?:{_COUNT_NOUNS})\b)"

@@ -112,3 +112,8 @@ def test_a_time_before_a_slash_separator_keeps_its_minutes() -> None:
 
 def test_days_listed_with_slashes_before_their_month() -> None:
     assert _starts("hotel 26/27/28 Mar") == ["2026-03-26 00:00", "2026-03-27 00:00", "2026-03-28 00:00"]
+
+
+@pytest.mark.parametrize("text", ["tomorrow, 1 adult, 13:20 bus", "tomorrow, 2 rooms, 1 bag, 13:20 bus"])
+def test_a_bookings_counts_are_no_clock_times(text: str) -> None:
+    assert _starts(text) == ["2026-03-05 13:20"]
