@@ -149,7 +149,11 @@ def _spellings(t: str) -> str:
     t = re.sub(r"\b(\d{1,2}(?::\d\d)?\s?(?:am|pm)?|noon) or (earlier|before)\b", r"before \1", t)
     t = re.sub(rf"\b({MONTH_RE}),\s(?=\d{{1,2}}(?:st|nd|rd|th)\b)", r"\1 ", t)  # "March, 6th 2016"
     t = re.sub(r"\b(this|next) (week|month) or next\b(?! \w+day)", r"\1 \2 or next \2", t)  # "this week or next"
-    t = re.sub(rf"(?<![\d/.])\b(\d{{1,2}}(?:/\d{{1,2}}){{2,}})\s(?={MONTH_RE}\b)", _slashed_days, t)
+    t = re.sub(
+        rf"(?<![\d/.,])\b(\d{{1,2}}(?:/\d{{1,2}}){{2,}}|\d{{1,2}}(?:,\s?\d{{1,2}}){{2,}})\s(?={MONTH_RE}\b)",
+        _slashed_days,
+        t,
+    )
     t = _shared_month(t)
     # "between 8:30am ET and 9am ET": a zone written after both ends of a range is said once, after the end
     t = re.sub(
@@ -416,9 +420,9 @@ def _month_per_day(m: re.Match[str]) -> str:
 
 
 def _slashed_days(m: re.Match[str]) -> str:
-    """ "nights 26/27/28 Jan": three or more days listed with slashes before their month are a list of that month's
-    days (two are read elsewhere: "the weekend of 27/28 June")."""
-    parts = m[1].split("/")
+    """ "nights 26/27/28 Jan", "23, 24, 25 Sept": three or more days listed with slashes or bare commas before their
+    month are a list of that month's days (two are read elsewhere: "the weekend of 27/28 June")."""
+    parts = [p.strip() for p in re.split(r"[/,]", m[1])]
     days = [int(p) for p in parts]
     if any(later <= earlier for earlier, later in pairwise(days)) or days[-1] > 31:
         return m.group(0)  # "12/3 Jan" lists no later days: leave it as written

@@ -117,3 +117,7 @@ def test_days_listed_with_slashes_before_their_month() -> None:
 @pytest.mark.parametrize("text", ["tomorrow, 1 adult, 13:20 bus", "tomorrow, 2 rooms, 1 bag, 13:20 bus"])
 def test_a_bookings_counts_are_no_clock_times(text: str) -> None:
     assert _starts(text) == ["2026-03-05 13:20"]
+
+
+def test_days_listed_with_bare_commas_before_their_month() -> None:
+    assert _starts("3 nights: 23, 24, 25 Mar") == ["2026-03-23 00:00", "2026-03-24 00:00", "2026-03-25 00:00"]
