@@ -26,11 +26,10 @@ from scheduler_agent.bench_parse import (
 from scheduler_agent.models import RequestContext
 from scheduler_agent.timeparse import parse_request, resolve_times
 
-# A little under what the engine measured when these floors were set on 2026-11-22 (1327 cases 99.4% with
-# every category at 98.3% or more; held-out 82.0% on the engine's reading).
-DEV_FLOOR = 0.99
-CATEGORY_FLOOR = 0.98
-EXTERNAL_FLOOR = 0.81
+# A little under what the engine measured when these floors were set on 2026-11-22 (6,139 cases, 98.97%, every
+# failure a known miss; held-out 89.0% on the engine's reading).
+DEV_FLOOR = 0.985
+EXTERNAL_FLOOR = 0.88
 
 
 def test_the_set_is_large_labelled_and_unique() -> None:
@@ -42,11 +41,21 @@ def test_the_set_is_large_labelled_and_unique() -> None:
 
 
 def test_accuracy_on_the_evaluation_set_stays_above_the_floor() -> None:
-    score = evaluate(load_cases(*DEV_FILES), parse_request)
-    report = "\n".join(f"{case_id}: {text!r} {wrong}" for case_id, text, wrong in score.failures)
+    cases = load_cases(*DEV_FILES)
+    score = evaluate(cases, parse_request)
+    known = {c["id"] for c in cases if c.get("known_miss")}
+    new = [f"{case_id}: {text!r} {wrong}" for case_id, text, wrong in score.failures if case_id not in known]
+    report = "\n".join(new)
     assert score.accuracy >= DEV_FLOOR, report
-    weak = {cat: row for cat, row in score.by_category().items() if row["accuracy"] < CATEGORY_FLOOR}
-    assert not weak, report
+    # Every case passes except the known misses, each of which says why it is left: a new failure anywhere
+    # fails here even when the percentage would still clear the floor.
+    assert not report, report
+
+
+def test_known_misses_say_why() -> None:
+    misses = [c for c in load_cases(*DEV_FILES) if "known_miss" in c]
+    assert misses
+    assert all(isinstance(c["known_miss"], str) and len(c["known_miss"]) > 10 for c in misses)
 
 
 def test_exact_resolution_on_the_held_out_corpus_stays_above_the_floor() -> None:
