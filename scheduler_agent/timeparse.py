@@ -1,7 +1,7 @@
 """The offline, deterministic understanding of meeting requests: English mail text in, MeetingRequest out.
 
 No key, no network, no clock: everything is resolved against `ctx.now` in the writer's time zone.
-`timeparse_mail` cleans the mail, `timeparse_grammar` (with `timeparse_dates`) finds the mentions,
+`timeparse_mail` cleans the mail, `timeparse_grammar` (with its handler modules) finds the mentions,
 `timeparse_clauses` groups them ("Tue or Wed afternoon"); this module settles the zone, turns clauses
 into concrete windows, matches picks against the proposals already sent and reads the intent.
 """
@@ -15,7 +15,6 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from .models import Intent, Interval, MeetingRequest, RequestContext
 from .timeparse_clauses import Clause, anchor_weekdays, build_clauses, within
-from .timeparse_dates import Mention
 from .timeparse_grammar import iter_unclaimed_numbers, scan
 from .timeparse_lexicon import (
     ACCEPT_RE,
@@ -34,6 +33,7 @@ from .timeparse_lexicon import (
     URGENT_RE,
 )
 from .timeparse_mail import clean_body, find_attendees, medium_and_location
+from .timeparse_mentions import Mention
 from .timeparse_normalize import normalize
 
 MAX_WINDOWS = 120

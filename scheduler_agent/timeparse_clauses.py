@@ -12,9 +12,9 @@ from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta, tzinfo
 from itertools import pairwise
 
-from .timeparse_dates import Mention, _safe_date
-from .timeparse_grammar import POSTNEG
 from .timeparse_lexicon import FIXED_HOLIDAY_RE, MONTH_RE, WEEKDAY_RE
+from .timeparse_mentions import Mention, safe_date
+from .timeparse_times import POSTNEG
 
 MAX_RANGE_DAYS = 62
 
@@ -94,7 +94,7 @@ def _earlier_month_day(day: date, today: date, *, weekday: bool) -> date | None:
     year, month = day.year, day.month
     for _ in range(14):
         year, month = (year - 1, 12) if month == 1 else (year, month - 1)
-        found = _safe_date(year, month, day.day)
+        found = safe_date(year, month, day.day)
         if found is not None and found < today and (not weekday or found.weekday() == day.weekday()):
             return found
     return None
@@ -170,7 +170,7 @@ def _told_as_past(text: str, items: list[Mention], today: date) -> list[Mention]
         if on and not re.search(r"\d{4}|next|this|tomorrow", said):
             day = item.days[0]
             if re.search(rf"{MONTH_RE}|\d[./]\d|{FIXED_HOLIDAY_RE}", said):
-                earlier = _safe_date(day.year - 1, day.month, day.day)
+                earlier = safe_date(day.year - 1, day.month, day.day)
             elif re.search(r"\d", said):  # "the 3rd", "Monday the 26th": an earlier month's
                 earlier = _earlier_month_day(day, today, weekday=re.search(WEEKDAY_RE, said) is not None)
             elif re.search(WEEKDAY_RE, said):
@@ -405,7 +405,7 @@ def _span_to_a_day(text: str, first: Mention, clock: Mention, last: Mention, zon
         return None
     end_day = last.days[0]
     if _BARE_DAY.fullmatch(text[last.start : last.end]):
-        end_day = _safe_date(start.year, start.month, end_day.day) or end_day
+        end_day = safe_date(start.year, start.month, end_day.day) or end_day
         if end_day < start.date():
             end_day = _next_month(end_day) or end_day
     end = datetime.combine(end_day + timedelta(days=1), time(0), tzinfo=zone)

@@ -1,164 +1,39 @@
-"""The date half of the offline grammar, and the mention type both halves produce.
+"""The date handlers of the offline grammar: dates written out ("Dec 3", "3/12", "2027-01-05", "the 15th"),
+months, quarters, weeks, years, and weekdays placed relative to this week.
 
 Every handler here turns one regex match into the days it names, resolved against the writer's
-local `today`: future-preferring, because nobody schedules a meeting last Tuesday.
+local `today`: future-preferring, because nobody schedules a meeting last Tuesday. Counted offsets live in
+`timeparse_offsets.py`, holidays and seasons in `timeparse_holidays.py`, the mention type and calendar
+helpers in `timeparse_mentions.py`.
 """
 
 from __future__ import annotations
 
 import calendar
 import re
-from dataclasses import dataclass, replace
-from datetime import date, datetime, time, timedelta
+from dataclasses import replace
+from datetime import date, timedelta
 
-from .timeparse_lexicon import HOLIDAYS, MONTHS, ORDINALS, WEEKDAY_RE, WEEKDAYS
-
-
-@dataclass(frozen=True, slots=True)
-class Mention:
-    """One recognized piece of a message, with its character span in the normalized text.
-
-    kind is one of: days, tod, instant, duration, zone, neg, ref. A days mention's level (day, range, week,
-    month, year, past) says how wide it is; only a coming week or month anchors a bare weekday.
-    For tod, `tod_end` None means "until the end of the day", `point` marks an exact start time and
-    `starts` an open-ended one worded as a start ("starting 1:30pm"), which is exact once a length is known.
-    An instant with `until` is a stretch across days ("from Monday 9am to Wednesday 5pm").
-    `days` is the literal reading ("next week": Monday to Sunday, "in a week": the date seven days on); where
-    scheduling reads the phrase otherwise, `scheduled` holds the days it offers instead (that week's working
-    days from today on), so one scan serves both `resolve_times` and `parse_request`.
-    `floating` marks a day of the month written with neither month nor weekday ("the 5th"), whose month is
-    only a guess from today and may be moved by a date written before it (`days_run_forward`).
-    """
-
-    start: int
-    end: int
-    kind: str
-    days: tuple[date, ...] = ()
-    level: str = "day"
-    weekday: int | None = None
-    tod_start: time | None = None
-    tod_end: time | None = None
-    point: bool = False
-    starts: bool = False
-    instant: datetime | None = None
-    until: datetime | None = None
-    minutes: int = 0
-    zone: str = ""
-    note: str = ""
-    scheduled: tuple[date, ...] | None = None
-    floating: bool = False
-
-
-@dataclass(slots=True)
-class Scan:
-    """The state one message's scan shares between recognizers."""
-
-    text: str
-    today: date
-    now: datetime
-
-
-def mention(match: re.Match[str] | Alternatives, kind: str, **kw: object) -> Mention:
-    """A mention spanning the whole match."""
-    return Mention(match.start(), match.end(), kind, **kw)  # type: ignore[arg-type]
-
-
-class Alternatives:
-    """Lets one handler read the alternative groups of a pattern ("Dec 3" and "3 Dec") under one name."""
-
-    def __init__(self, match: re.Match[str]) -> None:
-        self._m = match
-
-    @property
-    def text(self) -> str:
-        return self._m.group(0)
-
-    def __getitem__(self, key: str) -> str | None:
-        value = self._m.groupdict().get(key)
-        if value is None:
-            value = self._m.groupdict().get(key + "_") or self._m.groupdict().get(key + "2")
-        return value
-
-    def start(self, group: str | int = 0) -> int:
-        return self._m.start(group)
-
-    def end(self, group: str | int = 0) -> int:
-        return self._m.end(group)
-
-
-# ---- small helpers -------------------------------------------------------------------------------------
-
-
-def stands_alone(m: re.Match[str] | Alternatives, s: Scan) -> bool:
-    """The match is all the text says (bar quotes and end punctuation): a one-word reply like "now" or
-    "1730", where words that are ambiguous inside a sentence can only mean a time."""
-    return not s.text[: m.start()].strip(" \"'(") and not s.text[m.end() :].strip(" \"').!?")
-
-
-def _next_weekday(today: date, weekday: int, *, include_today: bool) -> date:
-    ahead = (weekday - today.weekday()) % 7
-    if ahead == 0 and not include_today:
-        ahead = 7
-    return today + timedelta(days=ahead)
-
-
-def _week_start(day: date) -> date:
-    return day - timedelta(days=day.weekday())
-
-
-def _span(first: date, last: date) -> tuple[date, ...]:
-    """Every calendar day from first to last."""
-    return tuple(first + timedelta(days=i) for i in range((last - first).days + 1))
-
-
-def _business_days(first: date, last: date, today: date) -> tuple[date, ...]:
-    days = []
-    day = max(first, today)
-    while day <= last:
-        if day.weekday() < 5:
-            days.append(day)
-        day += timedelta(days=1)
-    return tuple(days)
-
-
-def _infer_year(today: date, month: int, day: int) -> date | None:
-    """The first such date on or after today (Feb 29 may be years away; the search stops after eight)."""
-    for year in range(today.year, today.year + 8):
-        candidate = _safe_date(year, month, day)
-        if candidate is not None and candidate >= today:
-            return candidate
-    return None
-
-
-_LAST_BEFORE = re.compile(r"\b(?:last|this past)\s$")
-
-
-def _yearless_date(s: Scan, start: int, month: int, day: int) -> date | None:
-    """A date written without its year: the coming one, or after "last" ("last April 1", "last 9/11") the most
-    recent one before today, as "last" does for weekdays."""
-    if not _LAST_BEFORE.search(s.text[:start]):
-        return _infer_year(s.today, month, day)
-    for year in range(s.today.year, s.today.year - 8, -1):
-        candidate = _safe_date(year, month, day)
-        if candidate is not None and candidate < s.today:
-            return candidate
-    return None
-
-
-def _safe_date(year: int, month: int, day: int) -> date | None:
-    try:
-        return date(year, month, day)
-    except ValueError:
-        return None
-
-
-def _full_year(text: str) -> int:
-    """Two-digit years the POSIX way: 69-99 are the 1900s, 00-68 the 2000s ("10/31/74" is 1974)."""
-    year = int(text.lstrip("'"))
-    if year >= 100:
-        return year
-    return year + (1900 if year >= 69 else 2000)
-
+from .timeparse_lexicon import MONTHS, ORDINALS, WEEKDAY_RE
+from .timeparse_mentions import (
+    Alternatives,
+    Mention,
+    Scan,
+    add_months,
+    business_days,
+    count_of,
+    day_span,
+    full_year,
+    infer_year,
+    mention,
+    next_weekday,
+    nth_in_month,
+    safe_date,
+    week_start,
+    weekday_of,
+    yearless_date,
+)
+from .timeparse_offsets import shift_day
 
 # Dates ---------------------------------------------------------------------------------------------------
 
@@ -178,15 +53,15 @@ def iso_week(m: re.Match[str], s: Scan) -> Mention | None:
     return mention(
         m,
         "days",
-        days=_span(monday, monday + timedelta(days=6)),
+        days=day_span(monday, monday + timedelta(days=6)),
         level="week",
-        scheduled=_business_days(monday, friday, s.today),
+        scheduled=business_days(monday, friday, s.today),
     )
 
 
 def iso_date(m: re.Match[str], s: Scan) -> Mention | None:
-    y, a, b = _full_year(m["y"]), int(m["mo"]), int(m["d"])
-    day = _safe_date(y, a, b) or _safe_date(y, b, a)
+    y, a, b = full_year(m["y"]), int(m["mo"]), int(m["d"])
+    day = safe_date(y, a, b) or safe_date(y, b, a)
     return mention(m, "days", days=(day,)) if day else None
 
 
@@ -220,15 +95,15 @@ def numeric_date(m: Alternatives, s: Scan) -> Mention | None:
     if not (1 <= month <= 12 and 1 <= day <= 31):
         return None
     if year:
-        found = _safe_date(_full_year(year), month, day)
+        found = safe_date(full_year(year), month, day)
     else:
-        found = _yearless_date(s, m.start(), month, day)
-    weekday = _weekday_of(m["wd"])
+        found = yearless_date(s, m.start(), month, day)
+    weekday = weekday_of(m["wd"])
     if weekday is None and (before := _WEEKDAY_BEFORE.search(s.text, max(0, m.start() - 40), m.start())) is not None:
-        weekday = _weekday_of(before["wd"])
+        weekday = weekday_of(before["wd"])
     if found is not None and weekday is not None and not year and day <= 12:
         # "Friday 7.6": the weekday written beside it settles the order; the nearer one when both fit
-        fitting = [d for d in (found, _infer_year(s.today, day, month)) if d is not None and d.weekday() == weekday]
+        fitting = [d for d in (found, infer_year(s.today, day, month)) if d is not None and d.weekday() == weekday]
         found = min(fitting, default=found)
     return mention(m, "days", days=(found,)) if found else None
 
@@ -238,13 +113,6 @@ def numeric_month(m: re.Match[str], s: Scan) -> Mention | None:
     year, month = int(m["y"]), int(m["mo"])
     first = s.today if (year, month) == (s.today.year, s.today.month) else date(year, month, 1)
     return _month_mention(m, year, month, "", first)
-
-
-def _weekday_of(text: str | None) -> int | None:
-    if not text:
-        return None
-    key = text.strip(" ,.")
-    return WEEKDAYS.get(key, WEEKDAYS.get(key[:-1]) if key.endswith("s") else None)
 
 
 _MAY_IS_A_DATE = re.compile(
@@ -268,15 +136,15 @@ def month_date(m: Alternatives, s: Scan) -> Mention | None:
         return None
     month = MONTHS[month_word.rstrip(".")]
     day = int(day_text)
-    weekday = _weekday_of(m["wd"]) if m["wd"] else _weekday_of(m["wd2"])
+    weekday = weekday_of(m["wd"]) if m["wd"] else weekday_of(m["wd2"])
     if m["ry"]:  # "January 30th of last year"
-        found = _safe_date(s.today.year + {"last": -1, "next": 1}.get(m["ry"], 0), month, day)
+        found = safe_date(s.today.year + {"last": -1, "next": 1}.get(m["ry"], 0), month, day)
     elif m["y"]:
-        found = _safe_date(_full_year(m["y"]), month, day)
+        found = safe_date(full_year(m["y"]), month, day)
     else:
-        found = _yearless_date(s, m.start(), month, day)
+        found = yearless_date(s, m.start(), month, day)
     if found == s.today and not m["y"] and re.search(r"\bnext\s$", s.text[: m.start()]):
-        found = _infer_year(s.today + timedelta(days=1), month, day)  # "next December 31" said on Dec 31
+        found = infer_year(s.today + timedelta(days=1), month, day)  # "next December 31" said on Dec 31
     if found is None:
         return None
     note = ""
@@ -285,7 +153,7 @@ def month_date(m: Alternatives, s: Scan) -> Mention | None:
         # literally, a weekday that fits the same date just gone names that one ("Sunday, Feb 10" said on the 12th,
         # as Duckling reads it); scheduling keeps the coming date and the note.
         note = f"{m.text.strip()}: {found:%b} {found.day} is a {found:%A}"
-        gone = None if m["y"] or m["ry"] else _safe_date(found.year - 1, month, day)
+        gone = None if m["y"] or m["ry"] else safe_date(found.year - 1, month, day)
         if gone is not None and gone.weekday() == weekday:
             return mention(m, "days", days=(gone,), note=note, scheduled=(found,))
     return mention(m, "days", days=(found,), note=note)
@@ -294,10 +162,8 @@ def month_date(m: Alternatives, s: Scan) -> Mention | None:
 def month_date_range(m: re.Match[str], s: Scan) -> Mention | None:
     """ "July 13-15", "23rd to 26th Oct": every day between; without a year, the next such span not yet over."""
     month = MONTHS[m["mon"].rstrip(".")]
-    end = (
-        _infer_year(s.today, month, int(m["d2"])) if not m["y"] else _safe_date(_full_year(m["y"]), month, int(m["d2"]))
-    )
-    first = _safe_date(end.year, month, int(m["d1"])) if end else None
+    end = infer_year(s.today, month, int(m["d2"])) if not m["y"] else safe_date(full_year(m["y"]), month, int(m["d2"]))
+    first = safe_date(end.year, month, int(m["d1"])) if end else None
     if first is None:
         return None
     last = end
@@ -310,13 +176,13 @@ def month_date_range(m: re.Match[str], s: Scan) -> Mention | None:
 def ordinal_day(m: Alternatives, s: Scan) -> Mention | None:
     """ "the 15th", "Tuesday the 8th": the next such day of a month, matching the weekday when given."""
     day = int(m["d"])  # type: ignore[arg-type]
-    weekday = _weekday_of(m["wd"])
+    weekday = weekday_of(m["wd"])
     found = _next_day_of_month(s.today, day, weekday)
     if found is None or weekday is None:
         return mention(m, "days", days=(found,), floating=True) if found else None
     # Read literally, "Thursday the 21st" said on the 27th is this month's, gone by, when it fits the weekday
     # (Recognizers-Text; Duckling reads "Sunday, Feb 10" alike); scheduling offers the coming one.
-    gone = _safe_date(s.today.year, s.today.month, day)
+    gone = safe_date(s.today.year, s.today.month, day)
     if gone is not None and gone < s.today and gone.weekday() == weekday:
         return mention(m, "days", days=(gone,), scheduled=(found,))
     return mention(m, "days", days=(found,))
@@ -326,7 +192,7 @@ def _next_day_of_month(start: date, day: int, weekday: int | None = None) -> dat
     """The first date on or after `start` that is the `day`-th of its month (and falls on `weekday`, if given)."""
     cursor = date(start.year, start.month, 1)
     for _ in range(15):
-        candidate = _safe_date(cursor.year, cursor.month, day)
+        candidate = safe_date(cursor.year, cursor.month, day)
         if candidate and candidate >= start and (weekday is None or candidate.weekday() == weekday):
             return candidate
         cursor = (cursor + timedelta(days=32)).replace(day=1)
@@ -346,7 +212,7 @@ def days_run_forward(mentions: list[Mention], today: date) -> list[Mention]:
             near = [
                 found
                 for start in (month - timedelta(days=1), month, month + timedelta(days=31))
-                if (found := _safe_date(start.year, start.month, item.days[0].day)) is not None and found >= today
+                if (found := safe_date(start.year, start.month, item.days[0].day)) is not None and found >= today
             ]
             item = replace(item, days=(min(near, key=lambda d: abs(d - previous)),)) if near else item
         if item.kind == "days" and item.level == "day" and len(item.days) == 1:
@@ -371,7 +237,7 @@ def month_only(m: re.Match[str], s: Scan) -> Mention | None:
     ):
         return None
     month = MONTHS[m["mon"].rstrip(".")]
-    year = _full_year(m["y"]) if m["y"] else (s.today.year if month >= s.today.month else s.today.year + 1)
+    year = full_year(m["y"]) if m["y"] else (s.today.year if month >= s.today.month else s.today.year + 1)
     mod = (m["mod"] or "").strip()
     if mod == "this":  # "this Sept": the coming one, as a bare month is
         mod = ""
@@ -388,8 +254,8 @@ def month_only(m: re.Match[str], s: Scan) -> Mention | None:
 def _month_mention(m: re.Match[str], year: int, month: int, part: str, today: date) -> Mention:
     """A (part of a) month: read literally as every day of it, scheduled on its working days from `today` on."""
     first, last, working = _month_range(year, month, part)
-    days = _calendar_week_of_month(year, month, part) if working else _span(first, last)
-    return mention(m, "days", days=days, level="month", scheduled=_business_days(first, last, today))
+    days = _calendar_week_of_month(year, month, part) if working else day_span(first, last)
+    return mention(m, "days", days=days, level="month", scheduled=business_days(first, last, today))
 
 
 def _calendar_week_of_month(year: int, month: int, part: str) -> tuple[date, ...]:
@@ -402,7 +268,7 @@ def _calendar_week_of_month(year: int, month: int, part: str) -> tuple[date, ...
     else:
         first = date(year, month, 1)
         monday = first + timedelta(days=(-first.weekday()) % 7 + 7 * ordinal)
-    return _span(monday, monday + timedelta(days=6))
+    return day_span(monday, monday + timedelta(days=6))
 
 
 def quarter(m: re.Match[str], s: Scan) -> Mention | None:
@@ -426,7 +292,7 @@ def quarter(m: re.Match[str], s: Scan) -> Mention | None:
     last = date(year + (index == 3), (3 * index + 3) % 12 + 1, 1) - timedelta(days=1)
     if m["end"]:
         return mention(m, "days", days=(last,))
-    return mention(m, "days", days=_span(first, last), level="month", scheduled=_business_days(first, last, s.today))
+    return mention(m, "days", days=day_span(first, last), level="month", scheduled=business_days(first, last, s.today))
 
 
 _WEEK_ORDINALS = {"first": 0, "1st": 0, "second": 1, "2nd": 1, "third": 2, "3rd": 2, "fourth": 3, "4th": 3}
@@ -482,12 +348,12 @@ def this_part_of_day(m: re.Match[str], s: Scan) -> Mention | None:
 
 
 def weekday_mention(m: re.Match[str], s: Scan) -> Mention | None:
-    weekday = _weekday_of(m["wd"])
+    weekday = weekday_of(m["wd"])
     if weekday is None:
         return None
     mod = (m["mod"] or "").strip()
     tail = (m["tail"] or "").strip()
-    this_week = _week_start(s.today)
+    this_week = week_start(s.today)
     if mod.endswith((" week", " week on")):  # "next week Sunday", "last week on Friday": that week's day
         mod, tail = "", f"{mod.split()[0]} week"
     if tail.endswith("last week"):
@@ -498,23 +364,23 @@ def weekday_mention(m: re.Match[str], s: Scan) -> Mention | None:
         return mention(m, "days", days=(this_week + timedelta(days=14 + weekday),))
     weeks = re.search(r"(\d+|an?) weeks? (ago|from now)", tail)  # "Tuesday of 3 weeks from now": that week's
     if weeks:
-        moved = s.today + timedelta(days=7 * _count(weeks.group(1)) * (-1 if weeks.group(2) == "ago" else 1))
-        return mention(m, "days", days=(_week_start(moved) + timedelta(days=weekday),))
+        moved = s.today + timedelta(days=7 * count_of(weeks.group(1)) * (-1 if weeks.group(2) == "ago" else 1))
+        return mention(m, "days", days=(week_start(moved) + timedelta(days=weekday),))
     if mod in ("next", "following", "the following", "on the following") or tail in ("next week", "of next week"):
         day = this_week + timedelta(days=7 + weekday)
         if tail == "after next":
             day += timedelta(days=7)
     elif tail in ("after next", "week"):  # "Friday after next", British "Thursday week"
-        day = _next_weekday(s.today, weekday, include_today=False) + timedelta(days=7)
+        day = next_weekday(s.today, weekday, include_today=False) + timedelta(days=7)
     elif tail in ("this week", "of this week") or mod == "this":
         day = this_week + timedelta(days=weekday)
         # "this Monday" said on a Thursday is the coming one; "Monday of this week" stays in this week (past).
         if day < s.today and not tail:
-            day = _next_weekday(s.today, weekday, include_today=False)
+            day = next_weekday(s.today, weekday, include_today=False)
     elif mod in ("last", "past", "previous"):
         day = s.today - timedelta(days=((s.today.weekday() - weekday) % 7) or 7)
     else:
-        day = _next_weekday(s.today, weekday, include_today=False)
+        day = next_weekday(s.today, weekday, include_today=False)
         return mention(m, "days", days=(day,), weekday=weekday if mod in ("", "on") else None)
     return mention(m, "days", days=(day,))
 
@@ -526,12 +392,12 @@ _CLOCK_AFTER = re.compile(rf"\s(?:at\s)?{_CLOCK_TEXT}\b")
 
 def week_phrase(m: re.Match[str], s: Scan) -> Mention | None:
     phrase = m["w"]
-    monday = _week_start(s.today)
+    monday = week_start(s.today)
     past = _PAST.match(phrase) is not None
     if "weekend" in phrase:
         counted = re.match(r"(\d+|a) weekends? (from|ago)", phrase)  # "2 weekends ago", "1 weekend from now"
         if counted:
-            n, past = _count(counted.group(1)), counted.group(2) == "ago"
+            n, past = count_of(counted.group(1)), counted.group(2) == "ago"
             shift = -7 * n if past else 7 * (n - 1)
         else:
             ahead = 7 if phrase.startswith(("next", "the following")) else 0
@@ -562,7 +428,7 @@ def week_phrase(m: re.Match[str], s: Scan) -> Mention | None:
         shift = 1
     start = monday + timedelta(days=7 * shift)
     first, last = start, start + timedelta(days=4)
-    literal = _span(start, start + timedelta(days=6))  # a whole week: Monday to Sunday
+    literal = day_span(start, start + timedelta(days=6))  # a whole week: Monday to Sunday
     if phrase.startswith("in "):  # "in 2 weeks": the date that far on (scheduling offers that week)
         literal = (s.today + timedelta(days=7 * (int(count.group(1)) if count else 1)),)
     if phrase.startswith("later this") or phrase.startswith("later in the"):
@@ -581,19 +447,19 @@ def week_phrase(m: re.Match[str], s: Scan) -> Mention | None:
         )
     if part == "the rest of":  # "the rest of the week": today to its Sunday (scheduled: to its Friday)
         first = max(start, s.today)
-        literal = _span(first, start + timedelta(days=6))
+        literal = day_span(first, start + timedelta(days=6))
     elif (first, last) != (start, start + timedelta(days=4)):  # a part of the week: its working days
-        literal = _business_days(first, last, first)
+        literal = business_days(first, last, first)
     if past:
         return mention(m, "days", days=literal, level="past")
-    return mention(m, "days", days=literal, level="week", scheduled=_business_days(first, last, s.today))
+    return mention(m, "days", days=literal, level="week", scheduled=business_days(first, last, s.today))
 
 
 def month_phrase(m: re.Match[str], s: Scan) -> Mention | None:
     phrase = m["w"]
     year, month = s.today.year, s.today.month
     if "next" in phrase or "following" in phrase or "coming" in phrase:  # "the month after next": two on
-        moved = _add_months(date(year, month, 1), 2 if "after next" in phrase else 1)
+        moved = add_months(date(year, month, 1), 2 if "after next" in phrase else 1)
         year, month = moved.year, moved.month
     part = m["part"] or ""
     if _PAST.match(phrase):
@@ -607,13 +473,17 @@ def month_phrase(m: re.Match[str], s: Scan) -> Mention | None:
         first, last = s.today + timedelta(days=1), date(year, month, calendar.monthrange(year, month)[1])
         if first > last:
             return None
-        return mention(m, "days", days=_span(first, last), level="month", scheduled=_business_days(first, last, first))
+        return mention(
+            m, "days", days=day_span(first, last), level="month", scheduled=business_days(first, last, first)
+        )
     if part in ("end of", "the end of") or phrase in ("eom",):
         day = date(year, month, calendar.monthrange(year, month)[1])
         return mention(m, "days", days=(day,)) if day >= s.today else None
     if part == "the rest of":  # "the rest of the month": today to its last day
         first, last = max(s.today, date(year, month, 1)), date(year, month, calendar.monthrange(year, month)[1])
-        return mention(m, "days", days=_span(first, last), level="month", scheduled=_business_days(first, last, first))
+        return mention(
+            m, "days", days=day_span(first, last), level="month", scheduled=business_days(first, last, first)
+        )
     return _month_mention(m, year, month, part, s.today)
 
 
@@ -631,262 +501,15 @@ def year_phrase(m: re.Match[str], s: Scan) -> Mention | None:
     first, last = date(year, 1, 1), date(year, 12, 31)
     if m["half"]:
         first, last = (first, date(year, 6, 30)) if m["half"] == "early" else (date(year, 7, 1), last)
-    days = _span(max(first, s.today) if m["rest"] else first, last)
+    days = day_span(max(first, s.today) if m["rest"] else first, last)
     scheduled = tuple(d for d in days if d >= s.today) if m["mod"] == "this" else None
     return mention(m, "days", days=days, level="year", scheduled=scheduled)
-
-
-def ago(m: re.Match[str], s: Scan) -> Mention | None:
-    """ "3 days ago", "a week ago", "two months ago": that day in the past (kept for resolution only)."""
-    n = 1.0 if m["n"] in ("a", "an") else float(m["n"])
-    unit = m["unit"]
-    if unit.startswith(("day", "week")):  # "7.2 days ago" said at midnight is Dec 24 at 19:12: counted from now
-        day = (s.now - timedelta(days=n * (7 if unit.startswith("week") else 1))).date()
-    else:
-        day = _add_months(s.today, -int(n) * (12 if unit.startswith("year") else 1))
-    return mention(m, "days", days=(day,))
-
-
-_OFFSET_PART = re.compile(r"(\d+(?:\.\d+)?|an?)\s?(year|month|week|day|hour|hr|h|minute|min|sec)")
-_MINUTES_PER = {"hour": 60.0, "hr": 60.0, "h": 60.0, "minute": 1.0, "min": 1.0, "sec": 1 / 60}
-
-
-def _count(word: str) -> int:
-    return 1 if word in ("a", "an") else int(word)
-
-
-def _add_months(day: date, months: int) -> date:
-    year, month = divmod(day.year * 12 + day.month - 1 + months, 12)
-    return date(year, month + 1, min(day.day, calendar.monthrange(year, month + 1)[1]))
-
-
-_MOVED_BEFORE = re.compile(r"\b(?:push|move|shift|bump|delay|postpone|reschedule|slide)\w*\b[^.?!;]{0,30}$")
-
-
-def compound_offset(m: Alternatives, s: Scan) -> Mention | None:
-    """ "1 month 21 days ago", "2 years 21 days later", "1 day 2 hours later", "8.3 hours ago", "2 days later",
-    "25 minutes and 20 seconds from now": now moved by every part.
-
-    With hours, minutes or seconds in it the result is a moment; otherwise it is a day. "Push it two days later"
-    moves the meeting being discussed, not now, so it names no time of its own.
-    """
-    if m["dir"] == "later" and _MOVED_BEFORE.search(s.text, 0, m.start()):
-        return None
-    sign = -1 if m["dir"] == "ago" else 1
-    months = days = 0
-    minutes = 0.0
-    for count, unit in _OFFSET_PART.findall(m["parts"] or ""):
-        if unit in _MINUTES_PER:
-            minutes += (1.0 if count in ("a", "an") else float(count)) * _MINUTES_PER[unit]
-            continue
-        n = 1 if count in ("a", "an") else int(float(count))
-        if unit in ("year", "month"):
-            months += n * (12 if unit == "year" else 1)
-        else:
-            days += n * (7 if unit == "week" else 1)
-    moved = s.now.replace(tzinfo=None)
-    moved = datetime.combine(_add_months(moved.date(), sign * months), moved.time())
-    moved += timedelta(days=sign * days, minutes=sign * minutes)
-    if minutes:
-        return mention(m, "instant", instant=moved.replace(tzinfo=s.now.tzinfo))
-    return mention(m, "days", days=(moved.date(),))
 
 
 def end_of_year(m: re.Match[str], s: Scan) -> Mention | None:
     """ "end of the year", "EOY", "end of next year", "the end of last year", "end of 1998": that year's last day."""
     shift = {"next": 1, "last": -1, "previous": -1}.get(m["rel"] or "", 0)
     return mention(m, "days", days=(date(int(m["y"]) if m["y"] else s.today.year + shift, 12, 31),))
-
-
-def next_n_days(m: re.Match[str], s: Scan) -> Mention | None:
-    """ "in the next couple of days", "within 3 days", "in the next two weeks": the n days after today, and
-    today too when scheduling (or "within") — a meeting "in the next two days" may well be today."""
-    n = _count(m["n"] or m["n2"] or "")
-    if m["unit2"] in ("month", "months", "year", "years"):  # "within a month": today to the same date next month
-        months = n * (12 if m["unit2"].startswith("y") else 1)
-        if not 0 < months <= 12:
-            return None
-        scheduled = _span(s.today, _add_months(s.today, months))
-        return mention(m, "days", days=scheduled, level="range", scheduled=scheduled)
-    if m["unit"] in ("business days", "working days", "weekdays"):  # "the next 4 business days"
-        if not 0 < n <= 23:  # a working month at most, as "the next 31 days" is
-            return None
-        after: list[date] = []
-        day = s.today
-        while len(after) < n:
-            day += timedelta(days=1)
-            if day.weekday() < 5:
-                after.append(day)
-        today = (s.today,) if s.today.weekday() < 5 else ()
-        return mention(m, "days", days=tuple(after), level="range", scheduled=today + tuple(after))
-    if (m["unit"] or m["unit2"] or "days").startswith("week"):
-        n *= 7
-    if not 0 < n <= 31:
-        return None
-    scheduled = _span(s.today, s.today + timedelta(days=n))
-    literal = scheduled if m["n2"] else scheduled[1:]
-    return mention(m, "days", days=literal, level="range", scheduled=scheduled)
-
-
-def last_n_days(m: re.Match[str], s: Scan) -> Mention | None:
-    """ "the last 2 days", "past few days": the n days before today; "the last 2 weeks", "past 3 months", "the
-    last 2 years": the n whole weeks (months, years) before the current one, as Duckling and Recognizers-Text
-    read them (a past reading, which scheduling drops)."""
-    n = int(m["n"])
-    unit = m["unit"] or "days"
-    if unit == "weeks" and 0 < n <= 52:
-        monday = _week_start(s.today)
-        return mention(m, "days", days=_span(monday - timedelta(weeks=n), monday - timedelta(days=1)), level="past")
-    if unit == "months" and 0 < n <= 24:
-        first = _add_months(s.today.replace(day=1), -n)
-        return mention(m, "days", days=_span(first, s.today.replace(day=1) - timedelta(days=1)), level="past")
-    if unit == "years" and 0 < n <= 5:
-        first, last = date(s.today.year - n, 1, 1), date(s.today.year - 1, 12, 31)
-        return mention(m, "days", days=_span(first, last), level="past")
-    if unit != "days" or not 0 < n <= 31:
-        return None
-    return mention(m, "days", days=_span(s.today - timedelta(days=n), s.today - timedelta(days=1)), level="past")
-
-
-# Astronomical seasons as Duckling reads them: (first month, day), (last month, day); winter runs into the new year.
-_SEASONS = {"spring": ((3, 20), (6, 20)), "summer": ((6, 21), (9, 23)), "fall": ((9, 24), (12, 20))}
-_SEASONS |= {"autumn": _SEASONS["fall"], "winter": ((12, 21), (3, 20))}
-
-
-def _season_in(name: str, year: int) -> tuple[date, date]:
-    """The season that starts in `year`."""
-    (m1, d1), (m2, d2) = _SEASONS[name]
-    return date(year, m1, d1), date(year + (m2 < m1), m2, d2)
-
-
-def season(m: re.Match[str], s: Scan) -> Mention | None:
-    """ "this summer", "next spring", "winter 2027": every day of it; scheduling offers its working days ahead.
-
-    "this" (or none) is the one not yet over, "next" the first that has not begun, "last" the latest one over."""
-    name = m["season"]
-    candidates = [_season_in(name, year) for year in range(s.today.year - 2, s.today.year + 2)]
-    if m["y"]:
-        first, last = _season_in(name, int(m["y"]))
-    elif m["mod"] == "next":
-        first, last = next(c for c in candidates if c[0] > s.today)
-    elif m["mod"] in ("last", "past"):
-        first, last = [c for c in candidates if c[1] < s.today][-1]
-    else:
-        first, last = next(c for c in candidates if c[1] >= s.today)
-    days = _span(first, last)
-    if last < s.today:
-        return mention(m, "days", days=days, level="past")
-    return mention(m, "days", days=days, level="month", scheduled=_business_days(first, last, s.today))
-
-
-def in_n_days(m: re.Match[str], s: Scan) -> Mention | None:
-    """ "in 3 days", "after 4 days", "in 3 months", "a year from today", "3 days from tomorrow": that date
-    (weeks are read as weeks, in week_phrase)."""
-    count = m["n"] or m["n2"]
-    n = 1 if count in ("a", "an") else int(count)
-    unit = m["u"] or m["u2"] or "day"
-    base = (m["base"] or "today").removeprefix("the ")
-    start = s.today + timedelta(days=_BASE_DAYS.get(base, 0))
-    if unit.startswith("day"):
-        return mention(m, "days", days=(start + timedelta(days=n),))
-    return mention(m, "days", days=(_add_months(start, n * (12 if unit.startswith("year") else 1)),))
-
-
-_BASE_DAYS = {"tomorrow": 1, "yesterday": -1, "day after tomorrow": 2, "day before yesterday": -2}
-
-
-def counted_weekday(m: re.Match[str], s: Scan) -> Mention | None:
-    """ "4 Mondays from now", "six Mondays ago": the n-th such weekday counted from today."""
-    weekday = _weekday_of(m["wd"])
-    if weekday is None:
-        return None
-    n = 1 if m["n"] in ("a", "an") else int(m["n"])
-    return mention(m, "days", days=(shift_day(s.today, n if m["dir"] != "ago" else -n, "weekday", weekday),))
-
-
-def shift_day(base: date, count: int, unit: str, weekday: int | None = None) -> date:
-    """`base` moved by `count` days, weeks, months, years or (unit "weekday") occurrences of a weekday, never
-    counting base."""
-    if unit.startswith(("month", "year")):
-        return _add_months(base, count * (12 if unit.startswith("year") else 1))
-    if unit == "weekday" and weekday is not None:
-        if count >= 0:
-            return base + timedelta(days=((weekday - base.weekday()) % 7 or 7) + 7 * (count - 1))
-        return base - timedelta(days=((base.weekday() - weekday) % 7 or 7) + 7 * (-count - 1))
-    return base + timedelta(days=count * (7 if unit.startswith("week") else 1))
-
-
-def day_shift(m: re.Match[str], s: Scan) -> Mention | None:
-    """ "3 days after", "the 2nd Monday before", "two weeks after", "3 years ago" before "tomorrow": the first
-    half of a date counted from another one ("the Monday before May 25"); `anchor_shifts` joins it to the date
-    written after it."""
-    word = m["n"] or m["ord"] or "1"
-    count = 1 if word in ("a", "an") else ORDINALS.get(word) or int(re.sub(r"\D", "", word) or 1)
-    weekday = _weekday_of(m["wd"])
-    unit = "weekday" if weekday is not None else m["u"]
-    sign = -1 if m["dir"] in ("before", "ago") else 1
-    return mention(m, "shift", minutes=sign * count, zone=unit, weekday=weekday)
-
-
-def anchor_shifts(text: str, mentions: list[Mention], today: date) -> list[Mention]:
-    """A shift followed by one day ("the Monday before | May 25") becomes that counted day; one with no day
-    after it counts from the day just before it ("Feb 28 or 2 days after", "tomorrow 1 year ago"), else from today."""
-    out: list[Mention] = []
-    skip: set[int] = set()
-    for i, item in enumerate(mentions):
-        if i in skip or item.kind != "shift":
-            if i not in skip:
-                out.append(item)
-            continue
-        target = mentions[i + 1] if i + 1 < len(mentions) else None
-        if (
-            target is not None
-            and target.kind == "days"
-            and len(target.days) == 1
-            and not text[item.end : target.start].strip()
-        ):
-            base, end = target.days[0], target.end
-            skip.add(i + 1)
-        else:
-            previous = out[-1] if out else None
-            offered = (
-                previous is not None
-                and previous.kind == "days"
-                and len(previous.days) == 1
-                # "Monday, return the day after": a travel leg's words between them still count from that day
-                and re.fullmatch(
-                    r"[\s,]*(?:or|and)?\s*"
-                    r"(?:(?:return(?:ing)?|back|coming back|leaving|departing|arriving)(?: on)?\s*)?",
-                    text[previous.end : item.start],
-                )
-                is not None
-            )
-            base, end = (previous.days[0] if offered and previous else today), item.end
-            if offered and previous and not text[previous.end : item.start].strip():
-                out.pop()  # "tomorrow 1 year ago": the day only anchors the count, it is not offered itself
-                item = replace(item, start=previous.start)
-        out.append(Mention(item.start, end, "days", days=(shift_day(base, item.minutes, item.zone, item.weekday),)))
-    return out
-
-
-def _nth_of_month(year: int, month: int, ordinal: int | None, what: str) -> tuple[date, ...]:
-    """The ordinal-th day of a kind in a month (-1: the last; None: every one, "every Monday in August");
-    a weekend is its Saturday and Sunday."""
-    last = calendar.monthrange(year, month)[1]
-    days = [date(year, month, d) for d in range(1, last + 1)]
-    weekday = _weekday_of(what)
-    if what in ("working day", "business day", "weekday"):
-        days = [d for d in days if d.weekday() < 5]
-    elif what == "weekend":
-        days = [d for d in days if d.weekday() == 5]
-    elif weekday is not None:
-        days = [d for d in days if d.weekday() == weekday]
-    if ordinal is None:
-        return tuple(d + timedelta(days=i) for d in days for i in range(2 if what == "weekend" else 1))
-    if not -len(days) <= ordinal < len(days):
-        return ()
-    found = days[ordinal]
-    return (found, found + timedelta(days=1)) if what == "weekend" else (found,)
 
 
 _PERIOD_SHIFT = {"this": 0, "next": 1, "coming": 1, "last": -1, "previous": -1}
@@ -897,7 +520,7 @@ def nth_of_period(m: Alternatives, s: Scan) -> Mention | None:
     day of the (Monday-first) week, or that day or month of the year, rather than the whole period."""
     n = ORDINALS.get(m["ord"]) or int(m["ord"][:-2])
     if m["period"] == "week":
-        monday = _week_start(s.today) + timedelta(days=7 * _PERIOD_SHIFT[m["mod"]])
+        monday = week_start(s.today) + timedelta(days=7 * _PERIOD_SHIFT[m["mod"]])
         return mention(m, "days", days=(monday + timedelta(days=6 if n == -1 else n - 1),)) if n <= 7 else None
     year = int(m["y"]) if m["y"] else s.today.year + _PERIOD_SHIFT[m["mod"]]
     if m["unit"] == "day":
@@ -928,27 +551,27 @@ def nth_of_month(m: re.Match[str], s: Scan) -> Mention | None:
     what = m["what"].rstrip(".")
     missing = mention(m, "ref", note=f"no such day: {m.group(0).strip()}")
     if m["yr"]:  # "the last day of 1998": the first of a year is January's, the last December's
-        days = _nth_of_month(int(m["yr"]), 1 if ordinal >= 0 else 12, ordinal, what)
+        days = nth_in_month(int(m["yr"]), 1 if ordinal >= 0 else 12, ordinal, what)
         return mention(m, "days", days=days) if days else None
     if m["y"]:
-        days = _nth_of_month(_full_year(m["y"]), MONTHS[m["mon"].rstrip(".")], ordinal, what)
+        days = nth_in_month(full_year(m["y"]), MONTHS[m["mon"].rstrip(".")], ordinal, what)
         return mention(m, "days", days=days) if days else missing
     if m["rel"]:
         year, month = s.today.year, s.today.month
         ahead = re.search(r"(\d+|an?) months?", m["rel"])  # "the first Monday in 2 months"
         if m["rel"] in ("next month", "last month") or ahead:
-            step = _count(ahead.group(1)) if ahead else -1 if m["rel"] == "last month" else 1
-            moved = _add_months(date(year, month, 1), step)
+            step = count_of(ahead.group(1)) if ahead else -1 if m["rel"] == "last month" else 1
+            moved = add_months(date(year, month, 1), step)
             year, month = moved.year, moved.month
     else:
         month = MONTHS[m["mon"].rstrip(".")]
         if m["next"] == "last ":  # "the 1st Tuesday last November": in the latest such month gone by
-            days = _nth_of_month(s.today.year - (month >= s.today.month), month, ordinal, what)
+            days = nth_in_month(s.today.year - (month >= s.today.month), month, ordinal, what)
             return mention(m, "days", days=days) if days else missing
         ahead = month > s.today.month or (month == s.today.month and m["next"] != "next ")
         year = s.today.year if ahead else s.today.year + 1
     for _ in range(3):
-        days = _nth_of_month(year, month, ordinal, what)
+        days = nth_in_month(year, month, ordinal, what)
         if days and (days[-1] >= s.today or m["rel"] in ("this month", "last month")):
             return mention(m, "days", days=days)
         if m["rel"]:
@@ -956,59 +579,6 @@ def nth_of_month(m: re.Match[str], s: Scan) -> Mention | None:
         else:
             year += 1
     return missing
-
-
-def weeks_from_day(m: re.Match[str], s: Scan) -> Mention | None:
-    """ "two weeks from Monday", "a week on Friday", "2 weeks from yesterday": that day, so many weeks later."""
-    weeks = 1 if m["n"] in ("a", None) else int(m["n"])
-    if m["wd"] is None:
-        base = s.today + timedelta(days=-1 if m["rd"] == "yesterday" else 1)
-    else:
-        weekday = _weekday_of(m["wd"])
-        if weekday is None:
-            return None
-        base = _next_weekday(s.today, weekday, include_today=False)
-    return mention(m, "days", days=(base + timedelta(days=7 * weeks),))
-
-
-def easter(year: int) -> date:
-    """Easter Sunday in the Gregorian calendar (the anonymous algorithm of 1876, Meeus/Jones/Butcher)."""
-    a, b, c = year % 19, year // 100, year % 100
-    d, e = divmod(b, 4)
-    g = (8 * b + 13) // 25
-    h = (19 * a + b - d - g + 15) % 30
-    i, k = divmod(c, 4)
-    r = (32 + 2 * e + 2 * i - h - k) % 7
-    m = (a + 11 * h + 19 * r) // 433
-    month = (h + r - 7 * m + 90) // 25
-    return date(year, month, (h + r - 7 * m + 33 * month + 19) % 32)
-
-
-def _holiday_in(year: int, spec: tuple[int, int] | tuple[int, str, int, int]) -> date | None:
-    if len(spec) == 2:
-        return _safe_date(year, spec[0], spec[1])
-    month, weekday, nth, after = spec
-    if weekday == "easter":
-        return easter(year) + timedelta(days=after)
-    days = _nth_of_month(year, month, nth - 1 if nth > 0 else nth, weekday)
-    return days[0] + timedelta(days=after) if days else None
-
-
-def holiday(m: re.Match[str], s: Scan) -> Mention | None:
-    """ "Thanksgiving", "next Memorial Day", "Christmas 2027": the next one (the last one for "last")."""
-    spec = next(spec for pattern, spec in HOLIDAYS if re.fullmatch(pattern, m["h"]))
-    if m["y"] or m["rel"]:  # "Christmas 2027", "Thanksgiving of next year"
-        year = _full_year(m["y"]) if m["y"] else s.today.year + {"next": 1, "this": 0}.get(m["rel"], -1)
-        found = _holiday_in(year, spec)
-    elif m["mod"] in ("last", "previous"):
-        found = max(
-            (d for y in (s.today.year - 1, s.today.year) if (d := _holiday_in(y, spec)) and d < s.today), default=None
-        )
-    else:
-        found = min(
-            (d for y in (s.today.year, s.today.year + 1) if (d := _holiday_in(y, spec)) and d >= s.today), default=None
-        )
-    return mention(m, "days", days=(found,)) if found else None
 
 
 def day_of_relative_month(m: re.Match[str], s: Scan) -> Mention | None:
@@ -1019,13 +589,13 @@ def day_of_relative_month(m: re.Match[str], s: Scan) -> Mention | None:
     )
     counted = re.match(r"(\d+|an?) months? (ago|from now)", m["rel"])  # "the 1st of 3 months ago"
     if counted:
-        shift = _count(counted.group(1)) * (-1 if counted.group(2) == "ago" else 1)
+        shift = count_of(counted.group(1)) * (-1 if counted.group(2) == "ago" else 1)
     if m["rel"] == "the month" and int(m["d"]) < s.today.day:
         shift = 1
-    moved = _add_months(date(s.today.year, s.today.month, 1), shift)
+    moved = add_months(date(s.today.year, s.today.month, 1), shift)
     year, month = moved.year, moved.month
-    found = _safe_date(year, month, int(m["d"]))
-    first = _safe_date(year, month, int(m["d1"])) if m.groupdict().get("d1") else found
+    found = safe_date(year, month, int(m["d"]))
+    first = safe_date(year, month, int(m["d1"])) if m.groupdict().get("d1") else found
     if found is None or first is None or first > found:
         return None
     return mention(m, "days", days=tuple(first + timedelta(days=i) for i in range((found - first).days + 1)))

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from scheduler_agent.models import Intent, Interval, Medium, Person, RequestContext
 from scheduler_agent.timeparse import RulesExtractor, clean_body, parse_request, resolve_times, writer_zone, zone_name
-from scheduler_agent.timeparse_dates import easter
+from scheduler_agent.timeparse_holidays import easter
 
 NY = ZoneInfo("America/New_York")
 NOW = datetime(2026, 11, 18, 9, 0, tzinfo=NY)
