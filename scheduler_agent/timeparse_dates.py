@@ -246,6 +246,11 @@ def month_only(m: re.Match[str], s: Scan) -> Mention | None:
     elif mod and mod != "next" and not m["y"]:  # "last September": the latest one before this month
         year = s.today.year if month < s.today.month else s.today.year - 1
     found = _month_mention(m, year, month, m["part"] or "", s.today)
+    if m["mod"] and m["mod"].strip() == "this" and not m["y"] and month < s.today.month:
+        # "this April" said in May reads as this year's April, gone by (two-timer and Recognizers-Text agree);
+        # scheduling still offers the coming one, as it does for a bare month
+        gone = _month_mention(m, s.today.year, month, m["part"] or "", s.today)
+        return replace(gone, scheduled=found.scheduled)
     if (year, month) < (s.today.year, s.today.month):  # "Aug 2006": a month gone by, kept for resolution
         return replace(found, level="past", scheduled=None)
     return found
