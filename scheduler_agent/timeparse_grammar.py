@@ -285,7 +285,8 @@ RECOGNIZERS: tuple[tuple[re.Pattern[str], Recognizer], ...] = tuple(
         ),
         (
             r"\b(?P<n>\d+(?:\.\d+)?|an?|half an?)\s?(?P<u>hours?|hrs?|h|minutes?|mins?|seconds?|secs?)"
-            r"\s(?P<dir>after|before)\s(?:(?P<day>today|tomorrow|yesterday),?\s(?:at\s)?)?" + T1,
+            # "6 hours before tomorrow": a day alone is counted from its start (offset_from_time)
+            r"\s(?P<dir>after|before)\s(?:(?P<day>today|tomorrow|yesterday)(?!'s)\b(?:,?\s(?:at\s)?)?)?(?:" + T1 + ")?",
             offset_from_time,
         ),
         (
@@ -350,10 +351,10 @@ RECOGNIZERS: tuple[tuple[re.Pattern[str], Recognizer], ...] = tuple(
             lambda m, s: season(Alternatives(m), s) if not m["season2"] or stands_alone(m, s) else None,
         ),
         (
-            # "3 years ago tomorrow", "tomorrow 1 year ago": counted back from the day written beside it
-            # (`anchor_shifts` joins them)
+            # "3 years ago tomorrow", "tomorrow 1 year ago", "11 january 2 years ago": counted back from the day
+            # written beside it (`anchor_shifts` joins them, or counts from today when no day is there)
             r"(?<![\d.])\b(?P<n>\d+|an?) (?P<u>days?|weeks?|months?|years?) (?P<dir>ago)(?= (?:tomorrow|yesterday)\b)"
-            r"|(?:(?<=\btomorrow )|(?<=\byesterday ))"
+            r"|(?<=\w )(?<!\bof )(?<!\bor )(?<!\band )(?<!\bto )"
             r"(?P<n_>\d+|an?) (?P<u_>days?|weeks?|months?|years?) (?P<dir_>ago)\b",
             lambda m, s: day_shift(Alternatives(m), s),
         ),
@@ -636,6 +637,13 @@ def _free_matches(pattern: re.Pattern[str], text: str, taken: bytearray) -> Iter
     pos = 0
     while (match := pattern.search(text, pos)) is not None:
         if match.end() == match.start() or any(taken[match.start() : match.end()]):
+            # "11 january 2 years ago" with "2 years ago" claimed: the match is tried again up to the claim
+            claim = taken.find(1, match.start(), match.end())
+            shorter = pattern.search(text, pos, claim) if claim > pos else None
+            if shorter is not None and shorter.end() > shorter.start() and not any(taken[shorter.start() : claim]):
+                yield shorter
+                pos = shorter.end()
+                continue
             pos = match.start() + 1
             continue
         yield match

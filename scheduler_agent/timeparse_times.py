@@ -249,10 +249,10 @@ def offset_from_time(m: re.Match[str], s: Scan) -> Mention | None:
     length, one moment of the day (midnight, counted back from, ends the day rather than starting it).
 
     With a day before the clock time ("7 hours before tomorrow at noon") it is a moment that may fall on
-    another day."""
+    another day; a day alone ("6 hours before tomorrow") is counted from its start, as a date is a midnight."""
     if _LENGTH_BEFORE.search(s.text, 0, m.start()):
         return None  # "I need 2 hours before noon": a length and a deadline, not a moment
-    base = _time_from(m, "a", None, s.text)
+    base = _time_from(m, "a", None, s.text) if m["ah"] or m["anoon"] else time(0) if m["day"] else None
     if base is None:
         return None
     n = 0.5 if m["n"].startswith("half") else 1.0 if m["n"] in ("a", "an") else float(m["n"])

@@ -1,0 +1,40 @@
+"""The phrasings of DateTime::Format::Natural's tests (Perl): what they mean on Wednesday 2026-11-18 09:00 New
+York, read literally by `resolve_times` (past times kept)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from scheduler_agent.models import RequestContext
+from scheduler_agent.timeparse import resolve_times
+
+NY = ZoneInfo("America/New_York")
+NOW = datetime(2026, 11, 18, 9, 0, tzinfo=NY)
+
+
+def first(text: str) -> str | None:
+    windows = resolve_times(text, RequestContext(now=NOW, home_timezone="America/New_York", horizon_days=5000))
+    return windows[0].start.astimezone(NY).strftime("%Y-%m-%d %H:%M") if windows else None
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # hours counted from a day alone: from its start, as a date is a midnight
+        ("6 hours before tomorrow", "2026-11-18 18:00"),
+        ("3 hours after yesterday", "2026-11-17 03:00"),
+        ("7 hours before tomorrow at noon", "2026-11-19 05:00"),
+        # a count back written after any day is counted from that day, not from today
+        ("december 1 2 years ago", "2024-12-01 00:00"),
+        ("tomorrow 3 weeks ago", "2026-10-29 00:00"),
+        ("today 5 years ago", "2021-11-18 00:00"),
+        # ... but "2 or 3 days ago" is still a choice of two counts from today
+        ("2 or 3 days ago", "2026-11-15 00:00"),
+        ("we did something 10 days ago", "2026-11-08 00:00"),
+    ],
+)
+def test_counted_from_a_day(text: str, expected: str) -> None:
+    assert first(text) == expected
