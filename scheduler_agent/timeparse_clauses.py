@@ -237,7 +237,7 @@ def build_clauses(
             clause.negated = True
         # The most specific time wins: "tomorrow afternoon at 5" is 5pm, "lunch 12:30-1:30" is 12:30-1:30.
         clause.tods = [t for t in clause.tods if not any(u is not t and _narrower(u, t) for u in clause.tods)]
-        clause.tods = _clock_beside_part(text, _between_bounds(_after_within_part(clause.tods)))
+        clause.tods = _clock_beside_part(text, _before_within_part(_between_bounds(_after_within_part(clause.tods))))
     return clauses
 
 
@@ -261,7 +261,12 @@ def _time_before_its_day(text: str, current: Clause | None, item: Mention) -> Me
 
 def _related(a: Mention, b: Mention) -> bool:
     """Two times of day that describe one window: one inside the other, or "after 7" inside "evening"."""
-    return _narrower(a, b) or _narrower(b, a) or bool(_after_within_part([a, b]) != [a, b])
+    return (
+        _narrower(a, b)
+        or _narrower(b, a)
+        or _after_within_part([a, b]) != [a, b]
+        or _before_within_part([a, b]) != [a, b]
+    )
 
 
 def _after_within_part(tods: list[Mention]) -> list[Mention]:
@@ -277,6 +282,29 @@ def _after_within_part(tods: list[Mention]) -> list[Mention]:
             tods = [narrowed if t is after else t for t in tods if t is not part]
         else:
             tods = [t for t in tods if not (t in parts and (t.tod_end or time.max) <= at)]
+    return tods
+
+
+def _before_within_part(tods: list[Mention]) -> list[Mention]:
+    """ "tonight not later than 20:30", "tomorrow morning by 10": from the part of day's start to that time, not
+    the whole day up to it; the part of day said when the trip may start. A part written after the bound ("by 2
+    in the afternoon") only tells its am from pm."""
+    closes = [t for t in tods if not t.point and t.tod_start == time(0) and t.tod_end is not None]
+    for before in closes:
+        at = before.tod_end or time.max
+        part = next(
+            (
+                p
+                for p in tods
+                if not p.point
+                and p.end <= before.start
+                and time(0) < (p.tod_start or time(0)) < at <= (p.tod_end or time.max)
+            ),
+            None,
+        )
+        if part is not None:
+            narrowed = Mention(part.start, before.end, "tod", tod_start=part.tod_start, tod_end=before.tod_end)
+            tods = [narrowed if t is before else t for t in tods if t is not part]
     return tods
 
 

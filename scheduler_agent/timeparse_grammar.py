@@ -58,6 +58,7 @@ from .timeparse_times import (
     but_negation,
     clock_offset,
     duration,
+    early_in_day,
     half_hour_british,
     hhmm_point,
     iana_zone,
@@ -626,6 +627,12 @@ RECOGNIZERS: tuple[tuple[re.Pattern[str], Recognizer], ...] = tuple(
             r"(?:\b(?:in|at|during|over|around) (?:the )?)?(?<!(?<![\d/.])\d\s)(?<!(?<![\d/.])\d\d\s)(?<!\bper )"
             rf"\b(?P<pod>{PART_OF_DAY_RE})s?\b(?!-[a-z])",  # not "one-night-only"
             part_of_day,
+        ),
+        # "early Monday", "an early flight on Friday" (the day follows) or "1st June early" (it came before)
+        (
+            r"\bearly(?:\s(?:flight|train|departure|start))?"
+            rf"(?:(?P<ahead>(?=\s(?:on\s)?(?:{WEEKDAY_RE}|today|tomorrow|tmrw?)\b))|(?=\s?(?:[,;.!?)]|$)))",
+            early_in_day,
         ),
     )
 )

@@ -334,6 +334,20 @@ def part_of_day(m: re.Match[str], s: Scan) -> Mention | None:
     return mention(m, "tod", tod_start=start, tod_end=end)
 
 
+# "1st june early", "Mon 30.3. early", "tomorrow early": a day written right before a closing "early"
+_DAY_BEFORE = re.compile(rf"\b(?:\d(?:st|nd|rd|th)?\.?(?:\s{MONTH_RE})?|{WEEKDAY_RE}|today|tomorrow|tmrw?),?\s$")
+
+
+def early_in_day(m: re.Match[str], s: Scan) -> Mention | None:
+    """ "early Monday", "1st June early", "an early flight on Friday": "early" said of one day is that day's early
+    morning, when a trip starts; "early March" and "early next week" (the first days of a period) are read
+    before this, and an "early" beside no day ("we finished early") is no time at all."""
+    if m["ahead"] is None and _DAY_BEFORE.search(s.text, max(0, m.start() - 24), m.start()) is None:
+        return None
+    start, end = PARTS_OF_DAY["early morning"]
+    return mention(m, "tod", tod_start=start, tod_end=end)
+
+
 # Durations, zones, negation ------------------------------------------------------------------------------
 
 
