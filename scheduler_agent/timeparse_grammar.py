@@ -462,6 +462,12 @@ RECOGNIZERS: tuple[tuple[re.Pattern[str], Recognizer], ...] = tuple(
             month_date_range,
         ),
         (
+            # "24 dec to 26", "24th of December - 26th": the month written after the first day, not after both
+            rf"(?<![\d/.:-])\b(?P<d1>\d{{1,2}}){_ORD}(?:\sof)?\s(?P<mon>{MONTH_RE})\s?(?:-|to|through|thru|until|till)"
+            rf"\s?(?:the\s)?(?P<d2>\d{{1,2}}){_ORD}\b(?![:.]\d|\s?(?:am|pm|h)\b|\s(?:of\s)?{MONTH_RE}\b){_YEAR}",
+            month_date_range,
+        ),
+        (
             r"\bbetween (?:the )?(?P<d1>\d{1,2})(?:st|nd|rd|th)?\sand\s(?:the )?(?P<d2>\d{1,2})(?:st|nd|rd|th)?"
             rf"(?:\sof)?\s(?P<mon>{MONTH_RE})(?=\W|$){_YEAR}",
             month_date_range,

@@ -38,3 +38,19 @@ def first(text: str) -> str | None:
 )
 def test_counted_from_a_day(text: str, expected: str) -> None:
     assert first(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "days"),
+    [
+        # the month written after the first day only: the second number is a day of the same month
+        ("24 dec to 26", ["2026-12-24", "2026-12-25", "2026-12-26"]),
+        ("24th of December - 26th", ["2026-12-24", "2026-12-25", "2026-12-26"]),
+        # ... but not when the second number is a time
+        ("5 june to 10 am", ["2027-06-05"]),
+        ("5 june to 10:30", ["2027-06-05"]),
+    ],
+)
+def test_day_first_date_to_a_bare_day(text: str, days: list[str]) -> None:
+    windows = resolve_times(text, RequestContext(now=NOW, home_timezone="America/New_York", horizon_days=5000))
+    assert sorted({w.start.astimezone(NY).date().isoformat() for w in windows}) == days
