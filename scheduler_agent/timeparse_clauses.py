@@ -17,6 +17,7 @@ from .timeparse_mentions import Mention, safe_date
 from .timeparse_times import POSTNEG
 
 MAX_RANGE_DAYS = 62
+MAX_DATED_RANGE_DAYS = 366  # a range whose end carries the year (see _range_ends)
 
 _JOIN_GAP = re.compile(
     r"^[\s,/&(]*(?:(?:or|and|and/or|either|at|on|in|of|the|from|around|about|@|any ?time|sometime|maybe|ideally|"
@@ -557,7 +558,8 @@ def _merge_day_ranges(text: str, items: list[Mention]) -> list[Mention]:
                 text[prev.end : item.start].strip() != "and"
                 or text[max(0, prev.start - 8) : prev.start].strip() == "between"
             )
-            and (ends := _range_ends(prev.days[0], item.days[0], _has_year(text, prev))) is not None
+            and (ends := _range_ends(prev.days[0], item.days[0], _has_year(text, prev), _has_year(text, item)))
+            is not None
         ):
             first, last = ends
             span = tuple(first + timedelta(days=i) for i in range((last - first).days + 1))
@@ -568,20 +570,28 @@ def _merge_day_ranges(text: str, items: list[Mention]) -> list[Mention]:
     return merged
 
 
-def _range_ends(first: date, last: date, first_has_year: bool = False) -> tuple[date, date] | None:
+def _range_ends(
+    first: date, last: date, first_has_year: bool = False, last_has_year: bool = False
+) -> tuple[date, date] | None:
     """Where a range of two dates starts and ends, if they make one. "August 29 - September 2, 2006": a first
     date written without a year shares the last one's (or the year before, across New Year); "January 3, 2017 -
     February 1st": a first date written with its year lends it to the last one (or the year after); "from the
-    29th to the 2nd": a last day of the month that comes before the first is in the month after."""
+    29th to the 2nd": a last day of the month that comes before the first is in the month after. A year
+    written only at the end dates the whole range, which may then run up to a year ("Aug 8 to December 12
+    2008"): without one, two dates months apart are more likely two separate mentions."""
+    shared = [(_in_year(first, last.year), last), (_in_year(first, last.year - 1), last)]
     candidates = [(first, last)]
     if first_has_year:
         candidates += [(first, _in_year(last, first.year)), (first, _in_year(last, first.year + 1))]
+    elif last_has_year:
+        candidates = shared
     else:
-        candidates += [(_in_year(first, last.year), last), (_in_year(first, last.year - 1), last)]
+        candidates += shared
     if last < first and last.day < first.day:
         candidates.append((first, _next_month(last)))
+    longest = MAX_DATED_RANGE_DAYS if last_has_year and not first_has_year else MAX_RANGE_DAYS
     for start, end in candidates:
-        if start is not None and end is not None and 0 < (end - start).days <= MAX_RANGE_DAYS:
+        if start is not None and end is not None and 0 < (end - start).days <= longest:
             return start, end
     return None
 

@@ -245,6 +245,8 @@ def month_only(m: re.Match[str], s: Scan) -> Mention | None:
         year = s.today.year + 1
     elif mod and mod != "next" and not m["y"]:  # "last September": the latest one before this month
         year = s.today.year if month < s.today.month else s.today.year - 1
+    if m["an"]:  # "March after next": a year after the March a bare "March" names
+        year += 1
     found = _month_mention(m, year, month, m["part"] or "", s.today)
     if m["mod"] and m["mod"].strip() == "this" and not m["y"] and month < s.today.month:
         # "this April" said in May reads as this year's April, gone by (two-timer and Recognizers-Text agree);

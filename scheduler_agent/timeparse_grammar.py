@@ -76,6 +76,7 @@ from .timeparse_times import (
     reference,
     rest_of_today,
     right_now,
+    spoken_oh_minutes,
     time_range,
     within_n_time,
     within_parts,
@@ -316,10 +317,11 @@ RECOGNIZERS: tuple[tuple[re.Pattern[str], Recognizer], ...] = tuple(
             within_n_time,
         ),
         (
-            r"\b(?:(?P<half>half an hour|half hour|1/2 ?(?:h|hr|hour)\b)|"
+            r"\b(?:(?P<half>half an hour|half hour|1/2 ?(?:h|hr|hour)\b)|(?P<quarter>quarter[- ]hour\b)|"
             r"(?P<hh_n>\d+) ?½ hours?|"
             r"(?P<n>\d+(?:\.\d+)?|an?(?=\s)|another(?=\s))[\s-]?(?P<u>hours?|hrs?|h|minutes?|mins?|m)\b"
-            r"(?:\s?(?:and\s)?(?P<n2>\d{1,2})\s?(?:minutes?|mins?|m)\b|(?P<n2b>\d{2})\b)?)"
+            r"(?:\s?(?:and\s)?(?P<n2>\d{1,2})\s?(?:minutes?|mins?|m)\b|(?P<n2b>\d{2})\b|"
+            r"\sand\s(?P<frac>a half|a quarter|3 quarters)\b)?)"
             # "30 minutes later" is an instant, but "30 minutes later this week" is a length and a day.
             r"(?!\s?(?:from now|ago|(?:later|earlier)(?!\s(?:this|that|in|on|today|tomorrow|next))))"
             r"(?!\s(?:past|to)\s(?:\d{1,2}|noon)\b(?!\s?(?:minutes?|mins?|hours?|hrs?|h)\b))",  # "20 min past 8"
@@ -333,7 +335,7 @@ RECOGNIZERS: tuple[tuple[re.Pattern[str], Recognizer], ...] = tuple(
         # Relative instants and days.
         (
             r"\b(?:(?:in|over|within|during|for) )?(?:the )?(?:next|coming) (?P<n>\d+) "
-            r"(?P<unit>days|weeks|business days|working days|weekdays)\b"
+            r"(?P<unit>days|weeks|months|years|business days|working days|weekdays)\b"
             # "within 2 weeks (after today)", "within 10 day", "within a month", "within 1 year"
             r"|\bwithin (?P<n2>\d+|an?) (?P<unit2>days?|weeks?|months?|years?)\b",
             next_n_days,
@@ -560,7 +562,7 @@ RECOGNIZERS: tuple[tuple[re.Pattern[str], Recognizer], ...] = tuple(
             rf"(?P<mon>{MONTH_RE})"
             # "may 97": a two-digit number no month has days for is the year; "June of 2022"
             r"(?:(?:,?\s|\sof\s(?=(?:19|20)\d\d))(?P<y>(?:19|20)\d{2}|'\d{2}|(?:3[2-9]|[4-9]\d)\b(?!\s?(?:am|pm|h\b|[:.]\d))"
-            rf"{_COUNTED}{_NOT_A_TIME_AFTER})|\s(?:of\s)?(?P<ny>next year))?\b(?!\s?\d)",
+            rf"{_COUNTED}{_NOT_A_TIME_AFTER})|\s(?:of\s)?(?P<ny>next year)|\s(?P<an>after next))?\b(?!\s?\d)",
             month_only,
         ),
         (
@@ -582,6 +584,14 @@ RECOGNIZERS: tuple[tuple[re.Pattern[str], Recognizer], ...] = tuple(
             lambda m, s: ordinal_day(Alternatives(m), s),
         ),
         # Times of day.
+        (r"\b(?P<h>\d{1,2})\s(?:o|oh)\s(?P<mi>[1-9])\b(?![:./-]\d)(?:\s?(?P<ap>am|pm)\b)?", spoken_oh_minutes),
+        (
+            # "at 10 to 3", "@ 20 to 4pm": after "at" a count of minutes "to" an hour is one moment (14:50), where
+            # "10 to 3" alone is as often the range 10:00-15:00 and is read so below.
+            r"(?:\bat|@)\s?(?P<n>5|10|15|20|25)\s(?P<dir>to)\s(?P<h>\d{1,2}|noon)(?::(?P<hm>[0-5]\d))?\s?(?P<ap>am|pm)?\b"
+            r"(?![:.]\d|\s?-)",
+            past_to,
+        ),
         (
             rf"\b(?:between|from)?\s?{HHMM4.format(p='a')}\s?(?:-|to|and|until|till)\s?{HHMM4.format(p='b')}\b",
             time_range,

@@ -350,6 +350,7 @@ HOLIDAYS: tuple[tuple[str, tuple[int, int] | tuple[int, str, int, int]], ...] = 
     (r"halloween", (10, 31)),
     (r"veterans'? day", (11, 11)),
     (r"guy fawkes(?: day| night)?|bonfire night", (11, 5)),
+    (r"(?:the )?ides of march", (3, 15)),  # a named day of the year, still said ("by the Ides of March")
     (r"good friday", (0, "easter", 0, -2)),  # month 0: counted from Easter Sunday
     (r"easter monday", (0, "easter", 0, 1)),
     (r"easter(?: sunday)?", (0, "easter", 0, 0)),

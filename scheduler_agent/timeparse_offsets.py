@@ -78,6 +78,13 @@ def next_n_days(m: re.Match[str], s: Scan) -> Mention | None:
     """ "in the next couple of days", "within 3 days", "in the next two weeks": the n days after today, and
     today too when scheduling (or "within") — a meeting "in the next two days" may well be today."""
     n = count_of(m["n"] or m["n2"] or "")
+    if m["unit"] in ("months", "years"):  # "the next 3 months": the whole ones after this, as last_n_days reads back
+        if not 0 < n <= (5 if m["unit"] == "years" else 24):
+            return None
+        first = date(s.today.year + 1, 1, 1) if m["unit"] == "years" else add_months(s.today.replace(day=1), 1)
+        end = date(s.today.year + n + 1, 1, 1) if m["unit"] == "years" else add_months(first, n)
+        literal = day_span(first, end - timedelta(days=1))
+        return mention(m, "days", days=literal, level="range", scheduled=day_span(s.today, end - timedelta(days=1)))
     if m["unit2"] in ("month", "months", "year", "years"):  # "within a month": today to the same date next month
         months = n * (12 if m["unit2"].startswith("y") else 1)
         if not 0 < months <= 12:

@@ -328,6 +328,12 @@ def half_hour_british(m: re.Match[str], s: Scan) -> Mention | None:
     return mention(m, "tod", tod_start=at, tod_end=at, point=True) if at else None
 
 
+def spoken_oh_minutes(m: re.Match[str], s: Scan) -> Mention | None:
+    """ "nine o nine", "at 8 oh 5 am": minutes under ten said as "oh" and a digit, one moment of the day."""
+    at = clock(int(m["h"]), int(m["mi"]), m["ap"], _tod_hint(s.text, m.start(), m.end()))
+    return mention(m, "tod", tod_start=at, tod_end=at, point=True) if at else None
+
+
 def part_of_day(m: re.Match[str], s: Scan) -> Mention | None:
     """ "morning", "in the afternoon", "tonight": the hours the lexicon gives that part of the day."""
     start, end = PARTS_OF_DAY[m["pod"]]
@@ -352,10 +358,10 @@ def early_in_day(m: re.Match[str], s: Scan) -> Mention | None:
 
 
 def duration(m: re.Match[str], s: Scan) -> Mention | None:
-    """ "30 min", "1.5h", "an hour and a half": a meeting length in minutes (up to a day); "16h", "at 8h" are
-    European clock times, not lengths."""
-    if m["half"]:
-        minutes = 30.0
+    """ "30 min", "1.5h", "an hour and a half", "a quarter-hour": a meeting length in minutes (up to a day);
+    "16h", "at 8h" are European clock times, not lengths."""
+    if m["half"] or m["quarter"]:
+        minutes = 30.0 if m["half"] else 15.0
     elif m["hh_n"]:
         minutes = float(m["hh_n"]) * 60 + 30
     else:
@@ -363,6 +369,9 @@ def duration(m: re.Match[str], s: Scan) -> Mention | None:
         minutes = n * 60 if m["u"].startswith("h") else n
         if m["n2"] or m["n2b"]:
             minutes += float(m["n2"] or m["n2b"])
+        if m["frac"]:  # "7 hours and a quarter": a fraction of the unit
+            unit = 60 if m["u"].startswith("h") else 1
+            minutes += {"a half": 0.5, "a quarter": 0.25, "3 quarters": 0.75}[m["frac"]] * unit
     # "16h", "at 8h", "Friday 8h", "9.30h", "14.00 hrs": a time of day written the European way, not a length
     # ("1.25h", "2.50 hrs" are lengths)
     clock = re.fullmatch(r"(\d{1,2})(?:\.[0-5]\d)?", m["n"] or "") if m["u"] in ("h", "hrs", "hr") else None
