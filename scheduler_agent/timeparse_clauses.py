@@ -47,6 +47,8 @@ _SPAN_GAP = re.compile(r"^\s*(?:-|to|until|till|through|thru)\s*$")
 _BETWEEN = re.compile(r"\bbetween\s$")
 _AND = re.compile(r"^\s*and\s*$")
 _FROM_BEFORE = re.compile(r"\bfrom\s$")
+# "Friday evening till Sunday": "till" (unlike "to" or "-") closes a span with no "from" before it
+_UNTIL_GAP = re.compile(r"^\s*(?:until|till|through|thru)\s*$")
 _UNTIL_CLOCK = re.compile(r"(?:-|to|until|till|through|thru)\s")  # a time read with the word that closes a span
 _BARE_DAY = re.compile(r"(?:the\s)?\d{1,2}(?:st|nd|rd|th)?")  # "the 15th": a day of no stated month
 _NEG_GAP = re.compile(r"^[\s,]*(?:(?:it|on|the|a|at|in|for|do|make|any|of|from|between)\s+)*$")
@@ -362,7 +364,9 @@ def _spans_across_days(text: str, items: list[Mention], zone: tzinfo) -> list[Me
         gap = text[quad[1].end : quad[2].start] if len(quad) == 4 else ""
         # "between 4pm on Jan 1 and 5pm today": "and" closes a span that "between" opened
         if len(quad) == 4 and (_SPAN_GAP.match(gap) or (_BETWEEN.search(text, 0, quad[0].start) and _AND.match(gap))):
-            start = _day_and_time(text, quad[0], quad[1], zone, opening=True)
+            start = _day_and_time(text, quad[0], quad[1], zone, opening=True) or _day_and_part(
+                text, quad[0], quad[1], zone
+            )
             end = _day_and_time(text, quad[2], quad[3], zone)
             if start is not None and end is not None:
                 end = _weekday_after(end, start, quad[2], quad[3])
@@ -370,7 +374,11 @@ def _spans_across_days(text: str, items: list[Mention], zone: tzinfo) -> list[Me
                 out.append(Mention(quad[0].start, quad[3].end, "instant", instant=start, until=end))
                 i += 4
                 continue
-        if len(quad) >= 3 and (len(quad) == 3 or quad[3].kind != "tod") and _FROM_BEFORE.search(text, 0, quad[0].start):
+        if (
+            len(quad) >= 3
+            and (len(quad) == 3 or quad[3].kind != "tod")
+            and (_FROM_BEFORE.search(text, 0, quad[0].start) or _UNTIL_GAP.match(text[quad[1].end : quad[2].start]))
+        ):
             span = _span_to_a_day(text, quad[0], quad[1], quad[2], zone)
             if span is not None:
                 out.append(span)
@@ -427,9 +435,10 @@ def _span_from_a_day(text: str, first: Mention, clock: Mention, last: Mention, z
 
 
 def _span_to_a_day(text: str, first: Mention, clock: Mention, last: Mention, zone: tzinfo) -> Mention | None:
-    """ "from Feb 12 at 3pm to the 15th", "from Wednesday 3pm to Friday": from that moment to the end of the
-    last day, one stretch. A bare day of the month at the end is in the first date's month (or the next)."""
-    start = _day_and_time(text, first, clock, zone)
+    """ "from Feb 12 at 3pm to the 15th", "from Wednesday 3pm to Friday", "Friday evening till Sunday": from that
+    moment (or the part of day's start) to the end of the last day, one stretch. A bare day of the month at the
+    end is in the first date's month (or the next)."""
+    start = _day_and_time(text, first, clock, zone) or _day_and_part(text, first, clock, zone)
     if start is None or last.kind != "days" or len(last.days) != 1 or not _SPAN_GAP.match(text[clock.end : last.start]):
         return None
     end_day = last.days[0]
@@ -437,10 +446,19 @@ def _span_to_a_day(text: str, first: Mention, clock: Mention, last: Mention, zon
         end_day = safe_date(start.year, start.month, end_day.day) or end_day
         if end_day < start.date():
             end_day = _next_month(end_day) or end_day
-    end = datetime.combine(end_day + timedelta(days=1), time(0), tzinfo=zone)
+    end = _weekday_after(datetime.combine(end_day + timedelta(days=1), time(0), tzinfo=zone), start, last)
     if not start < end or (end - start).days > MAX_RANGE_DAYS:
         return None
     return Mention(first.start, last.end, "instant", instant=start, until=end)
+
+
+def _day_and_part(text: str, day: Mention, part: Mention, zone: tzinfo) -> datetime | None:
+    """ "Friday evening": the start of a part of day on one day, where a stretch across days opens."""
+    if day.kind != "days" or len(day.days) != 1 or part.kind != "tod" or part.point or part.tod_end is None:
+        return None
+    if part.tod_start is None or not _PAIR_GAP.match(text[day.end : part.start]):
+        return None
+    return datetime.combine(day.days[0], part.tod_start, tzinfo=zone)
 
 
 def _range_around_day(text: str, items: list[Mention]) -> list[Mention]:

@@ -115,8 +115,11 @@ def numeric_month(m: re.Match[str], s: Scan) -> Mention | None:
     return _month_mention(m, year, month, "", first)
 
 
+# "8 May earliest 9.00", "7 May except 12-14", "4 May in the morning": "may" the verb is followed by a bare verb,
+# never by a bound, a preposition of time or a part of day
 _MAY_IS_A_DATE = re.compile(
-    rf",?\s?(?:\d{{1,2}}[:.]\d\d|\d{{1,2}}\s?(?:am|pm|h)\b|$|(?:-|to|until|till|through|and|or|&)\s?(?:{WEEKDAY_RE},?\s)?\d)"
+    rf",?\s?(?:\d{{1,2}}[:.]\d\d|\d{{1,2}}\s?(?:am|pm|h)\b|$|(?:-|to|until|till|through|and|or|&)\s?(?:{WEEKDAY_RE},?\s)?\d"
+    r"|(?:earliest|latest|except|between|from|at\s\d|in the (?:morning|afternoon|evening)|morning|afternoon|evening)\b)"
 )
 
 

@@ -58,3 +58,23 @@ def test_travel_fragments(text: str, expected: list[str]) -> None:
 def test_a_part_of_day_after_the_bound_only_tells_am_from_pm() -> None:
     # "by 2 in the afternoon" is the day up to 14:00, not the afternoon up to it
     assert _windows("monday by 2 in the afternoon") == ["2026-03-30 00:00-14:00"]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a part of day opens a stretch across days like a clock time does, and "till" needs no "from"
+        ("friday evening till sunday", ["2026-04-03 17:00-00:00"]),
+        ("friday 6pm till sunday", ["2026-04-03 18:00-00:00"]),
+        ("friday evening till sunday noon", ["2026-04-03 17:00-12:00"]),
+        # the bound may follow its time
+        ("sunday morning, 10 at the latest", ["2026-03-29 08:00-10:00"]),
+        ("monday, 9:30 at the earliest", ["2026-03-30 09:30-00:00"]),
+        # "may" before a bound, "except" or a part of day is the month, before a bare verb the verb
+        ("8 may earliest 9.00 latest 12.00", ["2026-05-08 09:00-12:00"]),
+        ("4 may in the morning", ["2026-05-04 08:00-12:00"]),
+        ("5 may be late", []),
+    ],
+)
+def test_spans_bounds_and_may(text: str, expected: list[str]) -> None:
+    assert _windows(text) == expected
