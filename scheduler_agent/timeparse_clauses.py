@@ -37,6 +37,8 @@ _AFTER_DAY = re.compile(r"\bafter\s(?:the\s)?$")
 _WEEK_OF = re.compile(r"\bweek(?P<end>end)? (?P<rel>of|after|before)\s*$")
 _RANGE_GAP = re.compile(r"^\s*(?:-|to|through|thru|till|until|and)\s*$")
 _WRITTEN_YEAR = re.compile(r"\b(?:19|20)\d{2}\b")  # a date written with its year keeps it in a range
+# "today", "now", "Friday": a range's first day named from now, never moved into the last one's year
+_CALENDAR_DATE = re.compile(rf"\d|\b(?:{MONTH_RE})")
 # "7:00 on next Sunday afternoon": the day may sit between the clock time and its part of day.
 _PART_GAP = re.compile(
     rf"^[\s,]*(?:at|@|from|between|around|about)?\s*(?:(?:on\s)?(?:(?:next|this|coming)\s)?(?:{WEEKDAY_RE}|today|tomorrow|yesterday)\s*)?$"
@@ -576,7 +578,15 @@ def _merge_day_ranges(text: str, items: list[Mention]) -> list[Mention]:
                 text[prev.end : item.start].strip() != "and"
                 or text[max(0, prev.start - 8) : prev.start].strip() == "between"
             )
-            and (ends := _range_ends(prev.days[0], item.days[0], _has_year(text, prev), _has_year(text, item)))
+            and (
+                ends := _range_ends(
+                    prev.days[0],
+                    item.days[0],
+                    _has_year(text, prev),
+                    _has_year(text, item),
+                    _CALENDAR_DATE.search(text, prev.start, prev.end) is not None,
+                )
+            )
             is not None
         ):
             first, last = ends
@@ -589,19 +599,24 @@ def _merge_day_ranges(text: str, items: list[Mention]) -> list[Mention]:
 
 
 def _range_ends(
-    first: date, last: date, first_has_year: bool = False, last_has_year: bool = False
+    first: date,
+    last: date,
+    first_has_year: bool = False,
+    last_has_year: bool = False,
+    first_movable: bool = True,
 ) -> tuple[date, date] | None:
     """Where a range of two dates starts and ends, if they make one. "August 29 - September 2, 2006": a first
     date written without a year shares the last one's (or the year before, across New Year); "January 3, 2017 -
     February 1st": a first date written with its year lends it to the last one (or the year after); "from the
     29th to the 2nd": a last day of the month that comes before the first is in the month after. A year
     written only at the end dates the whole range, which may then run up to a year ("Aug 8 to December 12
-    2008"): without one, two dates months apart are more likely two separate mentions."""
-    shared = [(_in_year(first, last.year), last), (_in_year(first, last.year - 1), last)]
+    2008"): without one, two dates months apart are more likely two separate mentions. A first day named from
+    now ("from now to 2010-01-01") is not a calendar date to move: too long a span is no range."""
+    shared = [(_in_year(first, last.year), last), (_in_year(first, last.year - 1), last)] if first_movable else []
     candidates = [(first, last)]
     if first_has_year:
         candidates += [(first, _in_year(last, first.year)), (first, _in_year(last, first.year + 1))]
-    elif last_has_year:
+    elif last_has_year and first_movable:
         candidates = shared
     else:
         candidates += shared

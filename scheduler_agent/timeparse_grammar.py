@@ -186,7 +186,13 @@ RECOGNIZERS: tuple[tuple[re.Pattern[str], Recognizer], ...] = tuple(
             r"\b(?:have|having|grab(?:bing)?|my|eat(?:ing)?) (?:lunch|breakfast|dinner)\b",
             reference,
         ),
-        (r"(?:(?<=\bbetween )|(?<=\bfrom ))(?P<w>now)(?= (?:and|until|till|to|through)\b)", relative_day),
+        (
+            # "from now to Friday", and "now to 2010-01-01" opening the text: a span from now, not "now" alone
+            r"(?:(?<=\bbetween )|(?<=\bfrom )"
+            rf"|^(?=now (?:until|till|to|through) (?:\d|next\b|tomorrow\b|{WEEKDAY_RE}|{MONTH_RE})))"
+            r"(?P<w>now)(?= (?:and|until|till|to|through)\b)",
+            relative_day,
+        ),
         (
             r"\b(?!good friday\b)(?:good|great|lovely|nice|happy|enjoy (?:the|your)|have a (?:good|great|nice|lovely))"
             r"(?: rest of (?:the|your))?\s(?:morning|afternoon|evening|night|day|weekend|week|"

@@ -54,3 +54,21 @@ def test_counted_from_a_day(text: str, expected: str) -> None:
 def test_day_first_date_to_a_bare_day(text: str, days: list[str]) -> None:
     windows = resolve_times(text, RequestContext(now=NOW, home_timezone="America/New_York", horizon_days=5000))
     assert sorted({w.start.astimezone(NY).date().isoformat() for w in windows}) == days
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a span's first day named from now is never moved into the last day's year, even past the longest range
+        ("from now to 2030-01-01", "2026-11-18"),
+        ("now to 2030-01-01", "2026-11-18"),
+        ("from today to jan 5, 2027", "2026-11-18"),
+        # a calendar date without its year still takes the last one's
+        ("august 29 - september 2, 2027", "2027-08-29"),
+        # "now" alone before "to" is not a span when no date follows
+        ("now to talk about it", None),
+    ],
+)
+def test_span_from_now(text: str, expected: str | None) -> None:
+    windows = resolve_times(text, RequestContext(now=NOW, home_timezone="America/New_York", horizon_days=5000))
+    assert (windows[0].start.astimezone(NY).date().isoformat() if windows else None) == expected
