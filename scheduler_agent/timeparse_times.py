@@ -49,7 +49,12 @@ def clock(hour: int, minute: int, meridiem: str | None, hint: str | None = None)
     return time(hour, minute)
 
 
-_AFTER_A_DAY = re.compile(rf"\b(?:{WEEKDAY_RE}|today|tomorrow|tmrw?|tonight),?\s$")
+_AFTER_A_DAY = re.compile(rf"\b(?:{WEEKDAY_RE}|today|tomorrow|tmrw?|tonight),?\s(?:either\s)?$")
+# "tomorrow 9 or 11", "at 9 or 11": a bare hour listed after an hour that a day or "at" made a time is one too
+_LISTED_AFTER_A_TIME = re.compile(
+    rf"\b(?:{WEEKDAY_RE}|today|tomorrow|tmrw?|tonight|at|around|about),?\s(?:either\s)?"
+    r"\d{1,2}(?:[:.][0-5]\d)?(?:\s?(?:am|pm))?\s(?:or|and)\s$"
+)
 # "Sunday evening 6", "tomorrow morning 9": a bare hour right after a part of day is its clock time.
 _AFTER_A_PART = re.compile(r"\b(?:morning|afternoon|evening|night),?\s$")
 _DAYPART_AFTER = re.compile(
@@ -201,6 +206,7 @@ def point_time(m: re.Match[str], s: Scan) -> Mention | None:
         and (
             _AFTER_A_DAY.search(s.text, 0, m.start()) is not None
             or _AFTER_A_PART.search(s.text, 0, m.start()) is not None
+            or _LISTED_AFTER_A_TIME.search(s.text, 0, m.start()) is not None
             or (
                 _ON_A_DAY_AFTER.match(s.text, m.end()) is not None
                 and _COUNT_BEFORE.search(s.text, 0, m.start()) is None

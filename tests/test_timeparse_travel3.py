@@ -78,3 +78,17 @@ def test_a_part_of_day_after_the_bound_only_tells_am_from_pm() -> None:
 )
 def test_spans_bounds_and_may(text: str, expected: list[str]) -> None:
     assert _windows(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a bare hour listed after one that a day or "at" made a time is a time too, "either" or not
+        ("tomorrow, either 9 or 11", ["2026-03-28 09:00-09:30", "2026-03-28 11:00-11:30"]),
+        ("monday at 9 or 11", ["2026-03-30 09:00-09:30", "2026-03-30 11:00-11:30"]),
+        # ...but a count after it stays a count
+        ("monday at 2 or 3 people", ["2026-03-30 14:00-14:30"]),
+    ],
+)
+def test_listed_hours(text: str, expected: list[str]) -> None:
+    assert _windows(text) == expected
