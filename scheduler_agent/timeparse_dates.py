@@ -357,9 +357,16 @@ def this_part_of_day(m: re.Match[str], s: Scan) -> Mention | None:
     return Mention(m.start(), m.start("pod"), "days", days=(s.today,))
 
 
+_ABBREVIATIONS_THAT_ARE_WORDS = frozenset({"sun", "sat", "wed"})
+_ARTICLE_BEFORE = re.compile(r"\b(?:the|a)\s$")
+
+
 def weekday_mention(m: re.Match[str], s: Scan) -> Mention | None:
     weekday = weekday_of(m["wd"])
     if weekday is None:
+        return None
+    # "the sun to shine", "a sat phone": an abbreviation that is also a word is that word after an article
+    if m["wd"] in _ABBREVIATIONS_THAT_ARE_WORDS and _ARTICLE_BEFORE.search(s.text, 0, m.start("wd")):
         return None
     mod = (m["mod"] or "").strip()
     tail = (m["tail"] or "").strip()

@@ -89,3 +89,12 @@ def test_two_dates_months_apart_without_a_year_are_not_one_range() -> None:
 )
 def test_fractions_of_an_hour_in_a_length(text: str, minutes: int) -> None:
     assert parse_request(text, _ctx()).duration_minutes == minutes
+
+
+@pytest.mark.parametrize("text", ["will the sun shine on February 11", "bring a sat phone on February 11"])
+def test_a_weekday_abbreviation_after_an_article_is_the_word(text: str) -> None:
+    assert [f"{w.start:%m-%d}" for w in resolve_times(text, _ctx())] == ["02-11"]
+
+
+def test_a_weekday_abbreviation_alone_is_still_the_day() -> None:
+    assert _first("see you sun")[:10] == "2013-02-17"
