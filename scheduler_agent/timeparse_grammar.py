@@ -414,7 +414,8 @@ RECOGNIZERS: tuple[tuple[re.Pattern[str], Recognizer], ...] = tuple(
             rf"(?P<what>{WEEKDAY_RE}|day|weekend|working day|business day|weekday)s?\s"
             r"(?:(?:of|in|during)\s|(?=(?:this|next|last) ))"
             r"(?:(?P<rel>the month|this month|next month|last month|(?:\d+|a) months?)|"
-            rf"(?P<next>this |next |last )?(?P<mon>{MONTH_RE})(?:,?\s(?P<y>(?:19|20)\d{{2}}|'\d{{2}}))?|"
+            # "the last Tuesday in Jun 96": a bare two-digit year only where no day of a month can be that number
+            rf"(?P<next>this |next |last )?(?P<mon>{MONTH_RE})(?:,?\s(?P<y>(?:19|20)\d{{2}}|'\d{{2}}|3[2-9]|[4-9]\d))?|"
             r"(?P<yr>(?:19|20)\d{2}))"
             r"(?=\W|$)",
             nth_of_month,

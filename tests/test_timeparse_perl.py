@@ -72,3 +72,17 @@ def test_day_first_date_to_a_bare_day(text: str, days: list[str]) -> None:
 def test_span_from_now(text: str, expected: str | None) -> None:
     windows = resolve_times(text, RequestContext(now=NOW, home_timezone="America/New_York", horizon_days=5000))
     assert (windows[0].start.astimezone(NY).date().isoformat() if windows else None) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a bare two-digit year after the month of "the Nth weekday in <month>", where no day can be that number
+        ("last tue in Jun 96", "1996-06-25 00:00"),
+        ("3rd tuesday in Jun 96 at 10:30am", "1996-06-18 10:30"),
+        # a number that could be a day stays out of it
+        ("first tue in Jun 1996", "1996-06-04 00:00"),
+    ],
+)
+def test_nth_weekday_with_a_short_year(text: str, expected: str) -> None:
+    assert first(text) == expected
