@@ -318,9 +318,10 @@ def _spellings(t: str) -> str:
         t,
     )
     t = re.sub(r"\b(\d{1,2})h([0-5]?\d)m(?:in)?\b", r"\1 hours \2 minutes", t)  # "2h30m": a length
-    # "first to last day of September": the whole month, its first day to its last
+    # "first to last day of September", "... of 2008": the whole month or year, its first day to its last
     t = re.sub(
-        rf"\b(?:the )?first to (?:the )?last day of ((?:this |next |last )?(?:{MONTH_RE}|month)(?: (?:19|20)\d\d)?)\b",
+        r"\b(?:the )?first to (?:the )?last day of "
+        rf"((?:this |next |last )?(?:{MONTH_RE}|month|year)(?: (?:19|20)\d\d)?|(?:19|20)\d\d)\b",
         r"the first day of \1 to the last day of \1",
         t,
     )

@@ -86,3 +86,18 @@ def test_span_from_now(text: str, expected: str | None) -> None:
 )
 def test_nth_weekday_with_a_short_year(text: str, expected: str) -> None:
     assert first(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "ends"),
+    [
+        # "first to last day of <year>" runs from its first day to its last, like "... of <month>"
+        ("first to last day of 2028", ("2028-01-01", "2028-12-31")),
+        ("first to last day of next year", ("2027-01-01", "2027-12-31")),
+        ("first to last day of september", ("2027-09-01", "2027-09-30")),
+    ],
+)
+def test_first_to_last_day_of_a_year(text: str, ends: tuple[str, str]) -> None:
+    windows = resolve_times(text, RequestContext(now=NOW, home_timezone="America/New_York", horizon_days=5000))
+    days = [w.start.astimezone(NY).date().isoformat() for w in windows]
+    assert (days[0], days[-1]) == ends
