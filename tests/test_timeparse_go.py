@@ -6,8 +6,9 @@ from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+from timeparse_helpers import mail_context
 
-from scheduler_agent.models import Person, RequestContext
+from scheduler_agent.models import RequestContext
 from scheduler_agent.timeparse import resolve_times
 
 UTC_ZONE = ZoneInfo("UTC")
@@ -15,14 +16,7 @@ NOW = datetime(2022, 9, 29, 2, 48, tzinfo=UTC_ZONE)  # a Thursday
 
 
 def ctx() -> RequestContext:
-    return RequestContext(
-        now=NOW,
-        home_timezone="UTC",
-        sender=Person("dana@example.com"),
-        agent_email="agent@localhost",
-        recipients=(Person("agent@localhost"),),
-        horizon_days=5000,
-    )
+    return mail_context(NOW, horizon_days=5000)
 
 
 def first_start(text: str) -> str:

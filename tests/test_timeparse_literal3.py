@@ -5,6 +5,7 @@ from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 import pytest
+from timeparse_helpers import reading_context
 
 from scheduler_agent.models import Interval, RequestContext
 from scheduler_agent.timeparse import parse_request, resolve_times
@@ -14,7 +15,7 @@ NOW = datetime(2026, 11, 18, 9, 0, tzinfo=NY)  # a Wednesday in November
 
 
 def ctx() -> RequestContext:
-    return RequestContext(now=NOW, home_timezone="America/New_York", horizon_days=5000)
+    return reading_context(NOW, horizon_days=5000)
 
 
 def days(windows: tuple[Interval, ...]) -> tuple[date, date]:

@@ -7,6 +7,7 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 import pytest
+from timeparse_helpers import first_start
 
 from scheduler_agent.models import RequestContext
 from scheduler_agent.timeparse import resolve_times
@@ -16,8 +17,7 @@ NOW = datetime(2026, 11, 18, 9, 0, tzinfo=NY)
 
 
 def first(text: str) -> str | None:
-    windows = resolve_times(text, RequestContext(now=NOW, home_timezone="America/New_York", horizon_days=20000))
-    return windows[0].start.astimezone(NY).strftime("%Y-%m-%d %H:%M") if windows else None
+    return first_start(text, NOW, horizon_days=20000)
 
 
 @pytest.mark.parametrize(

@@ -6,8 +6,9 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 import pytest
+from timeparse_helpers import mail_context
 
-from scheduler_agent.models import Person, RequestContext
+from scheduler_agent.models import RequestContext
 from scheduler_agent.timeparse import parse_request, resolve_times
 
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -15,14 +16,7 @@ NOW = datetime(2026, 3, 4, 10, 15, tzinfo=BERLIN)
 
 
 def _ctx() -> RequestContext:
-    return RequestContext(
-        now=NOW,
-        home_timezone="Europe/Berlin",
-        sender=Person("dana@example.com", "Dana Lee"),
-        agent_email="agent@localhost",
-        recipients=(Person("agent@localhost"),),
-        horizon_days=365,
-    )
+    return mail_context(NOW)
 
 
 def _starts(text: str) -> list[str]:
