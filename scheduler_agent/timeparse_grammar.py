@@ -39,7 +39,7 @@ from .timeparse_dates import (
     year_phrase,
 )
 from .timeparse_holidays import holiday, season
-from .timeparse_lexicon import HOLIDAY_RE, MONTH_RE, PART_OF_DAY_RE, WEEKDAY_RE, ZONE_ABBREVIATIONS
+from .timeparse_lexicon import HOLIDAY_RE, MONTH_RE, PART_OF_DAY_RE, WEEKDAY_RE, ZONE_ABBREVIATION_RE
 from .timeparse_mentions import Alternatives, Mention, Scan, stands_alone
 from .timeparse_offsets import (
     ago,
@@ -257,7 +257,7 @@ RECOGNIZERS: tuple[tuple[re.Pattern[str], Recognizer], ...] = tuple(
         (r"\b(?P<z>my|mine|your|yours|local|our)\s(?P<tw>time\s?zone|time|tz)\b", named_zone),
         (
             r"(?<![\w@])(?P<z>"
-            + "|".join(sorted((re.escape(k) for k in ZONE_ABBREVIATIONS), key=len, reverse=True))
+            + ZONE_ABBREVIATION_RE
             # "pacific daylight (saving) time", "eastern standard time"
             + r")(?P<tw>\s(?:(?:standard|daylight(?: saving)?)\s)?(?:time\s?zone|time|tz))?\b(?!['@-])",
             named_zone,

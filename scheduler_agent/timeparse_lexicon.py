@@ -227,6 +227,9 @@ ZONE_ABBREVIATIONS: dict[str, str] = {
     "melbourne": "Australia/Melbourne",
 }
 
+# The abbreviations as one alternation, longest first so "cest" wins over "cet"
+ZONE_ABBREVIATION_RE = "|".join(sorted((re.escape(k) for k in ZONE_ABBREVIATIONS), key=len, reverse=True))
+
 # Words that name a time zone only when followed by "time" (a city name alone is usually a place).
 ZONE_NEEDS_TIME_WORD = frozenset({"eastern", "central", "mountain", "pacific", "uk", "london", "berlin", "paris"})
 ZONE_NEEDS_TIME_WORD |= frozenset(

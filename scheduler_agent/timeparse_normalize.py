@@ -21,11 +21,9 @@ from .timeparse_lexicon import (
     MONTH_RE,
     NUMBER_WORDS,
     WEEKDAY_RE,
-    ZONE_ABBREVIATIONS,
+    ZONE_ABBREVIATION_RE,
 )
 from .timeparse_stamps import machine_stamps
-
-_ZONE_WORDS = "|".join(sorted((re.escape(k) for k in ZONE_ABBREVIATIONS), key=len, reverse=True))
 
 _DATE_IN_BRACKETS = "|".join(
     (
@@ -288,7 +286,7 @@ _SPELLINGS: tuple[_Rule, ...] = (
     # "between 8:30am ET and 9am ET": a zone written after both ends of a range is said once, after the end
     (
         re.compile(
-            rf"(\d(?::\d\d)?\s?(?:am|pm)?)\s({_ZONE_WORDS})\s(and|to|-|until|till)\s(\d{{1,2}}(?::\d\d)?\s?(?:am|pm)?)\s\2\b"
+            rf"(\d(?::\d\d)?\s?(?:am|pm)?)\s({ZONE_ABBREVIATION_RE})\s(and|to|-|until|till)\s(\d{{1,2}}(?::\d\d)?\s?(?:am|pm)?)\s\2\b"
         ),
         r"\1 \3 \4 \2",
     ),

@@ -10,10 +10,9 @@ from __future__ import annotations
 
 import re
 
-from scheduler_agent.timeparse_lexicon import MONTH_RE, ZONE_ABBREVIATIONS
+from scheduler_agent.timeparse_lexicon import MONTH_RE, ZONE_ABBREVIATION_RE
 
 _YEAR = r"(?:19|20)\d\d"
-_ZONES = "|".join(sorted((re.escape(k) for k in ZONE_ABBREVIATIONS), key=len, reverse=True))
 
 # "20030925", "20030925T1049", "20030925T104941.5": ISO 8601's basic format, only where month and day are valid
 _COMPACT_ISO = re.compile(
@@ -22,8 +21,8 @@ _COMPACT_ISO = re.compile(
 )
 # "Thu Sep 25 10:36:28 2003", "Tue Apr 4 00:22:12 PDT 1995": the date command's order, the year after the time
 _YEAR_AFTER_TIME = re.compile(
-    rf"\b({MONTH_RE})\.? (\d{{1,2}}) (\d{{1,2}}:\d\d(?::\d\d(?:\.\d+)?)?(?: ?[ap]\.?m\b\.?)?)((?: (?:{_ZONES}))?) "
-    rf"({_YEAR})\b"
+    rf"\b({MONTH_RE})\.? (\d{{1,2}}) (\d{{1,2}}:\d\d(?::\d\d(?:\.\d+)?)?(?: ?[ap]\.?m\b\.?)?)"
+    rf"((?: (?:{ZONE_ABBREVIATION_RE}))?) ({_YEAR})\b"
 )
 # "2003 09 25", "09 25 2003", "7 4 1976": a numeric date with spaces for separators, told apart by its full year
 _SPACED_YMD = re.compile(rf"(?<![\d:/.-])\b({_YEAR}) (0?[1-9]|1[0-2]) (\d{{1,2}})\b(?![\d:/.-]|\s?(?:[ap]m|h)\b)")
