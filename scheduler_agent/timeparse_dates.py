@@ -276,8 +276,7 @@ def _calendar_week_of_month(year: int, month: int, part: str) -> tuple[date, ...
         last = date(year, month, calendar.monthrange(year, month)[1])
         monday = last - timedelta(days=(last.weekday() + 1) % 7 + 6)
     else:
-        first = date(year, month, 1)
-        monday = first + timedelta(days=(-first.weekday()) % 7 + 7 * ordinal)
+        monday = next_weekday(date(year, month, 1), 0, include_today=True) + timedelta(weeks=ordinal)
     return day_span(monday, monday + timedelta(days=6))
 
 

@@ -22,7 +22,7 @@ from .timeparse_lexicon import (
     ZONE_ABBREVIATIONS,
     ZONE_NEEDS_TIME_WORD,
 )
-from .timeparse_mentions import Alternatives, Mention, Scan, mention, stands_alone
+from .timeparse_mentions import Alternatives, Mention, Scan, mention, next_weekday, stands_alone
 from .timeparse_offsets import compound_offset
 
 
@@ -488,7 +488,7 @@ def possessive_day(m: re.Match[str], s: Scan) -> Mention | None:
         weekday = WEEKDAYS.get(what.rstrip("."))
         if weekday is None:
             return mention(m, "ref")
-        day = s.today + timedelta(days=(weekday - s.today.weekday()) % 7)
+        day = next_weekday(s.today, weekday, include_today=True)
     return mention(m, "ref", days=(day,))
 
 
