@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import re
 from datetime import time
-from zoneinfo import available_timezones
 
 WEEKDAYS: dict[str, int] = {}
 for _index, _names in enumerate(
@@ -240,14 +239,6 @@ ZONE_NEEDS_TIME_WORD |= frozenset({"hong kong", "shanghai", "beijing", "dubai", 
 ZONE_NEEDS_TIME_WORD |= frozenset({"melbourne"})
 # "ET is one of my favorite movies": the two-letter US zones are words too, so they need a time or "time" beside them.
 ZONE_NEEDS_TIME_WORD |= frozenset({"et", "ct", "mt", "pt"})
-
-# The IANA zone each city names ("amsterdam": Europe/Amsterdam), for Outlook's zone labels: "(UTC+01:00) Amsterdam,
-# Berlin, Bern" names the zone of its first city, which keeps summer time, not a fixed offset.
-CITY_ZONES: dict[str, str] = {
-    name.rsplit("/", 1)[1].lower().replace("_", " "): name
-    for name in sorted(available_timezones())
-    if name.split("/")[0] in {"Africa", "America", "Asia", "Atlantic", "Australia", "Europe", "Indian", "Pacific"}
-}
 
 MEDIUM_CUES: tuple[tuple[str, str], ...] = (
     (

@@ -11,10 +11,8 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 from datetime import datetime, time, timedelta
-from zoneinfo import ZoneInfo
 
 from .timeparse_lexicon import (
-    CITY_ZONES,
     MONTH_RE,
     PARTS_OF_DAY,
     WEEKDAY_RE,
@@ -24,6 +22,7 @@ from .timeparse_lexicon import (
 )
 from .timeparse_mentions import Alternatives, Mention, Scan, mention, next_weekday, stands_alone
 from .timeparse_offsets import compound_offset
+from .tzmap import zone_from_display_name
 
 
 def clock(hour: int, minute: int, meridiem: str | None, hint: str | None = None) -> time | None:
@@ -423,25 +422,16 @@ def zone_offset(m: re.Match[str], s: Scan) -> Mention | None:
     if hours > 14 or minutes > 59:
         return None
     total = (hours * 60 + minutes) * (-1 if m["sign"] == "-" else 1)
-    # Outlook's "(UTC+01:00) Amsterdam, Berlin, ...": the offset labels its first city's zone, summer time included
-    city = _CITY_AFTER_OFFSET.match(s.text, m.end())
-    name = CITY_ZONES.get(city["c"]) if city else None
-    if name is not None and total in _standard_and_summer_minutes(name, s.today.year):
-        return mention(m, "zone", zone=f"iana:{name}")
+    # Outlook's "(UTC+01:00) Amsterdam, Berlin, ..." or "(UTC-05:00) Eastern Time (US & Canada)" labels a zone that
+    # keeps summer time, not a fixed offset: the label is read as the ICS reader reads such a TZID
+    label = _LABEL_AFTER_OFFSET.match(s.text, m.end())
+    zone = zone_from_display_name(label["rest"], total) if label else None
+    if zone is not None:
+        return mention(m, "zone", zone=f"iana:{zone.key}")
     return mention(m, "zone", zone=f"offset:{total}")
 
 
-_CITY_AFTER_OFFSET = re.compile(r"\)\s(?P<c>[a-z]+(?: [a-z]+)?)(?=[,\n]|$)")
-
-
-def _standard_and_summer_minutes(name: str, year: int) -> set[int]:
-    """The UTC offsets, in minutes, a zone keeps in January and July of `year`."""
-    zone = ZoneInfo(name)
-    return {
-        int(offset.total_seconds() // 60)
-        for month in (1, 7)
-        if (offset := datetime(year, month, 1, tzinfo=zone).utcoffset()) is not None
-    }
+_LABEL_AFTER_OFFSET = re.compile(r"\)[ \t]+(?P<rest>[^\n]+)")
 
 
 # The clock time an offset follows; "+" or seconds mark the offset, since "9:30-12:00" is a range of times.

@@ -17,9 +17,7 @@ from datetime import UTC, datetime
 from functools import cache
 from zoneinfo import ZoneInfo, available_timezones
 
-from icalendar.timezone.windows_to_olson import WINDOWS_TO_OLSON
-
-__all__ = ["resolve_tzid", "windows_to_iana"]
+__all__ = ["resolve_tzid", "windows_to_iana", "zone_from_display_name"]
 
 # CLDR keeps stable ids that IANA has since renamed; both resolve, but the new names are what people know.
 _CLDR_TO_CURRENT_IANA = {
@@ -53,6 +51,10 @@ def _fold(text: str) -> str:
 
 @cache
 def _windows_index() -> dict[str, str]:
+    """Built on first use: the offline time engine reads zone labels too, and should not pay for importing
+    icalendar unless a label needs the Windows names."""
+    from icalendar.timezone.windows_to_olson import WINDOWS_TO_OLSON
+
     return {_fold(name): _CLDR_TO_CURRENT_IANA.get(iana, iana) for name, iana in WINDOWS_TO_OLSON.items()}
 
 
@@ -87,10 +89,13 @@ def _standard_offset_minutes(zone: ZoneInfo) -> int:
     return min(int(offset.total_seconds()) // 60 for offset in offsets if offset is not None)
 
 
-def _from_display_name(rest: str, offset_minutes: int) -> ZoneInfo | None:
-    """Resolve the words after "(UTC±hh:mm)": a Windows id in disguise, or a list of cities."""
-    plain = _PARENTHESES.sub(" ", rest)
-    windows = [windows_to_iana(text) for text in (rest, plain, plain.replace(" Time", " Standard Time"))]
+def zone_from_display_name(rest: str, offset_minutes: int) -> ZoneInfo | None:
+    """Resolve the words after Outlook's "(UTC±hh:mm)": a Windows id in disguise, or a list of cities.
+
+    The label shows the zone's standard offset whatever the season, so a city only counts when that offset
+    matches; mail text reuses this for labels pasted into a message body."""
+    plain = _fold(_PARENTHESES.sub(" ", rest))
+    windows = [windows_to_iana(text) for text in (rest, plain, plain.replace(" time", " standard time"))]
     cities = [_city_index().get(_fold(city)) for city in _CITY_SPLIT.split(plain)]
     for key in (*windows, *cities):
         if key:
@@ -111,7 +116,7 @@ def _from_offset(text: str) -> ZoneInfo | None:
     total = (hours * 60 + minutes) * (-1 if m["sign"] == "-" else 1)
     rest = m["rest"].strip()
     if rest and _fold(rest) not in _UTC_NAMES:
-        zone = _from_display_name(rest, total)
+        zone = zone_from_display_name(rest, total)
         if zone is not None or m["sign"] is None:
             return zone  # bare "GMT Daylight Time"-like words without an offset: no safe fallback
     if minutes:

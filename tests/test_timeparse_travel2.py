@@ -81,6 +81,22 @@ def test_an_outlook_zone_label_names_its_first_citys_zone_with_summer_time() -> 
 
 
 @pytest.mark.parametrize(
+    ("label", "expected"),
+    [
+        # Windows names in a label mean the zone with its summer time, as they do in an ICS TZID
+        ("(UTC-05:00) Eastern Time (US & Canada)", "2026-07-21 16:00"),
+        ("(UTC-08:00) Pacific Time (US & Canada)", "2026-07-21 19:00"),
+        ("(UTC+05:30) Chennai, Kolkata, Mumbai, New Delhi", "2026-07-21 06:30"),
+        # words that name no zone keep the written offset
+        ("(UTC+01:00) West Central Africa", "2026-07-21 11:00"),
+        ("(UTC-05:00) see you then", "2026-07-21 17:00"),
+    ],
+)
+def test_an_outlook_zone_label_reads_like_an_ics_tzid(label: str, expected: str) -> None:
+    assert _starts(f"When: Tuesday, 21 July 2026 10:00-11:00 {label}") == [expected]
+
+
+@pytest.mark.parametrize(
     "text",
     ["outbound Monday, return the following day", "Monday, back the day after", "Monday and the day after"],
 )
