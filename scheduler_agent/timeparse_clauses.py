@@ -8,15 +8,15 @@ Monday" is a negated one. Day mentions are first adjusted for how people write l
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta, tzinfo
 from itertools import pairwise
 
 from .timeparse_lexicon import FIXED_HOLIDAY_RE, MONTH_RE, WEEKDAY_RE
 from .timeparse_mentions import Mention, safe_date
+from .timeparse_spans import MAX_RANGE_DAYS, PAIR_GAP, next_month, range_around_day, spans_across_days
 from .timeparse_times import POSTNEG
 
-MAX_RANGE_DAYS = 62
 MAX_DATED_RANGE_DAYS = 366  # a range whose end carries the year (see _range_ends)
 
 _JOIN_GAP = re.compile(
@@ -44,15 +44,6 @@ _PART_GAP = re.compile(
     rf"^[\s,]*(?:at|@|from|between|around|about)?\s*(?:(?:on\s)?(?:(?:next|this|coming)\s)?(?:{WEEKDAY_RE}|today|tomorrow|yesterday)\s*)?$"
 )
 _CLOCK = re.compile(r"\d|\bnoon\b|\bmidnight\b")  # "afternoon" holds no clock time
-_PAIR_GAP = re.compile(r"^[\s,]*(?:at|@|on)?\s*$")
-_SPAN_GAP = re.compile(r"^\s*(?:-|to|until|till|through|thru)\s*$")
-_BETWEEN = re.compile(r"\bbetween\s$")
-_AND = re.compile(r"^\s*and\s*$")
-_FROM_BEFORE = re.compile(r"\bfrom\s$")
-# "Friday evening till Sunday": "till" (unlike "to" or "-") closes a span with no "from" before it
-_UNTIL_GAP = re.compile(r"^\s*(?:until|till|through|thru)\s*$")
-_UNTIL_CLOCK = re.compile(r"(?:-|to|until|till|through|thru)\s")  # a time read with the word that closes a span
-_BARE_DAY = re.compile(r"(?:the\s)?\d{1,2}(?:st|nd|rd|th)?")  # "the 15th": a day of no stated month
 _NEG_GAP = re.compile(r"^[\s,]*(?:(?:it|on|the|a|at|in|for|do|make|any|of|from|between)\s+)*$")
 
 
@@ -139,7 +130,7 @@ def _deadlines(text: str, items: list[Mention], today: date, zone: tzinfo, opens
             and clock is not None
             and clock.kind == "tod"
             and clock.point
-            and _PAIR_GAP.match(text[item.end : clock.start])
+            and PAIR_GAP.match(text[item.end : clock.start])
         ):
             start = opens or datetime.combine(today, time(0), tzinfo=zone)
             until = datetime.combine(item.days[-1], clock.tod_start or time(0), tzinfo=zone)
@@ -148,7 +139,7 @@ def _deadlines(text: str, items: list[Mention], today: date, zone: tzinfo, opens
             continue
         if cue is not None and today <= item.days[0]:
             last = item.days[-1] - timedelta(days=1 if cue.group(1) == "before" else 0)
-            paired = clock is not None and clock.kind == "tod" and _PAIR_GAP.match(text[item.end : clock.start])
+            paired = clock is not None and clock.kind == "tod" and PAIR_GAP.match(text[item.end : clock.start])
             if opens is not None and not paired and today <= last:
                 until = datetime.combine(last + timedelta(days=1), time(0), tzinfo=zone)
                 out.append(Mention(cue.start(), item.end, "instant", instant=opens, until=until))
@@ -195,8 +186,8 @@ def build_clauses(
         if m.kind in ("zone", "duration"):  # "8am PT on Friday": the zone does not split the clause
             text = text[: m.start] + " " * (m.end - m.start) + text[m.end :]
     items = [m for m in mentions if m.kind in ("days", "tod", "instant")]
-    items = _spans_across_days(text, _tonight_is_today(text, items, today), zone)
-    items = _range_around_day(text, items)
+    items = spans_across_days(text, _tonight_is_today(text, items, today), zone)
+    items = range_around_day(text, items)
     items = _merge_day_ranges(text, _later_that_week(text, _expand_week_of(text, items)))
     items = _deadlines(text, _after_a_day(text, _told_as_past(text, items, today)), today, zone, opens)
     negs = [m for m in mentions if m.kind == "neg"]
@@ -341,155 +332,6 @@ def _clock_beside_part(text: str, tods: list[Mention]) -> list[Mention]:
     return [t for t in tods if id(t) not in drop]
 
 
-def _day_and_time(
-    text: str, first: Mention, second: Mention, zone: tzinfo, *, opening: bool = False
-) -> datetime | None:
-    """ "Monday 9am", "9am on Monday": one day and one exact time written together, as a moment. An `opening`
-    moment may be worded as a start ("from 4pm today to 5pm tomorrow"): the span's end closes it."""
-    pair = sorted((first, second), key=lambda m: m.kind)
-    day, clock = pair
-    exact = clock.point or (opening and clock.tod_start is not None and clock.tod_end is None)
-    if day.kind != "days" or len(day.days) != 1 or clock.kind != "tod" or not exact:
-        return None
-    if not _PAIR_GAP.match(text[first.end : second.start]):
-        return None
-    return datetime.combine(day.days[0], clock.tod_start or time(0), tzinfo=zone)
-
-
-def _spans_across_days(text: str, items: list[Mention], zone: tzinfo) -> list[Mention]:
-    """ "from Monday 9am to Wednesday 5pm", "Friday 6pm until Sunday noon": one stretch across days,
-    not two half-hour slots (and not "until Sunday" as a deadline)."""
-    out: list[Mention] = []
-    i = 0
-    while i < len(items):
-        quad = items[i : i + 4]
-        gap = text[quad[1].end : quad[2].start] if len(quad) == 4 else ""
-        # "between 4pm on Jan 1 and 5pm today": "and" closes a span that "between" opened
-        if len(quad) == 4 and (_SPAN_GAP.match(gap) or (_BETWEEN.search(text, 0, quad[0].start) and _AND.match(gap))):
-            start = _day_and_time(text, quad[0], quad[1], zone, opening=True) or _day_and_part(
-                text, quad[0], quad[1], zone
-            )
-            end = _day_and_time(text, quad[2], quad[3], zone)
-            if start is not None and end is not None:
-                end = _weekday_after(end, start, quad[2], quad[3])
-            if start is not None and end is not None and start < end:
-                out.append(Mention(quad[0].start, quad[3].end, "instant", instant=start, until=end))
-                i += 4
-                continue
-        if (
-            len(quad) >= 3
-            and (len(quad) == 3 or quad[3].kind != "tod")
-            and (_FROM_BEFORE.search(text, 0, quad[0].start) or _UNTIL_GAP.match(text[quad[1].end : quad[2].start]))
-        ):
-            span = _span_to_a_day(text, quad[0], quad[1], quad[2], zone)
-            if span is not None:
-                out.append(span)
-                i += 3
-                continue
-        # the first day must have no time of its own ("7pm on 19 June until noon on 21 June" is read later)
-        if len(quad) >= 3 and not (
-            out and out[-1].kind == "tod" and _PAIR_GAP.match(text[out[-1].end : quad[0].start])
-        ):
-            span = _span_from_a_day(text, quad[0], quad[1], quad[2], zone)
-            if span is not None:
-                out.append(span)
-                i += 3
-                continue
-        out.append(items[i])
-        i += 1
-    return out
-
-
-def _weekday_after(end: datetime, start: datetime, *closing: Mention) -> datetime:
-    """A bare weekday closing a span falls after the span's start: "from Tuesday 9am to Friday 3pm" said on a
-    Tuesday ends on the Friday after that Tuesday, not on this week's, as weekdays in a range run forward."""
-    if end <= start and any(m.kind == "days" and m.weekday is not None for m in closing):
-        end += timedelta(weeks=(start - end).days // 7 + 1)
-    return end
-
-
-def _span_from_a_day(text: str, first: Mention, clock: Mention, last: Mention, zone: tzinfo) -> Mention | None:
-    """ "Tuesday through 3 PM on Friday", "from May 13 to 3pm on May 16": from the start of the first day to
-    that moment on the last, one stretch (the scanner may have read "through 3 PM" as one time, up to 3 PM)."""
-    if first.kind != "days" or first.level != "day" or len(first.days) != 1 or clock.kind != "tod":
-        return None
-    gap = text[first.end : clock.start]
-    if _SPAN_GAP.match(gap):
-        end = _day_and_time(text, clock, last, zone)
-    elif (
-        not gap.strip()
-        and _UNTIL_CLOCK.match(text, clock.start)
-        and clock.tod_end is not None
-        and last.kind == "days"
-        and len(last.days) == 1
-        and _PAIR_GAP.match(text[clock.end : last.start])
-    ):
-        end = datetime.combine(last.days[0], clock.tod_end, tzinfo=zone)
-    else:
-        return None
-    if end is None:
-        return None
-    start = datetime.combine(first.days[0], time(0), tzinfo=zone)
-    end = _weekday_after(end, start, last)
-    if not start < end or (end - start).days > MAX_RANGE_DAYS:
-        return None
-    return Mention(first.start, last.end, "instant", instant=start, until=end)
-
-
-def _span_to_a_day(text: str, first: Mention, clock: Mention, last: Mention, zone: tzinfo) -> Mention | None:
-    """ "from Feb 12 at 3pm to the 15th", "from Wednesday 3pm to Friday", "Friday evening till Sunday": from that
-    moment (or the part of day's start) to the end of the last day, one stretch. A bare day of the month at the
-    end is in the first date's month (or the next)."""
-    start = _day_and_time(text, first, clock, zone) or _day_and_part(text, first, clock, zone)
-    if start is None or last.kind != "days" or len(last.days) != 1 or not _SPAN_GAP.match(text[clock.end : last.start]):
-        return None
-    end_day = last.days[0]
-    if _BARE_DAY.fullmatch(text[last.start : last.end]):
-        end_day = safe_date(start.year, start.month, end_day.day) or end_day
-        if end_day < start.date():
-            end_day = _next_month(end_day) or end_day
-    end = _weekday_after(datetime.combine(end_day + timedelta(days=1), time(0), tzinfo=zone), start, last)
-    if not start < end or (end - start).days > MAX_RANGE_DAYS:
-        return None
-    return Mention(first.start, last.end, "instant", instant=start, until=end)
-
-
-def _day_and_part(text: str, day: Mention, part: Mention, zone: tzinfo) -> datetime | None:
-    """ "Friday evening": the start of a part of day on one day, where a stretch across days opens."""
-    if day.kind != "days" or len(day.days) != 1 or part.kind != "tod" or part.point or part.tod_end is None:
-        return None
-    if part.tod_start is None or not _PAIR_GAP.match(text[day.end : part.start]):
-        return None
-    return datetime.combine(day.days[0], part.tod_start, tzinfo=zone)
-
-
-def _range_around_day(text: str, items: list[Mention]) -> list[Mention]:
-    """ "16:00 Nov 6 to 17:00", "6am Dec 5 to 7am": a time range written around its day is that range on
-    that day, not two exact times."""
-    out: list[Mention] = []
-    i = 0
-    while i < len(items):
-        trio = items[i : i + 3]
-        if (
-            len(trio) == 3
-            and trio[0].kind == trio[2].kind == "tod"
-            and trio[0].point
-            and trio[2].point
-            and trio[1].kind == "days"
-            and len(trio[1].days) == 1
-            and _PAIR_GAP.match(text[trio[0].end : trio[1].start])
-            and _SPAN_GAP.match(text[trio[1].end : trio[2].start])
-            and (trio[0].tod_start or time(0)) < (trio[2].tod_start or time(0))
-        ):
-            start, day, end = trio
-            out += [replace(start, point=False, tod_end=end.tod_start), replace(day, end=end.end)]
-            i += 3
-            continue
-        out.append(items[i])
-        i += 1
-    return out
-
-
 def _narrower(inner: Mention, outer: Mention) -> bool:
     """Whether `inner` is an exact time or a shorter span inside the part of day `outer`."""
     if outer.point:
@@ -621,20 +463,12 @@ def _range_ends(
     else:
         candidates += shared
     if last < first and last.day < first.day:
-        candidates.append((first, _next_month(last)))
+        candidates.append((first, next_month(last)))
     longest = MAX_DATED_RANGE_DAYS if last_has_year and not first_has_year else MAX_RANGE_DAYS
     for start, end in candidates:
         if start is not None and end is not None and 0 < (end - start).days <= longest:
             return start, end
     return None
-
-
-def _next_month(day: date) -> date | None:
-    year, month = (day.year + 1, 1) if day.month == 12 else (day.year, day.month + 1)
-    try:
-        return day.replace(year=year, month=month)
-    except ValueError:
-        return None
 
 
 def _has_year(text: str, item: Mention) -> bool:

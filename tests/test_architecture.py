@@ -40,6 +40,7 @@ CORE |= {
     "timeparse_clauses",
     "timeparse_normalize",
     "timeparse_stamps",
+    "timeparse_spans",
 }
 EDGE_ONLY = {
     "httpx",
