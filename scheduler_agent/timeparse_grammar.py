@@ -59,7 +59,6 @@ from .timeparse_times import (
     clock_offset,
     duration,
     early_in_day,
-    half_hour_british,
     hhmm_point,
     iana_zone,
     in_n_time,
@@ -635,7 +634,6 @@ RECOGNIZERS: tuple[tuple[re.Pattern[str], Recognizer], ...] = tuple(
             rf"|options?|slots?|(?:{_COUNT_NOUNS})\b))",
             point_time,
         ),
-        (r"\bhalf (?P<h>\d{1,2})\b", half_hour_british),
         (
             r"(?<![\w$\u20ac\u00a3#.,:/-])(?P<h>[01]\d|2[0-3]|[1-9](?=[0-5]\d(?!\d)))(?P<mi>[0-5]\d)(?P<s>[0-5]\d)?"
             r"(?![\w.:/-]|,\d|\s?%)" + _COUNTED,

@@ -144,6 +144,8 @@ PARTS_OF_DAY: dict[str, tuple[time, time | None]] = {
     "eod": (time(16), time(18)),
     "close of business": (time(16), time(18)),
     "cob": (time(16), time(18)),
+    "close of play": (time(16), time(18)),
+    "end of play": (time(16), time(18)),
     "after work": (time(17), time(20)),
     "early evening": (time(17), time(19)),
     "late evening": (time(20), time(23)),

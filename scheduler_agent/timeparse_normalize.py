@@ -143,6 +143,16 @@ def _ordinal_day(word: str) -> str:
 
 
 _TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50}
+# the minutes before an hour as British English says them
+_MINUTES_TO = {"five": 5, "ten": 10, "twenty": 20, "twenty-five": 25, "twenty five": 25}
+
+
+def _minutes_to(m: re.Match[str]) -> str:
+    """ "at ten to three" as "at 10 minutes to 3", which the minutes-to-an-hour recognizer reads."""
+    minutes = _MINUTES_TO[m["short"] or m["long"]]
+    return f"{m['lead'] + ' ' if m['lead'] else ''}{minutes} minutes to {NUMBER_WORDS[m['h']]}"
+
+
 _UNIT_LETTERS = {"d": "days", "w": "weeks", "m": "months", "y": "years"}
 
 # Every number word but "one" as digits: "one" is a number only before a unit or a time, or after "at" (the
@@ -154,6 +164,18 @@ _NUMBER_WORDS_BUT_ONE = "|".join(
 
 # Spoken numbers as digits, am/pm and clock times in one spelling, counts and units in words the grammar reads.
 _NUMBERS_AND_CLOCKS: tuple[_Rule, ...] = (
+    # "twenty to four", "at ten to three": minutes to a spoken hour, the British clock time. "ten to three" and
+    # "five to seven" alone are as often ranges of hours, so those two need a word that announces one moment;
+    # "twenty" and "twenty-five" are no business hours. "ten to twelve people" is a count.
+    (
+        re.compile(
+            r"(?<!\bfrom )(?<!\bbetween )\b(?:(?P<lead>at|by|say|about|around) (?P<short>five|ten)|"
+            r"(?P<long>twenty[- ]five|twenty)) to "
+            r"(?P<h>one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)\b"
+            r"(?![ -]?(?:minutes?|mins?|hours?|hrs?|days?|weeks?|months?|people|persons?|guests?|%))"
+        ),
+        _minutes_to,
+    ),
     (re.compile(r"\bforty[- ]five\b"), "45"),
     # "fifty nine" as 59, so "nine fifty nine a m" reads as 9:59am
     (
@@ -303,6 +325,13 @@ _SPELLINGS: tuple[_Rule, ...] = (
         lambda m: f"{m[1]} {'morning' if m[2] == 'am' else 'afternoon'}",
     ),
     (re.compile(r"\b(?:a )?(half|quarter) past (\d{1,2})\b(?!:)"), lambda m: f"{m[2]}:{30 if m[1] == 'half' else 15}"),
+    # British "half ten", "till half 12": half past that hour, so it joins ranges and dates like any clock time
+    (
+        re.compile(
+            r"\bhalf (1[0-2]|[1-9])\b(?![:.]\d|\s?(?:hours?|hrs?|h\b|minutes?|mins?|days?|weeks?|months?|years?|%))"
+        ),
+        r"\1:30",
+    ),
     # "early (on) Monday morning" is Monday's early morning
     (re.compile(rf"\b(early|late) (?:on )?({WEEKDAY_RE}|today|tomorrow) (morning|afternoon|evening)\b"), r"\2 \1 \3"),
     (
@@ -343,6 +372,8 @@ _SPELLINGS: tuple[_Rule, ...] = (
     # "no flights before 9": nothing earlier, so from 9 on ("no calls after 6": up to 6)
     (re.compile(r"\bno (?:[a-z]+ ){1,2}?(before|after)(?= (?:\d|noon\b|midnight\b))"), r"not \1"),
     (re.compile(r"\bw/e\b"), "weekend"),
+    # Australian "arvo", "sat arvo": the afternoon
+    (re.compile(r"\barvo(s?)\b"), r"afternoon\1"),
     # "w/c 11th May", "week starting Monday" (but "every week starting Monday" is a repetition that starts then)
     (
         re.compile(r"\bw/c\b|(?<!every )(?<!each )(?<!other )\bweek (?:commencing|beginning|starting)(?: on)?\b"),

@@ -327,12 +327,6 @@ def past_to(m: re.Match[str], s: Scan) -> Mention | None:
     return mention(m, "tod", tod_start=when.time(), tod_end=when.time(), point=True)
 
 
-def half_hour_british(m: re.Match[str], s: Scan) -> Mention | None:
-    """ "half 3": British for 3:30, read like a spoken hour."""
-    at = clock(int(m["h"]), 30, None, _tod_hint(s.text, m.start(), m.end()))
-    return mention(m, "tod", tod_start=at, tod_end=at, point=True) if at else None
-
-
 def spoken_oh_minutes(m: re.Match[str], s: Scan) -> Mention | None:
     """ "nine o nine", "at 8 oh 5 am": minutes under ten said as "oh" and a digit, one moment of the day."""
     at = clock(int(m["h"]), int(m["mi"]), m["ap"], _tod_hint(s.text, m.start(), m.end()))

@@ -1,0 +1,56 @@
+"""Times and dates as British, Irish, Australian, Indian, African and Asian English writes them in requests
+(round 7, `regional`): one behaviour per row, read on Friday 2026-11-20 10:00 in London."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+from timeparse_helpers import first_start, mail_context
+
+from scheduler_agent.timeparse import parse_request
+
+LONDON = ZoneInfo("Europe/London")
+NOW = datetime(2026, 11, 20, 10, 0, tzinfo=LONDON)
+
+
+def _windows(text: str) -> list[str]:
+    return [
+        f"{w.start.astimezone(LONDON):%Y-%m-%d %H:%M}-{w.end.astimezone(LONDON):%H:%M}"
+        for w in parse_request(text, mail_context(NOW)).windows
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # "half 12" is half past twelve, also as the end of a range
+        ("from 10 till half 12 Thursday", ["2026-11-26 10:00-12:30"]),
+        ("half ten on Monday", ["2026-11-23 10:30-11:00"]),
+        ("half 3 hours", []),
+        # "arvo" is the afternoon
+        ("sat arvo", ["2026-11-21 12:00-17:00"]),
+        ("this arvo", ["2026-11-20 12:00-17:00"]),
+        # "close of play" is the end of the working day
+        ("close of play on Tuesday", ["2026-11-24 16:00-18:00"]),
+    ],
+)
+def test_british_and_australian_times_of_day(text: str, expected: list[str]) -> None:
+    assert _windows(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # minutes to an hour, British style: "twenty" and "twenty-five" are never business hours...
+        ("twenty to four on Monday", "2026-11-23 15:40"),
+        ("twenty-five to six tomorrow", "2026-11-21 17:35"),
+        # ...while "ten to three" needs a word that announces one moment, or it stays the range 10-3
+        ("at ten to three on Friday", "2026-11-27 14:50"),
+        ("ten to three Friday", "2026-11-27 10:00"),
+        ("from ten to three on Friday", "2026-11-27 10:00"),
+    ],
+)
+def test_minutes_to_a_spoken_hour(text: str, expected: str) -> None:
+    assert first_start(text, NOW) == expected
