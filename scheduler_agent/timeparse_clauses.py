@@ -451,9 +451,9 @@ def _range_ends(
     date written without a year shares the last one's (or the year before, across New Year); "January 3, 2017 -
     February 1st": a first date written with its year lends it to the last one (or the year after); "from the
     29th to the 2nd": a last day of the month that comes before the first is in the month after. A year
-    written only at the end dates the whole range, which may then run up to a year ("Aug 8 to December 12
-    2008"): without one, two dates months apart are more likely two separate mentions. A first day named from
-    now ("from now to 2010-01-01") is not a calendar date to move: too long a span is no range."""
+    written at the end dates the whole range, which may then run up to a year ("Aug 8 to December 12 2008",
+    "3 feb 2022 to 6 oct 2022"): without one, two dates months apart are more likely two separate mentions. A
+    first day named from now ("from now to 2010-01-01") is not a calendar date to move: too long a span is no range."""
     shared = [(_in_year(first, last.year), last), (_in_year(first, last.year - 1), last)] if first_movable else []
     candidates = [(first, last)]
     if first_has_year:
@@ -464,7 +464,7 @@ def _range_ends(
         candidates += shared
     if last < first and last.day < first.day:
         candidates.append((first, next_month(last)))
-    longest = MAX_DATED_RANGE_DAYS if last_has_year and not first_has_year else MAX_RANGE_DAYS
+    longest = MAX_DATED_RANGE_DAYS if last_has_year else MAX_RANGE_DAYS
     for start, end in candidates:
         if start is not None and end is not None and 0 < (end - start).days <= longest:
             return start, end

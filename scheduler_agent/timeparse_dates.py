@@ -507,11 +507,11 @@ _PAST = re.compile(r"(?:this )?(?:last|past|previous)\b")
 
 
 def year_phrase(m: re.Match[str], s: Scan) -> Mention | None:
-    """ "next year", "last year", "in 2027": every day of it (scheduling "this year" offers the rest of it);
+    """ "next year", "last year", "in 2027", "2008 CE": every day of it (scheduling "this year" offers the rest of it);
     "the rest of this year" is read from today; "early next year" is its first half and "late(r) this year"
     its second, as Recognizers-Text reads them."""
-    if m["y"]:
-        year = int(m["y"])
+    if m["y"] or m["ey"]:
+        year = int(m["y"] or m["ey"])
     else:
         year = s.today.year + {"next": 1, "this": 0}.get(m["mod"], -1)
     first, last = date(year, 1, 1), date(year, 12, 31)

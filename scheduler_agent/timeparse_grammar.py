@@ -578,7 +578,9 @@ RECOGNIZERS: tuple[tuple[re.Pattern[str], Recognizer], ...] = tuple(
         ),
         (
             r"\b(?:(?P<rest>the rest of )|(?P<half>early|late|later) )?"
-            r"(?:(?P<mod>this|next|last|previous|past) year|(?:in|of|during|for) (?P<y>(?:19|20)\d{2}))\b"
+            # "1999 AD", "2008CE": a number marked with its era is a year wherever it stands
+            r"(?:(?P<mod>this|next|last|previous|past) year|(?:in|of|during|for) (?P<y>(?:19|20)\d{2})"
+            r"|(?P<ey>\d{4}) ?(?:ad|ce))\b"
             r"(?!\s?[-/.:]\d)",
             year_phrase,
         ),

@@ -61,6 +61,7 @@ def _apply(rules: tuple[_Rule, ...], t: str) -> str:
 
 
 _HOUR = r"\d{1,2}(?::\d\d)?(?:\s?[ap]m)?"
+_MONTH_BEFORE = re.compile(rf"\b(?:{MONTH_RE})\.?\s$")
 _HOURS_LISTED = re.compile(
     rf"\b(at {_HOUR})((?:(?:,\s?(?:and |or )?|\s(?:and|or)\s){_HOUR}\b(?![/.:-]\d)){{2,}})"
     r"(?!(?:,\s?(?:and |or )?|\s(?:and|or)\s)?\d|\s?(?:min|mins|minutes?|hours?|hrs?|days?|weeks?|people|persons?|%))"
@@ -220,7 +221,11 @@ _NUMBERS_AND_CLOCKS: tuple[_Rule, ...] = (
         lambda m: m[0] if (m[1] or "").strip() in _NUMBERED_PLACES else f"{m[1] or ''}{m[2]}{m[3]}m",
     ),
     (re.compile(r"(?<=\d)(?:ish)?\s(?:in the |at )?([ap]m)\b"), r" \1"),
-    (re.compile(r"(?<![/.-])\b(\d{1,2})\s([0-5]\d)\s?([ap]m)\b"), r"\1:\2\3"),  # not "25/02 11 am"
+    # "10 30am" is 10:30am; not "25/02 11 am", nor "jan 1 12am", a day of the month and then the time
+    (
+        re.compile(r"(?<![/.-])\b(\d{1,2})\s([0-5]\d)\s?([ap]m)\b"),
+        lambda m: m[0] if _MONTH_BEFORE.search(m.string, max(0, m.start() - 12), m.start()) else f"{m[1]}:{m[2]}{m[3]}",
+    ),
     (re.compile(r"\b(\d{1,2})([0-5]\d)\s?([ap]m)\b"), r"\1:\2\3"),
     (re.compile(r"\ba quarter of an hour\b"), "15 minutes"),
     (re.compile(r"\b(?:1:1|1-on-1)s?\b"), "one-on-one"),

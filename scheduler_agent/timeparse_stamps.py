@@ -44,7 +44,8 @@ def machine_stamps(t: str) -> str:
     t = re.sub(r"(?<=\w) ,", ",", t)  # "July 4 , 1976": a comma set off by a space
     t = _COMPACT_ISO.sub(_iso_date_time, t)
     t = re.sub(r"\b(\d{4}-\d\d-\d\d)t([01]\d|2[0-3])\b(?![:\d])", r"\1 \2:00", t)  # "2003-09-25T10": an hour
-    t = re.sub(r"(?<=\d) a\.?d\.?(?= (?:at )?\d{1,2}[:h]| ?$)", "", t)  # "1996.July.10 AD 12:08 PM": the era
+    # "1996.July.10 AD 12:08 PM": the era after a date; after a lone year ("1999 AD") it marks the year and stays
+    t = re.sub(r"(?<=\d)(?<!\d{4}) a\.?d\.?(?= (?:at )?\d{1,2}[:h]| ?$)", "", t)
     t = _YEAR_AFTER_TIME.sub(r"\1 \2 \5 \3\4", t)
     t = _SPACED_YMD.sub(r"\1-\2-\3", t)
     t = _SPACED_DMY.sub(r"\1/\2/\3", t)

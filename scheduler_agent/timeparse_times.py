@@ -278,12 +278,14 @@ def right_now(m: re.Match[str], s: Scan) -> Mention | None:
     """ "can you talk right now?", or a reply of just "now": this very moment. Only at the end of a sentence:
     "right now Tuesday looks best" and "I'm slammed right now, maybe Thursday" say "at present", and the
     adverb in "now that..." is no time at all."""
-    asked = _ASK_NOW.search(s.text, 0, m.start()) is not None  # "schedule a meeting now", "can we talk now?"
+    # "schedule a meeting now", "can we talk now?", "the best time is now"
+    asked = _ASK_NOW.search(s.text, 0, m.start()) is not None
     return mention(m, "instant", instant=s.now) if m["right"] or asked or stands_alone(m, s) else None
 
 
 _ASK_NOW = re.compile(
-    r"\b(?:meet|meeting|talk|call|chat|schedule|book|start|join|hop on|speak|sync|go|come|leave|back|free|available)"
+    r"\b(?:meet|meeting|talk|call|chat|schedule|book|start|join|hop on|speak|sync|go|come|leave|back|free|available|"
+    r"time)"
     r"\b[^.!?,;]*$"
 )
 

@@ -1,0 +1,89 @@
+"""Phrasings met in go-anytime's tests and other small parsers' suites: era-marked years, fully dated ranges
+months long, year-first dates with a clock time, and "now" as the answer to when. Read on Wednesday 2026-11-18
+09:00 New York, literally, by `resolve_times` (past times kept)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+from timeparse_helpers import first_start, reading_context
+
+from scheduler_agent.timeparse import resolve_times
+from scheduler_agent.timeparse_normalize import normalize
+
+NY = ZoneInfo("America/New_York")
+NOW = datetime(2026, 11, 18, 9, 0, tzinfo=NY)
+
+
+def first(text: str) -> str | None:
+    return first_start(text, NOW)
+
+
+def days(text: str) -> tuple[str, str, int]:
+    """First day, last day and how many days the reading covers."""
+    windows = resolve_times(text, reading_context(NOW))
+    starts = sorted({w.start.astimezone(NY).date() for w in windows})
+    return starts[0].isoformat(), starts[-1].isoformat(), len(starts)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("1999 AD", ("1999-01-01", "1999-12-31", 365)),
+        ("2008CE", ("2008-01-01", "2008-12-31", 366)),
+        ("the merger closed in 2008 CE", ("2008-01-01", "2008-12-31", 366)),
+    ],
+)
+def test_a_year_marked_with_its_era_is_the_whole_year(text: str, expected: tuple[str, str, int]) -> None:
+    assert days(text) == expected
+
+
+def test_the_era_after_a_date_only_marks_the_date() -> None:
+    assert days("July 10, 1996 AD") == ("1996-07-10", "1996-07-10", 1)
+    assert first("1996.July.10 AD 12:08 PM") == "1996-07-10 12:08"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "3 feb 2022 to 6 oct 2022",
+        "from 3 feb 2022 until 6 oct 2022",
+        "3 feb 2022 through 6 oct 2022",
+        "Feb 3, 2022 - Oct 6, 2022",
+    ],
+)
+def test_a_range_dated_at_both_ends_may_run_for_months(text: str) -> None:
+    assert days(text) == ("2022-02-03", "2022-10-06", 246)
+
+
+def test_two_yearless_dates_months_apart_stay_two_dates() -> None:
+    assert len(resolve_times("3 feb to 6 oct", reading_context(NOW))) == 2
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("2022 jan 1 12am", "2022-01-01 00:00"),
+        ("2022 jan 1 10am", "2022-01-01 10:00"),
+        ("jan 1 10 30am", "2027-01-01 10:30"),
+        ("10 30am tomorrow", "2026-11-19 10:30"),
+    ],
+)
+def test_a_day_of_the_month_then_a_time_is_not_a_spaced_clock_time(text: str, expected: str) -> None:
+    assert first(text) == expected
+
+
+def test_spaced_clock_times_still_join() -> None:
+    assert normalize("10 30am") == "10:30am"
+    assert normalize("jan 1 12am") == "jan 1 12am"
+
+
+@pytest.mark.parametrize("text", ["the time is now", "the best time for me is now!"])
+def test_now_named_as_the_time_is_this_moment(text: str) -> None:
+    assert first(text) == "2026-11-18 09:00"
+
+
+def test_now_as_an_adverb_is_no_time() -> None:
+    assert first("we now think Friday is better") == "2026-11-20 00:00"
