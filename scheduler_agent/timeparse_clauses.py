@@ -41,7 +41,8 @@ _WRITTEN_YEAR = re.compile(r"\b(?:19|20)\d{2}\b")  # a date written with its yea
 _CALENDAR_DATE = re.compile(rf"\d|\b(?:{MONTH_RE})")
 # "7:00 on next Sunday afternoon": the day may sit between the clock time and its part of day.
 _PART_GAP = re.compile(
-    rf"^[\s,]*(?:at|@|from|between|around|about)?\s*(?:(?:on\s)?(?:(?:next|this|coming)\s)?(?:{WEEKDAY_RE}|today|tomorrow|yesterday)\s*)?$"
+    rf"^[\s,]*(?:at|@|from|between|around|about)?\s*(?:(?:on\s)?(?:(?:next|this|coming)\s)?(?:{WEEKDAY_RE}|today|tomorrow|yesterday)\s*"
+    r"|(?:this|that)\s)?$"  # "7pm this afternoon", "9 that evening"
 )
 _CLOCK = re.compile(r"\d|\bnoon\b|\bmidnight\b")  # "afternoon" holds no clock time
 _NEG_GAP = re.compile(r"^[\s,]*(?:(?:it|on|the|a|at|in|for|do|make|any|of|from|between)\s+)*$")
@@ -122,10 +123,15 @@ def _deadlines(text: str, items: list[Mention], today: date, zone: tzinfo, opens
             skip = False
             continue
         one_day = len(item.days) == 1 or text.startswith(("end of", "the end of"), item.start)
-        cue = _DEADLINE.search(text, 0, item.start) if item.kind == "days" and item.days and one_day else None
+        dated = item.kind == "days" and bool(item.days)
+        period = dated and not one_day and item.level in ("week", "month", "year")
+        cue = _DEADLINE.search(text, 0, item.start) if dated and (one_day or period) else None
+        if period and cue is not None and cue.group(1) != "before":
+            cue = None  # "by September", "until December": the period itself, as natty and nickel read them
         clock = items[index + 1] if index + 1 < len(items) else None
         if (
             cue is not None
+            and one_day
             and today <= item.days[0]
             and clock is not None
             and clock.kind == "tod"
@@ -138,7 +144,10 @@ def _deadlines(text: str, items: list[Mention], today: date, zone: tzinfo, opens
             skip = True
             continue
         if cue is not None and today <= item.days[0]:
-            last = item.days[-1] - timedelta(days=1 if cue.group(1) == "before" else 0)
+            if period:  # "before next week", "before March": up to the day before the period begins
+                last = item.days[0] - timedelta(days=1)
+            else:
+                last = item.days[-1] - timedelta(days=1 if cue.group(1) == "before" else 0)
             paired = clock is not None and clock.kind == "tod" and PAIR_GAP.match(text[item.end : clock.start])
             if opens is not None and not paired and today <= last:
                 until = datetime.combine(last + timedelta(days=1), time(0), tzinfo=zone)

@@ -382,8 +382,8 @@ RECOGNIZERS: tuple[tuple[re.Pattern[str], Recognizer], ...] = tuple(
         ),
         (rf"\b(?P<n>\d+|an?) (?P<wd>{WEEKDAY_RE}) (?P<dir>from now|from today|ago)\b", counted_weekday),
         (
-            # "3 days after", "the day before", "the 2nd Monday before": counted from the date written next.
-            rf"\b(?:(?P<n>\d+|an?) (?:(?P<u>days?|weeks?)|(?P<wd>{WEEKDAY_RE}))|the (?P<u_>day)|"
+            # "3 days after", "a month after", "the 2nd Monday before": counted from the date written next.
+            rf"\b(?:(?P<n>\d+|an?) (?:(?P<u>days?|weeks?|months?|years?)|(?P<wd>{WEEKDAY_RE}))|the (?P<u_>day)|"
             rf"(?:the )?(?:(?P<ord>first|second|third|fourth|fifth|1st|2nd|3rd|[4-9]th) )?(?P<wd_>{WEEKDAY_RE}))"
             r" (?P<dir>before|after)(?=[\s?!.,;]|$)"  # "what's your plan for the day after?"
             rf"(?! (?:next|last)\b(?!\s(?:{WEEKDAY_RE}|week|month))| that\b| it\b| the (?:meeting|call)\b)"

@@ -334,7 +334,7 @@ HOLIDAYS: tuple[tuple[str, tuple[int, int] | tuple[int, str, int, int]], ...] = 
     (r"valentine'?s?(?: day)?", (2, 14)),
     (r"groundhog'?s? day", (2, 2)),
     (r"(?:st\.?|saint) (?:patrick|patty|paddy)'?s day", (3, 17)),
-    (r"april fool'?s'? day", (4, 1)),
+    (r"april fool'?s'?(?: day)?", (4, 1)),  # "april fools" is as often said without "day"
     (r"tax day", (4, 15)),
     (r"earth day", (4, 22)),
     (r"cinco de mayo", (5, 5)),

@@ -1,0 +1,54 @@
+"""Phrasings met in compromise's dates plugin tests (spencermountain/compromise): how the engine reads them."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+from timeparse_helpers import first_start, mail_context, reading_context
+
+from scheduler_agent.timeparse import parse_request, resolve_times
+
+TORONTO = ZoneInfo("America/Toronto")
+APRIL_19 = datetime(2016, 4, 19, 0, 0, tzinfo=TORONTO)  # a Tuesday, at midnight
+MAY_11 = datetime(2016, 5, 11, 0, 0, tzinfo=TORONTO)  # a Wednesday
+
+
+@pytest.mark.parametrize(
+    ("text", "start"),
+    [
+        # a count of months or years before or after a day counts from that day, as days and weeks do
+        ("three years after yesterday", "2019-04-18 00:00"),
+        ("a month after yesterday", "2016-05-18 00:00"),
+        ("a month after new years", "2017-02-01 00:00"),
+        ("2 years before christmas", "2014-12-25 00:00"),
+        # hours and minutes "from today" run from the moment of writing, not from the day's start
+        ("one hour from today", "2016-04-19 01:00"),
+        ("90 minutes from today", "2016-04-19 01:30"),
+        # April Fools' Day is as often said without "day"
+        ("april fools 2019", "2019-04-01 00:00"),
+        ("april fools at 5pm", "2017-04-01 17:00"),
+    ],
+)
+def test_counts_and_named_days(text: str, start: str) -> None:
+    assert first_start(text, APRIL_19) == start
+
+
+def test_a_clock_time_beside_this_part_of_day_replaces_it() -> None:
+    now = datetime(2017, 10, 7, 6, 0, tzinfo=TORONTO)
+    assert first_start("7pm this afternoon", now) == "2017-10-07 19:00"
+    assert first_start("at 9 that evening", now) == "2017-10-07 21:00"
+
+
+def test_before_a_period_runs_up_to_its_start() -> None:
+    literal = resolve_times("before next week", reading_context(MAY_11))
+    assert [(w.start, w.end) for w in literal] == [(MAY_11, datetime(2016, 5, 16, tzinfo=TORONTO))]
+    offered = parse_request("before next week", mail_context(MAY_11)).windows
+    assert sorted({w.start.date().isoformat() for w in offered}) == ["2016-05-11", "2016-05-12", "2016-05-13"]
+
+
+def test_by_a_period_still_names_the_period() -> None:
+    """natty reads "by next week" and "by September" as that period; only "before" is unambiguous."""
+    offered = parse_request("by next week", mail_context(MAY_11)).windows
+    assert offered[0].start.date().isoformat() == "2016-05-16"
