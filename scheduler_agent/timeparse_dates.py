@@ -101,9 +101,11 @@ def numeric_date(m: Alternatives, s: Scan) -> Mention | None:
     weekday = weekday_of(m["wd"])
     if weekday is None and (before := _WEEKDAY_BEFORE.search(s.text, max(0, m.start() - 40), m.start())) is not None:
         weekday = weekday_of(before["wd"])
-    if found is not None and weekday is not None and not year and day <= 12:
-        # "Friday 7.6": the weekday written beside it settles the order; the nearer one when both fit
-        fitting = [d for d in (found, infer_year(s.today, day, month)) if d is not None and d.weekday() == weekday]
+    if found is not None and weekday is not None and day <= 12 and not (year and found.weekday() == weekday):
+        # "Friday 7.6", "Tuesday, 02/03/2027": the weekday written beside it settles the order; without a year the
+        # nearer one when both fit
+        swapped = safe_date(full_year(year), day, month) if year else infer_year(s.today, day, month)
+        fitting = [d for d in (found, swapped) if d is not None and d.weekday() == weekday]
         found = min(fitting, default=found)
     return mention(m, "days", days=(found,)) if found else None
 

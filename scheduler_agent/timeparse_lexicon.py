@@ -271,7 +271,8 @@ CANCEL_RE = re.compile(
 )
 RESCHEDULE_RE = re.compile(
     r"\b(?:re-?schedul\w*|push(?:ed|ing)? (?:it|this|that|the|our|my|\w+'s)|push(?:ed|ing)? (?:back|out)|"
-    r"move[sd]? (?:it|this|that|the|our|my|\w+'s)|moving (?:it|this|the|our)|postpon\w*|"
+    r"move[sd]? (?:it|this|that|the|our|my|\w+'s)|moving (?:it|this|the|our)|postpon\w*|prepon\w*|"
+    r"bring(?:ing)?(?: (?:it|this|that|(?:the|our|my|\w+'s) \w+))? forward|"
     r"shift(?:ed|ing)? (?:it|the|our)|"
     r"bump(?:ed)? (?:it|the|our)|rebook\w*|delay (?:it|the|our)|change (?:the|our) (?:time|date|day)|rain ?check|"
     r"chang(?:e|ed|ing) (?:the |our |my |this |that )?(?:[\w/]+ ){0,3}(?:meeting|call|appointment|sync|session))\b"

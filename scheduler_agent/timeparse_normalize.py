@@ -122,6 +122,12 @@ def _slashed_days(m: re.Match[str]) -> str:
     return f"{', '.join(parts[:-1])} and {parts[-1]} "
 
 
+def _half_of_day(m: re.Match[str]) -> str:
+    """ "the second half on Monday", "Monday first half": that day's afternoon or morning."""
+    part = "morning" if (m["half"] or m["half_"]) in ("first", "1st") else "afternoon"
+    return f"{m['day']} {part}" if m["day"] else part
+
+
 def _mixed_fraction(m: re.Match[str]) -> str:
     value = int(m[1]) + int(m[2]) / int(m[3])
     return f"{value:g}" if m[4] else f"{m[1]}{_VULGAR[m[2] + '/' + m[3]]}"
@@ -349,7 +355,25 @@ _SPELLINGS: tuple[_Rule, ...] = (
     (re.compile(r"\b12\s?(noon|midnight)\b"), r"\1"),  # "12 noon" is one time, not 12 and then noon
     # "until incl. Friday", "up to and including the 20th"
     (re.compile(r"\b(?:up to|until|till|through) (?:and )?incl(?:uding|usive|\.)?\s"), "until "),
+    # chat spellings: "2moro", "2day", "2nite", "nxt"
     (re.compile(r"\b2mor+ow?\b"), "tomorrow"),
+    (re.compile(r"\b2day\b"), "today"),
+    (re.compile(r"\b2ni(?:te|ght)\b"), "tonight"),
+    (re.compile(r"\bnxt\b"), "next"),
+    # Nigerian and Ghanaian "next tomorrow"
+    (re.compile(r"\bnext tomorrow\b"), "the day after tomorrow"),
+    # Indian office English: "post lunch"; the "first half" and "second half" of a working day (said of a day, or
+    # "of the day") are its morning and afternoon ("the second half of March" is read with the month)
+    (re.compile(r"\bpost[- ]lunch\b"), "after lunch"),
+    (
+        re.compile(
+            r"\b(?:in )?(?:the )?(?P<half>first|second|1st|2nd) half"
+            rf"(?: of the day\b|(?= (?:on |of )?(?:{WEEKDAY_RE}|today|tomorrow)\b))"
+            rf"|\b(?P<day>{WEEKDAY_RE}|today|tomorrow),? (?:in )?(?:the )?(?P<half_>first|second|1st|2nd) half"
+            r"\b(?! of\b)"
+        ),
+        _half_of_day,
+    ),
     # "the 10.", "from the 3. until the 7.": a day of the month written with a German ordinal dot
     (re.compile(r"(?<=\bthe )(\d{1,2})\.(?!\d)"), lambda m: _ordinal_suffix(int(m[1]))),
     (re.compile(r"\bbegin of\b"), "beginning of"),
@@ -358,7 +382,8 @@ _SPELLINGS: tuple[_Rule, ...] = (
     # "at 9 hour" (but "in around 5 hours" is a count of hours)
     (
         re.compile(
-            r"(?<!\bin )(?<!\bwithin )\b(at|@|around) (\d{1,2}) hours?\b(?! (?:later|earlier|before|after|ago|from))"
+            r"(?<!\bin )(?<!\bwithin )\b(at|@|around) (\d{1,2}) (?:hours?|hrs?)\b"
+            r"(?! (?:later|earlier|before|after|ago|from))"
         ),
         r"\1 \2:00",
     ),

@@ -54,3 +54,35 @@ def test_british_and_australian_times_of_day(text: str, expected: list[str]) -> 
 )
 def test_minutes_to_a_spoken_hour(text: str, expected: str) -> None:
     assert first_start(text, NOW) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # chat spellings
+        ("nxt wk tues 2ish", "2026-11-24 14:00"),
+        ("2day at 4", "2026-11-20 16:00"),
+        ("2nite", "2026-11-20 17:00"),
+        # Nigerian "next tomorrow" is the day after tomorrow
+        ("next tomorrow at 11", "2026-11-22 11:00"),
+        # Indian office English
+        ("at 17 hrs on Monday", "2026-11-23 17:00"),
+        ("on Tuesday, post lunch", "2026-11-24 13:00"),
+        ("Monday second half", "2026-11-23 12:00"),
+        ("the first half of the day tomorrow", "2026-11-21 08:00"),
+        # a weekday settles the order of a slash date with a year too, as it does without one
+        ("Tuesday, 01/12/2026 at 14:00", "2026-12-01 14:00"),
+        ("Thursday, 12/03/2026 at 14:00", "2026-12-03 14:00"),
+    ],
+)
+def test_regional_words_for_days_and_times(text: str, expected: str) -> None:
+    assert first_start(text, NOW) == expected
+
+
+def test_the_second_half_of_a_month_is_still_the_month_s() -> None:
+    assert first_start("the second half of December", NOW) == "2026-12-16 00:00"
+
+
+@pytest.mark.parametrize("text", ["Can we prepone the call to 3pm tomorrow?", "could we bring the meeting forward?"])
+def test_moving_a_meeting_earlier_is_a_reschedule(text: str) -> None:
+    assert parse_request(text, mail_context(NOW)).intent.value == "reschedule"
