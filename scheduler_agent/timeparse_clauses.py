@@ -14,7 +14,7 @@ from itertools import pairwise
 
 from .timeparse_lexicon import FIXED_HOLIDAY_RE, MONTH_RE, WEEKDAY_RE
 from .timeparse_mentions import Mention, safe_date
-from .timeparse_spans import MAX_RANGE_DAYS, PAIR_GAP, next_month, range_around_day, spans_across_days
+from .timeparse_spans import CLOCK, MAX_RANGE_DAYS, PAIR_GAP, next_month, range_around_day, spans_across_days
 from .timeparse_times import POSTNEG
 
 MAX_DATED_RANGE_DAYS = 366  # a range whose end carries the year (see _range_ends)
@@ -44,7 +44,6 @@ _PART_GAP = re.compile(
     rf"^[\s,]*(?:at|@|from|between|around|about)?\s*(?:(?:on\s)?(?:(?:next|this|coming)\s)?(?:{WEEKDAY_RE}|today|tomorrow|yesterday)\s*"
     r"|(?:this|that)\s)?$"  # "7pm this afternoon", "9 that evening"
 )
-_CLOCK = re.compile(r"\d|\bnoon\b|\bmidnight\b")  # "afternoon" holds no clock time
 _NEG_GAP = re.compile(r"^[\s,]*(?:(?:it|on|the|a|at|in|for|do|make|any|of|from|between)\s+)*$")
 
 
@@ -195,7 +194,7 @@ def build_clauses(
         if m.kind in ("zone", "duration"):  # "8am PT on Friday": the zone does not split the clause
             text = text[: m.start] + " " * (m.end - m.start) + text[m.end :]
     items = [m for m in mentions if m.kind in ("days", "tod", "instant")]
-    items = spans_across_days(text, _tonight_is_today(text, items, today), zone)
+    items = spans_across_days(text, _tonight_is_today(text, items, today), zone, today, opens)
     items = range_around_day(text, items)
     items = _merge_day_ranges(text, _later_that_week(text, _expand_week_of(text, items)))
     items = _deadlines(text, _after_a_day(text, _told_as_past(text, items, today)), today, zone, opens)
@@ -303,7 +302,7 @@ def _before_within_part(tods: list[Mention]) -> list[Mention]:
                 for p in tods
                 if not p.point
                 and p.end <= before.start
-                and time(0) < (p.tod_start or time(0)) < at <= (p.tod_end or time.max)
+                and time(0) < (p.tod_start or time(0)) < at
             ),
             None,
         )
@@ -334,7 +333,7 @@ def _clock_beside_part(text: str, tods: list[Mention]) -> list[Mention]:
     for first, second in pairwise(tods):
         if not _PART_GAP.match(text[first.end : second.start]):
             continue
-        vague = [t for t in (first, second) if not t.point and not _CLOCK.search(text, t.start, t.end)]
+        vague = [t for t in (first, second) if not t.point and not CLOCK.search(text, t.start, t.end)]
         exact = [t for t in (first, second) if t not in vague and t.tod_end is not None]
         if len(vague) == 1 and len(exact) == 1:
             drop.add(id(vague[0]))
@@ -345,6 +344,8 @@ def _narrower(inner: Mention, outer: Mention) -> bool:
     """Whether `inner` is an exact time or a shorter span inside the part of day `outer`."""
     if outer.point:
         return False
+    if not inner.point and outer.tod_start == time(0) and (inner.tod_end or time.max) < (outer.tod_end or time.max):
+        return False  # "tonight till 11pm": the bound reaches past the part of day and extends it (see below)
     if inner.point:
         return within(inner, outer)
     low, high = outer.tod_start or time(0), outer.tod_end or time(23, 59, 59)

@@ -350,7 +350,8 @@ def relative_day(m: re.Match[str], s: Scan) -> Mention | None:
         offset = -2
     else:
         offset = offsets[word]
-    return mention(m, "days", days=(s.today + timedelta(days=offset),))
+    # "now" is also the moment itself, where a stretch "from now until midnight" opens
+    return mention(m, "days", days=(s.today + timedelta(days=offset),), instant=s.now if word == "now" else None)
 
 
 def this_part_of_day(m: re.Match[str], s: Scan) -> Mention | None:

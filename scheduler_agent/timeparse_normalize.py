@@ -38,13 +38,15 @@ _ABBREVIATED = r"dep|arr|approx|appr|ca|incl|pls|mr|mrs|ms|dr"
 # A rewrite: a compiled pattern and what `re.sub` puts for each match.
 _Rule = tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]]
 _DASHES = re.compile(r"[\u2010-\u2015\u2212]")
+# "Wed 13:00 -> Thu 10:00", "Mon \u2192 Fri": an arrow between two times or days closes a span like "to"
+_ARROWS = re.compile(r"\s*(?:->|\u2192|=>|\u21d2)\s*")
 _MONEY = re.compile(r"[$\u20ac\u00a3]\s?\d[\d,]*(?:\.\d+)?")
 _BLANKS = re.compile(r"[ \t]+")
 
 
 def normalize(text: str) -> str:
     """Lower-case and canonicalize spellings so one pattern covers "3 P.M.", "3pm" and "3 p m"."""
-    t = machine_stamps(_DASHES.sub("-", text.lower()))
+    t = machine_stamps(_ARROWS.sub(" to ", _DASHES.sub("-", text.lower())))
     t = _MONEY.sub("amount", t)  # "$12.34" is a sum of money, not 12:34
     t = t.replace("\u2019", "'").replace("\u00a0", " ").replace("[", " ").replace("]", " ")
     t = _apply(_NUMBERS_AND_CLOCKS, t)

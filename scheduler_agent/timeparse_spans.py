@@ -14,6 +14,7 @@ from .timeparse_mentions import Mention, safe_date
 
 MAX_RANGE_DAYS = 62
 PAIR_GAP = re.compile(r"^[\s,]*(?:at|@|on)?\s*$")
+CLOCK = re.compile(r"\d|\bnoon\b|\bmidnight\b")  # "afternoon" holds no clock time
 _SPAN_GAP = re.compile(r"^\s*(?:-|to|until|till|through|thru)\s*$")
 _BETWEEN = re.compile(r"\bbetween\s$")
 _AND = re.compile(r"^\s*and\s*$")
@@ -47,20 +48,28 @@ def _day_and_time(
     return datetime.combine(day.days[0], clock.tod_start or time(0), tzinfo=zone)
 
 
-def spans_across_days(text: str, items: list[Mention], zone: tzinfo) -> list[Mention]:
-    """ "from Monday 9am to Wednesday 5pm", "Friday 6pm until Sunday noon": one stretch across days,
-    not two half-hour slots (and not "until Sunday" as a deadline)."""
+def spans_across_days(
+    text: str, items: list[Mention], zone: tzinfo, today: date, opens: datetime | None = None
+) -> list[Mention]:
+    """ "from Monday 9am to Wednesday 5pm", "Friday 6pm until Sunday noon", "from 6pm tonight to 10am tomorrow",
+    "Thursday evening to Saturday morning": one stretch across days, not two half-hour slots (and not "until
+    Sunday" as a deadline). A stretch from "now" opens at the moment of writing (`from_now`)."""
     out: list[Mention] = []
     i = 0
     while i < len(items):
-        quad = items[i : i + 4]
-        gap = text[quad[1].end : quad[2].start] if len(quad) == 4 else ""
+        quad = [_tonight_as_day(text, items, i + k, today) for k in range(min(4, len(items) - i))]
+        from_now = _from_now(text, quad, zone, opens)
+        if from_now is not None:
+            span, used = from_now
+            out.append(span)
+            i += used
+            continue
         # "between 4pm on Jan 1 and 5pm today": "and" closes a span that "between" opened
-        if len(quad) == 4 and (_SPAN_GAP.match(gap) or (_BETWEEN.search(text, 0, quad[0].start) and _AND.match(gap))):
+        if len(quad) == 4 and _closes(text, quad[1], quad[2], quad[0]):
             start = _day_and_time(text, quad[0], quad[1], zone, opening=True) or _day_and_part(
                 text, quad[0], quad[1], zone
             )
-            end = _day_and_time(text, quad[2], quad[3], zone)
+            end = _closing_moment(text, quad[2], quad[3], zone)
             if start is not None and end is not None:
                 end = _weekday_after(end, start, quad[2], quad[3])
             if start is not None and end is not None and start < end:
@@ -79,7 +88,9 @@ def spans_across_days(text: str, items: list[Mention], zone: tzinfo) -> list[Men
                 continue
         # the first day must have no time of its own ("7pm on 19 June until noon on 21 June" is read later)
         if len(quad) >= 3 and not (out and out[-1].kind == "tod" and PAIR_GAP.match(text[out[-1].end : quad[0].start])):
-            span = _span_from_a_day(text, quad[0], quad[1], quad[2], zone)
+            span = _span_from_a_day(text, quad[0], quad[1], quad[2], zone) or _range_split_by_a_day(
+                text, quad[0], quad[1], quad[2], zone
+            )
             if span is not None:
                 out.append(span)
                 i += 3
@@ -87,6 +98,100 @@ def spans_across_days(text: str, items: list[Mention], zone: tzinfo) -> list[Men
         out.append(items[i])
         i += 1
     return out
+
+
+def _closes(text: str, opening: Mention, closing: Mention, first: Mention) -> bool:
+    """Whether the words between two halves close a span: "to", "until", "-" (also read into the closing time,
+    "until noon"), or "and" after a "between" before the first half."""
+    gap = text[opening.end : closing.start]
+    if _SPAN_GAP.match(gap):
+        return True
+    if not gap.strip() and closing.kind == "tod" and _UNTIL_CLOCK.match(text, closing.start):
+        return True
+    return bool(_BETWEEN.search(text, 0, first.start) and _AND.match(gap))
+
+
+def _closing_moment(text: str, first: Mention, second: Mention, zone: tzinfo) -> datetime | None:
+    """Where a span across days ends: an exact time on its day ("Wednesday 5pm"), or the end of a stretch of
+    that day ("noon tomorrow" read as "until noon", "Saturday morning": a part of day ends the span with it)."""
+    exact = _day_and_time(text, first, second, zone)
+    if exact is not None:
+        return exact
+    day, clock = sorted((first, second), key=lambda m: m.kind)
+    if day.kind != "days" or len(day.days) != 1 or clock.kind != "tod" or clock.point or clock.tod_end is None:
+        return None
+    if clock.tod_start is None or not PAIR_GAP.match(text[first.end : second.start]):
+        return None
+    bound = clock.tod_start == time(0) and _UNTIL_CLOCK.match(text, clock.start) is not None
+    if not bound and CLOCK.search(text, clock.start, clock.end):  # "Tue 11/24 10-11am" is a slot, not an end
+        return None
+    return datetime.combine(day.days[0], clock.tod_end, tzinfo=zone)
+
+
+def _tonight_as_day(text: str, items: list[Mention], index: int, today: date) -> Mention:
+    """ "6pm tonight": beside a clock time "tonight" only names the day (the clock replaces the evening), so a
+    span can open or close on it like on "today"."""
+    item = items[index]
+    if item.kind != "tod" or text[item.start : item.end] != "tonight":
+        return item
+    beside = [items[k] for k in (index - 1, index + 1) if 0 <= k < len(items)]
+    if any(m.kind == "tod" and (m.point or m.tod_end is None) for m in beside):
+        return Mention(item.start, item.end, "days", days=(today,))
+    return item
+
+
+def _from_now(text: str, quad: list[Mention], zone: tzinfo, opens: datetime | None) -> tuple[Mention, int] | None:
+    """ "from now until midnight", "between now and Friday noon", "from now till 6pm": a stretch from the moment
+    of writing to that moment (a clock time at or before now is its next occurrence, "midnight" the coming one).
+    "from now through Wednesday", up to the end of a day, is read so only literally (`opens`): scheduling offers
+    those days whole, clipped to now, which is the same stretch in working days."""
+    if (
+        len(quad) < 2
+        or quad[0].kind != "days"
+        or quad[0].instant is None
+        or not _closes(text, quad[0], quad[1], quad[0])
+    ):
+        return None
+    now = quad[0].instant
+    end = _closing_moment(text, quad[1], quad[2], zone) if len(quad) > 2 else None
+    used = 3
+    if end is None and quad[1].kind == "tod" and quad[1].tod_start is not None:
+        clock = quad[1].tod_start if quad[1].point else quad[1].tod_end
+        used = 2
+        if clock is not None and (quad[1].point or quad[1].tod_start == time(0)):
+            end = datetime.combine(now.date(), clock, tzinfo=zone)
+            if end <= now:
+                end += timedelta(days=1)
+    if end is None and opens is not None and quad[1].kind == "days" and len(quad[1].days) == 1:
+        end, used = datetime.combine(quad[1].days[0] + timedelta(days=1), time(0), tzinfo=zone), 2
+    if end is None or not now < end or (end - now).days > MAX_RANGE_DAYS:
+        return None
+    return Mention(quad[0].start, quad[used - 1].end, "instant", instant=now, until=end), used
+
+
+def _range_split_by_a_day(text: str, first: Mention, clock: Mention, last: Mention, zone: tzinfo) -> Mention | None:
+    """ "Tuesday 9am to 3pm on Friday": the scanner reads "9am to 3pm" as one range, but its end names a later
+    day of its own, so it is a stretch from the first day's start time to the last day's end time."""
+    if (
+        first.kind != "days"
+        or last.kind != "days"
+        or len(first.days) != 1
+        or len(last.days) != 1
+        or clock.kind != "tod"
+        or clock.point
+        or clock.tod_start in (None, time(0))
+        or clock.tod_end is None
+        or not PAIR_GAP.match(text[first.end : clock.start])
+        or not re.fullmatch(r"\s?(?:on\s)?", text[clock.end : last.start])
+        or (not text.startswith("on ", last.start) and "on" not in text[clock.end : last.start])
+        or not re.search(r"\s(?:-|to|until|till|through|thru)\s|\d-\d", text[clock.start : clock.end])
+    ):
+        return None
+    start = datetime.combine(first.days[0], clock.tod_start or time(0), tzinfo=zone)
+    end = _weekday_after(datetime.combine(last.days[0], clock.tod_end, tzinfo=zone), start, last)
+    if last.days[0] == first.days[0] or not start < end or (end - start).days > MAX_RANGE_DAYS:
+        return None
+    return Mention(first.start, last.end, "instant", instant=start, until=end)
 
 
 def _weekday_after(end: datetime, start: datetime, *closing: Mention) -> datetime:
