@@ -463,7 +463,10 @@ def _range_ends(
     29th to the 2nd": a last day of the month that comes before the first is in the month after. A year
     written at the end dates the whole range, which may then run up to a year ("Aug 8 to December 12 2008",
     "3 feb 2022 to 6 oct 2022"): without one, two dates months apart are more likely two separate mentions. A
-    first day named from now ("from now to 2010-01-01") is not a calendar date to move: too long a span is no range."""
+    first day named from now ("from now to 2010-01-01") is not a calendar date to move: too long a span is no range.
+    Two dates each written with its year ("May 5, 2010 to July 10, 2011") are fixed, however far apart."""
+    if first_has_year and last_has_year:
+        return (first, last) if first < last else None
     shared = [(_in_year(first, last.year), last), (_in_year(first, last.year - 1), last)] if first_movable else []
     candidates = [(first, last)]
     if first_has_year:

@@ -220,6 +220,12 @@ RECOGNIZERS: tuple[tuple[re.Pattern[str], Recognizer], ...] = tuple(
             reference,
         ),
         (r"^\W*(?:good )?(?:morning|afternoon|evening)\b(?=\s?[,!.\u2014-])", reference),
+        # "chapter 18.27", "section 4.12", "v2.10": a numbered part of a text or a release, neither time nor date
+        (
+            r"\b(?:chapters?|sections?|sec\.|§|articles?|clauses?|paragraphs?|para\.|pages?|pp?\.|versions?|v|"
+            r"figures?|fig\.|tables?|items?|steps?|exhibits?|appendix|rules?|titles?)\s?\d+(?:\.\d+)+\b(?!\s?(?:am|pm)\b)",
+            reference,
+        ),
         # "a table for 6", "seats for 2": how many, not when
         (
             r"\b(?:table|party|group|reservation|booking|seats?|tickets?|rooms?) for \d{1,2}\b"

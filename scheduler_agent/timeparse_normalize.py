@@ -523,8 +523,8 @@ _SPELLINGS: tuple[_Rule, ...] = (
         ),
         r"\1 \2 \4 \3",
     ),
-    # ISO "07:00:00Z" is UTC
-    (re.compile(r"(?<=\d\d:\d\d)(:\d\d(?:\.\d+)?)?z\b"), r"\1 utc"),
+    # ISO "07:00:00Z" is UTC; ISO 8601 also writes the seconds' fraction after a comma ("09:04:08,00123Z")
+    (re.compile(r"(?<=\d\d:\d\d)(:\d\d(?:[.,]\d+)?)?z\b"), lambda m: f"{(m[1] or '').replace(',', '.')} utc"),
     # "01:00:00-8": an offset
     (re.compile(r"(?<=\d\d:\d\d:\d\d)([+-]\d{1,2})\b(?![:/.-]\d)"), r" utc\1"),
     # "16:10 -0400" (RFC 2822): a signed four-digit offset right after a clock time is its zone, not a range's end
@@ -545,8 +545,11 @@ _SPELLINGS: tuple[_Rule, ...] = (
         re.compile(r"\b(\d+)\s?(d|w|mo|y|yrs?)\b(?=\s+(?:ago|later)\b)|(?<=\bin )(\d+)\s?(d|w|mo|y)\b"),
         lambda m: f"{m[1] or m[3]} {_UNIT_LETTERS[(m[2] or m[4])[0]]}",
     ),
-    # "2h30m": a length
-    (re.compile(r"\b(\d{1,2})h([0-5]?\d)m(?:in)?\b"), r"\1 hours \2 minutes"),
+    # "2h30m", "2h5m10s": a length
+    (
+        re.compile(r"\b(\d{1,2})h([0-5]?\d)m(?:in)?(?:([0-5]?\d)s(?:ec)?)?\b"),
+        lambda m: f"{m[1]} hours {m[2]} minutes" + (f" {m[3]} seconds" if m[3] else ""),
+    ),
     # "first to last day of September", "... of 2008": the whole month or year, its first day to its last
     (
         re.compile(

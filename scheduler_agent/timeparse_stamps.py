@@ -34,8 +34,9 @@ _YEAR_DOT_MONTH = re.compile(rf"\b({_YEAR})\.({MONTH_RE})\.(\d{{1,2}})\b")
 _YEAR_DAY_MONTH = re.compile(rf"\b({_YEAR})[-./](\d{{1,2}})[-./]({MONTH_RE})\b")
 # "13NOV2017": day, month and year run together, as on tickets and in military dates
 _RUN_TOGETHER = re.compile(rf"\b(\d{{1,2}})({MONTH_RE})({_YEAR})\b")
-# "10h36m28s", "01h02m03": hours, minutes and seconds of a clock (a length carries no seconds: "2h30m")
-_LETTERED_CLOCK = re.compile(r"\b([01]?\d|2[0-3])h([0-5]\d)m([0-5]\d)s?\b")
+# "10h36m28s", "01h02m03": hours, minutes and seconds of a clock (a length carries no seconds: "2h30m"), unless it
+# is counted from now ("2h05m10s ago", "in 1h30m10s")
+_LETTERED_CLOCK = re.compile(r"(?<!\bin )\b([01]?\d|2[0-3])h([0-5]\d)m([0-5]\d)s?\b(?!\s(?:ago|later|from now)\b)")
 
 
 def machine_stamps(t: str) -> str:

@@ -87,3 +87,56 @@ def test_now_named_as_the_time_is_this_moment(text: str) -> None:
 
 def test_now_as_an_adverb_is_no_time() -> None:
     assert first("we now think Friday is better") == "2026-11-20 00:00"
+
+
+def test_a_range_with_both_years_written_may_run_for_years() -> None:
+    assert days("May 5, 2010 to July 10, 2011") == ("2010-05-05", "2011-07-10", 432)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "in compliance with chapter 18.27 RCW",
+        "see section 4.12 of the contract",
+        "as in paragraph 3.10",
+        "upgrade to v2.10",
+        "Table 12.5 shows the totals",
+    ],
+)
+def test_a_numbered_part_of_a_text_is_no_time(text: str) -> None:
+    assert first(text) is None
+
+
+def test_a_numbered_part_leaves_the_times_beside_it() -> None:
+    assert first("page 3.30 at 3.30pm") == "2026-11-18 15:30"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("2h5m10s ago", "2026-11-18 06:54"),
+        ("2h05m10s ago", "2026-11-18 06:54"),
+        ("in 1h30m10s", "2026-11-18 10:30"),
+        ("10h36m28s", "2026-11-18 10:36"),  # a clock time, as machines write it
+    ],
+)
+def test_lettered_hours_minutes_and_seconds(text: str, expected: str) -> None:
+    assert first(text) == expected
+
+
+def test_iso_seconds_with_a_decimal_comma_keep_the_utc_mark() -> None:
+    assert first("2017-02-03T09:04:08,00123Z") == "2017-02-03 04:04"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("6am IRST on Friday", "2026-11-19 21:30"),
+        ("9am PKT on Friday", "2026-11-19 23:00"),
+        ("10am SAST on Friday", "2026-11-20 03:00"),
+        ("9am AWST on Friday", "2026-11-19 20:00"),
+        ("9am ACDT on Friday", "2026-11-19 17:30"),
+    ],
+)
+def test_more_zone_abbreviations(text: str, expected: str) -> None:
+    assert first(text) == expected
