@@ -97,14 +97,27 @@ def _earlier_month_day(day: date, today: date, *, weekday: bool) -> date | None:
 
 
 def _after_a_day(text: str, items: list[Mention]) -> list[Mention]:
-    """ "after the 15th", "after Christmas": the first day past it, not the day itself."""
+    """ "after the 15th", "after Christmas": the first day past it, not the day itself; "after July", "after next
+    week": the first day past the whole period (its working days may end before it does)."""
     out: list[Mention] = []
     for item in items:
-        cue = _AFTER_DAY.search(text, 0, item.start) if item.kind == "days" and len(item.days) == 1 else None
+        one_day = item.kind == "days" and len(item.days) == 1
+        period = item.kind == "days" and len(item.days) > 1 and item.level in ("week", "month", "year")
+        cue = _AFTER_DAY.search(text, 0, item.start) if one_day or period else None
         if cue is not None:
-            item = Mention(cue.start(), item.end, "days", days=(item.days[0] + timedelta(days=1),))
+            day = item.days[0] + timedelta(days=1) if one_day else _day_after_period(item.days[0], item.level)
+            item = Mention(cue.start(), item.end, "days", days=(day,))
         out.append(item)
     return out
+
+
+def _day_after_period(day: date, level: str) -> date:
+    """The first day after the (Monday-first) week, the month or the year holding `day`."""
+    if level == "week":
+        return day + timedelta(days=7 - day.weekday())
+    if level == "month":
+        return date(day.year + day.month // 12, day.month % 12 + 1, 1)
+    return date(day.year + 1, 1, 1)
 
 
 def _deadlines(text: str, items: list[Mention], today: date, zone: tzinfo, opens: datetime | None) -> list[Mention]:
@@ -379,7 +392,7 @@ def _expand_week_of(text: str, items: list[Mention]) -> list[Mention]:
             step = {"of": 0, "after": 7, "before": -7}[cue["rel"]]
             monday = item.days[0] - timedelta(days=item.days[0].weekday() - step)
             week = tuple(monday + timedelta(days=i) for i in ((5, 6) if cue["end"] else range(5)))
-            item = Mention(item.start, item.end, "days", days=week, level="week")
+            item = Mention(cue.start(), item.end, "days", days=week, level="week")  # "after" is its own
         expanded.append(item)
     return expanded
 

@@ -603,6 +603,16 @@ _SPELLINGS: tuple[_Rule, ...] = (
         ),
         r"\1 \2:\3",
     ),
+    # "march and april 2022", "jan 2 or jan 4, 2023": a year closing a list of dates dates each of them
+    (
+        re.compile(
+            rf"\b((?:{MONTH_RE})(?:\s\d{{1,2}}(?:st|nd|rd|th)?)?)"
+            rf"(,?\s(?:and|or|&)\s(?:{MONTH_RE})(?:\s\d{{1,2}}(?:st|nd|rd|th)?)?,?\s((?:19|20)\d{{2}}))\b(?![:.]\d)"
+        ),
+        lambda m: f"{m[1]} {m[3]}{m[2]}",
+    ),
+    # "Sep-2012", "march-2027": a month and its year joined by a dash
+    (re.compile(rf"\b({MONTH_RE})-((?:19|20)\d{{2}})\b"), r"\1 \2"),
 )
 
 
@@ -616,6 +626,11 @@ _ORDINAL_DAYS: tuple[_Rule, ...] = (
     (
         re.compile(rf"\b({DAY_ORDINAL_RE})(\s(?:of\s)?(?:{MONTH_RE}|next month|this month|the month)\b)"),
         lambda m: _ordinal_day(m[1]) + m[2],
+    ),
+    # "the third week of 2019", "2nd week in 2027": that ISO week of the year, as "week 3 of 2019" reads
+    (
+        re.compile(rf"\b(?:the\s)?(\d{{1,2}}(?:st|nd|rd|th)|{DAY_ORDINAL_RE})\sweek\s(?:of|in)\s((?:19|20)\d{{2}})\b"),
+        lambda m: f"week {DAY_ORDINAL_WORDS.get(m[1]) or m[1][:-2]} of {m[2]}",
     ),
     # "May 8th - tenth", "the 5th to the ninth": the second of two ordinals, after one written as a day
     (

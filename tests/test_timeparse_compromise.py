@@ -52,3 +52,27 @@ def test_by_a_period_still_names_the_period() -> None:
     """natty reads "by next week" and "by September" as that period; only "before" is unambiguous."""
     offered = parse_request("by next week", mail_context(MAY_11)).windows
     assert offered[0].start.date().isoformat() == "2016-05-16"
+
+
+AUGUST_13 = datetime(2016, 8, 13, 0, 0, tzinfo=TORONTO)  # a Saturday
+
+
+@pytest.mark.parametrize(
+    ("text", "start"),
+    [
+        # "after" a whole period is the first day past all of it, not its first day
+        ("after next week", "2016-08-22 00:00"),
+        ("after next month", "2016-10-01 00:00"),
+        ("after july", "2017-08-01 00:00"),
+        ("the week after christmas", "2016-12-26 00:00"),  # "week after" still names a week
+        # a year closing a list of dates dates each of them
+        ("march and april 2022", "2022-03-01 00:00"),
+        ("jan 2 or jan 4, 2023", "2023-01-02 00:00"),
+        # a month and its year joined by a dash; "the third week of <year>" is its ISO week
+        ("Sep-2012", "2012-09-01 00:00"),
+        ("third week of 2019", "2019-01-14 00:00"),
+        ("the 2nd week in 2027", "2027-01-11 00:00"),
+    ],
+)
+def test_periods_and_years(text: str, start: str) -> None:
+    assert first_start(text, AUGUST_13) == start
