@@ -529,8 +529,10 @@ RECOGNIZERS: tuple[tuple[re.Pattern[str], Recognizer], ...] = tuple(
         ),
         (
             # "Monday 21", "Friday the 15": after a weekday, a number no clock uses in business talk (or any, after
-            # "the", or before a clock time: "Thursday 11 at 17") is the day of the month.
-            rf"{_WD},?\s(?:(?:the\s)?(?P<d>1[3-9]|2\d|3[01])|the\s(?P<d_>[1-9]|1[0-2])|(?P<d2>[1-9]|1[0-2])(?=\sat\s\d))\b"
+            # "the", or before a clock time: "Thursday 11 at 17", or before a part of day it cannot be an hour of:
+            # "Sunday 11 in the afternoon") is the day of the month.
+            rf"{_WD},?\s(?:(?:the\s)?(?P<d>1[3-9]|2\d|3[01])|the\s(?P<d_>[1-9]|1[0-2])|"
+            r"(?P<d2>(?:[1-9]|1[0-2])(?=\sat\s\d)|(?:[7-9]|1[01])(?=\s(?:in the )?afternoon\b)))\b"
             rf"(?!\s?(?::|\.\d|am|pm|h\b|hours?|hrs?|min|people|%)){_NOT_A_DAY_AFTER}",
             lambda m, s: ordinal_day(Alternatives(m), s),
         ),

@@ -216,6 +216,16 @@ ZONE_ABBREVIATIONS: dict[str, str] = {
     "sydney": "Australia/Sydney",
     "nzst": "Pacific/Auckland",
     "nzdt": "Pacific/Auckland",
+    "awst": "Australia/Perth",
+    "acst": "Australia/Adelaide",
+    "acdt": "Australia/Adelaide",
+    "sast": "Africa/Johannesburg",
+    "wat": "Africa/Lagos",
+    "pkt": "Asia/Karachi",
+    "pht": "Asia/Manila",
+    "myt": "Asia/Kuala_Lumpur",
+    "wib": "Asia/Jakarta",
+    "ict": "Asia/Bangkok",
     "new york": "America/New_York",
     "ny": "America/New_York",
     "nyc": "America/New_York",
@@ -252,6 +262,8 @@ ZONE_NEEDS_TIME_WORD |= frozenset({"hong kong", "shanghai", "beijing", "dubai", 
 ZONE_NEEDS_TIME_WORD |= frozenset({"melbourne"})
 # "ET is one of my favorite movies": the two-letter US zones are words too, so they need a time or "time" beside them.
 ZONE_NEEDS_TIME_WORD |= frozenset({"et", "ct", "mt", "pt"})
+# "wat time works?" (chat for "what"), "ICT time": these are zones only right after a clock time ("10am WAT").
+ZONE_NEEDS_A_CLOCK = frozenset({"wat", "ict"})
 
 MEDIUM_CUES: tuple[tuple[str, str], ...] = (
     (

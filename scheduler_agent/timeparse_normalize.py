@@ -568,8 +568,19 @@ _SPELLINGS: tuple[_Rule, ...] = (
     ),
     # "the 10th of next October": that day of the month named
     (re.compile(rf"\b(\d{{1,2}}(?:st|nd|rd|th)) of (next|this) ({MONTH_RE})(?!\s?\d)"), r"\2 \3 \1"),
-    # "0600h", "1300 hours"
+    # "0600h", "1300 hours"; "15:30 hours", "10.30 hrs" (the unit after a clock time names no length)
     (re.compile(r"\b([01]\d|2[0-3])([0-5]\d)\s?(?:h|hrs|hours)\b"), r"\1:\2"),
+    (re.compile(r"\b(\d{1,2}:[0-5]\d)\s?(?:hrs?|hours)\b"), r"\1"),
+    # "from 10 to 12 hours", "between 9 and 11 h": a range of clock hours as much of Europe writes it (not "10 to 12
+    # hours of work", "from 10 to 12 hours long", "the drive takes from 10 to 12 hours")
+    (
+        re.compile(
+            r"(?<!\btakes )(?<!\btake )(?<!\blasts )(?<!\blast )(?<!\bfor )"
+            r"\b(from|between) (\d{1,2}) (to|and|until|till|-) (\d{1,2}) (?:hours|hrs|h)\b"
+            r"(?! (?:of|per|a|each|long|later|ago|before|after|from|away|drive|flight|journey|trip))"
+        ),
+        r"\1 \2:00 \3 \4:00",
+    ),
     # "2 or 3 days ago", "in 2 or 3 weeks": the unit and direction belong to both numbers
     (
         re.compile(r"\b(\d+) or (\d+) (days|weeks|months|years) (ago|from now)\b"),

@@ -18,6 +18,7 @@ from .timeparse_lexicon import (
     WEEKDAY_RE,
     WEEKDAYS,
     ZONE_ABBREVIATIONS,
+    ZONE_NEEDS_A_CLOCK,
     ZONE_NEEDS_TIME_WORD,
 )
 from .timeparse_mentions import Alternatives, Mention, Scan, mention, next_weekday, stands_alone
@@ -407,6 +408,8 @@ def named_zone(m: re.Match[str], s: Scan) -> Mention | None:
         return mention(m, "zone", zone="@agent")
     right_after_a_time = re.search(r"(?:\d|am|pm)\s?$", s.text[: m.start()]) is not None
     if name in ZONE_NEEDS_TIME_WORD and not m["tw"] and not right_after_a_time:
+        return None
+    if name in ZONE_NEEDS_A_CLOCK and not right_after_a_time:
         return None
     return mention(m, "zone", zone=ZONE_ABBREVIATIONS[name])
 

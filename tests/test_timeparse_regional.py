@@ -86,3 +86,47 @@ def test_the_second_half_of_a_month_is_still_the_month_s() -> None:
 @pytest.mark.parametrize("text", ["Can we prepone the call to 3pm tomorrow?", "could we bring the meeting forward?"])
 def test_moving_a_meeting_earlier_is_a_reschedule(text: str) -> None:
     assert parse_request(text, mail_context(NOW)).intent.value == "reschedule"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # a range of clock hours written with "hours", and "hours" after a clock time
+        ("from 10 to 12 hours on Monday", ["2026-11-23 10:00-12:00"]),
+        ("Monday from 13:00 until 15:30 hours", ["2026-11-23 13:00-15:30"]),
+        # a number after a weekday that no hour of the part of day named after it has is the day of the month
+        ("Sunday 29 in the afternoon", ["2026-11-29 12:00-17:00"]),
+        ("Tuesday 8 in the afternoon", ["2026-12-08 12:00-17:00"]),
+    ],
+)
+def test_european_hours_and_days(text: str, expected: list[str]) -> None:
+    assert _windows(text) == expected
+
+
+@pytest.mark.parametrize("text", ["the drive takes from 10 to 12 hours", "it lasts between 10 and 12 hours"])
+def test_a_long_stretch_of_hours_is_no_range_of_clock_hours(text: str) -> None:
+    assert not {"2026-11-20 10:00-12:00", "2026-11-23 10:00-12:00"} & set(_windows(text))
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # the writer's stated order settles ambiguous slash dates
+        ("Date (DD/MM/YYYY): 05/01/2027", "2027-01-05 00:00"),
+        ("05/01/2027", "2027-05-01 00:00"),
+    ],
+)
+def test_a_stated_date_format_settles_the_order(text: str, expected: str) -> None:
+    assert first_start(text, NOW) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "zone"),
+    [("16h00 SAST", "Africa/Johannesburg"), ("10am WAT", "Africa/Lagos"), ("9:00 AWST", "Australia/Perth")],
+)
+def test_regional_zone_abbreviations(text: str, zone: str) -> None:
+    assert parse_request(f"Monday {text}", mail_context(NOW)).timezone == zone
+
+
+def test_wat_in_chat_is_no_zone() -> None:
+    assert parse_request("wat time works for u on Monday", mail_context(NOW)).timezone != "Africa/Lagos"
