@@ -14,10 +14,16 @@ from itertools import pairwise
 
 from .timeparse_lexicon import FIXED_HOLIDAY_RE, MONTH_RE, WEEKDAY_RE
 from .timeparse_mentions import Mention, safe_date
-from .timeparse_spans import CLOCK, MAX_RANGE_DAYS, PAIR_GAP, next_month, range_around_day, spans_across_days
+from .timeparse_spans import (
+    CLOCK,
+    MAX_DATED_RANGE_DAYS,
+    MAX_RANGE_DAYS,
+    PAIR_GAP,
+    next_month,
+    range_around_day,
+    spans_across_days,
+)
 from .timeparse_times import POSTNEG
-
-MAX_DATED_RANGE_DAYS = 366  # a range whose end carries the year (see _range_ends)
 
 _JOIN_GAP = re.compile(
     r"^[\s,/&(]*(?:(?:or|and|and/or|either|at|on|in|of|the|from|around|about|@|any ?time|sometime|maybe|ideally|"
@@ -35,6 +41,7 @@ _PAST_TOLD = re.compile(
 )
 _AFTER_DAY = re.compile(r"\bafter\s(?:the\s)?$")
 _WEEK_OF = re.compile(r"\bweek(?P<end>end)? (?P<rel>of|after|before)\s*$")
+_SAID_AS_RANGE = re.compile(r"\b(?:from|between)\s$")  # "from May 5 until August 10": a range, however long
 _RANGE_GAP = re.compile(r"^\s*(?:-|to|through|thru|till|until|and)\s*$")
 _WRITTEN_YEAR = re.compile(r"\b(?:19|20)\d{2}\b")  # a date written with its year keeps it in a range
 # "today", "now", "Friday": a range's first day named from now, never moved into the last one's year
@@ -310,13 +317,7 @@ def _before_within_part(tods: list[Mention]) -> list[Mention]:
     for before in closes:
         at = before.tod_end or time.max
         part = next(
-            (
-                p
-                for p in tods
-                if not p.point
-                and p.end <= before.start
-                and time(0) < (p.tod_start or time(0)) < at
-            ),
+            (p for p in tods if not p.point and p.end <= before.start and time(0) < (p.tod_start or time(0)) < at),
             None,
         )
         if part is not None:
@@ -450,6 +451,8 @@ def _merge_day_ranges(text: str, items: list[Mention]) -> list[Mention]:
                     _has_year(text, prev),
                     _has_year(text, item),
                     _CALENDAR_DATE.search(text, prev.start, prev.end) is not None,
+                    said_as_range=_SAID_AS_RANGE.search(text, 0, prev.start) is not None
+                    or text[prev.end : item.start].strip() in ("through", "thru", "until", "till"),
                 )
             )
             is not None
@@ -469,6 +472,8 @@ def _range_ends(
     first_has_year: bool = False,
     last_has_year: bool = False,
     first_movable: bool = True,
+    *,
+    said_as_range: bool = False,
 ) -> tuple[date, date] | None:
     """Where a range of two dates starts and ends, if they make one. "August 29 - September 2, 2006": a first
     date written without a year shares the last one's (or the year before, across New Year); "January 3, 2017 -
@@ -490,7 +495,7 @@ def _range_ends(
         candidates += shared
     if last < first and last.day < first.day:
         candidates.append((first, next_month(last)))
-    longest = MAX_DATED_RANGE_DAYS if last_has_year else MAX_RANGE_DAYS
+    longest = MAX_DATED_RANGE_DAYS if last_has_year or said_as_range else MAX_RANGE_DAYS
     for start, end in candidates:
         if start is not None and end is not None and 0 < (end - start).days <= longest:
             return start, end

@@ -39,7 +39,7 @@ from .timeparse_dates import (
     year_phrase,
 )
 from .timeparse_holidays import holiday, season
-from .timeparse_lexicon import HOLIDAY_RE, MONTH_RE, PART_OF_DAY_RE, WEEKDAY_RE, ZONE_ABBREVIATION_RE
+from .timeparse_lexicon import EVENT_NOUN_RE, HOLIDAY_RE, MONTH_RE, PART_OF_DAY_RE, WEEKDAY_RE, ZONE_ABBREVIATION_RE
 from .timeparse_mentions import Alternatives, Mention, Scan, stands_alone
 from .timeparse_offsets import (
     ago,
@@ -142,6 +142,10 @@ _NOT_A_DAY_AFTER = (
     r"ave|avenue|st|street|rd|road|place|grade|anniversary|birthday|edition|try|row|quarter|qtr|door|gate|level|"
     r"stop|exit|chapter|lap|hole|prize|century|percentile)\b)"
 )
+# "30 minutes before the 2pm meeting": a time counted from a meeting's, not the meeting named as a reference
+_NOT_COUNTED_FROM = "".join(
+    f"(?<!{u} {d} )" for u in ("hour", "hours", "minutes", "mins", "hrs") for d in ("before", "after")
+)
 _YEAR = r"(?:,?\s(?P<y>(?:19|20)\d{2}|'\d{2}))?"
 _ORD = r"(?:st|nd|rd|th)?"
 _PART = (
@@ -208,7 +212,7 @@ RECOGNIZERS: tuple[tuple[re.Pattern[str], Recognizer], ...] = tuple(
             possessive_day,
         ),
         (
-            r"\b(?:our|my|the|today'?s|tomorrow'?s) "
+            _NOT_COUNTED_FROM + r"\b(?:our|my|the|today'?s|tomorrow'?s) "
             r"(?=\d{1,2}(?::\d\d)?\s?(?:am|pm)?\s(?:meeting|call|sync|slot|chat)\b"
             r"|\d{1,2}(?::\d\d|\s?(?:am|pm))\sto\s" + _MOVED_TO + r")"
             r"\d{1,2}(?::\d\d)?\s?(?:am|pm)?",
@@ -299,7 +303,9 @@ RECOGNIZERS: tuple[tuple[re.Pattern[str], Recognizer], ...] = tuple(
         (
             r"\b(?P<n>\d+(?:\.\d+)?|an?|half an?)\s?(?P<u>hours?|hrs?|h|minutes?|mins?|seconds?|secs?)"
             # "6 hours before tomorrow": a day alone is counted from its start (offset_from_time)
-            r"\s(?P<dir>after|before)\s(?:(?P<day>today|tomorrow|yesterday)(?!'s)\b(?:,?\s(?:at\s)?)?)?(?:" + T1 + ")?",
+            r"\s(?P<dir>after|before)\s(?:(?P<day>today|tomorrow|yesterday)(?!'s)\b(?:,?\s(?:at\s)?)?)?(?:the\s(?=\d))?(?:"
+            + T1
+            + rf")?(?:\s{EVENT_NOUN_RE}\b)?",  # "an hour before the 9:30 train": the time of a named event, moved
             offset_from_time,
         ),
         (
@@ -402,8 +408,8 @@ RECOGNIZERS: tuple[tuple[re.Pattern[str], Recognizer], ...] = tuple(
             # neither counts weeks after a day; "in 3 weeks from tomorrow" counts them like "3 weeks from tomorrow"
             # (but "in 2 weeks on Tuesday" is the Tuesday of the week in 2 weeks: week_phrase and weekday_mention)
             r"(?<!in )(?<!the )(?<!next )(?<!this )(?<!last )(?<!coming )(?<!following )(?<!\d )"
-            r"\b(?:(?:in (?=(?:\d+|a) weeks? from\b))?(?P<n>\d+|a) )?weeks? (?:on|from|after) (?:(?:this|coming) )?"
-            rf"(?:(?P<wd>{WEEKDAY_RE})|(?P<rd>tomorrow|yesterday))(?=\W|$)",
+            r"\b(?:(?:in (?=(?:\d+|a) weeks? from\b))?(?P<n>\d+|a) )?weeks? (?:on|from|after) "
+            rf"(?:(?P<mod>this|coming|next) )?(?:(?P<wd>{WEEKDAY_RE})|(?P<rd>tomorrow|yesterday))(?=\W|$)",
             weeks_from_day,
         ),
         (

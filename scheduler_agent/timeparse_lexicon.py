@@ -52,6 +52,11 @@ for _index, _names in enumerate(
     for _name in _names:
         MONTHS[_name] = _index
 
+# What a clock time may name in "an hour before the 9:30 train", "30 minutes after the 2pm call"
+EVENT_NOUN_RE = (
+    r"(?:train|flight|bus|ferry|meeting|call|appointment|session|talk|class|show|departure|arrival|kick-?off|"
+    r"stand-?up|sync|demo|slot|one)"
+)
 MONTH_RE = (
     r"(?:january|february|march|april|may|june|july|august|september|october|november|december"
     r"|(?:jan|feb|mar|apr|jun|jul|aug|sept|sep|oct|nov|dec)\.?)"

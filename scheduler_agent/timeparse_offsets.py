@@ -231,4 +231,6 @@ def weeks_from_day(m: re.Match[str], s: Scan) -> Mention | None:
         if weekday is None:
             return None
         base = next_weekday(s.today, weekday, include_today=False)
+        if m["mod"] == "next":  # "a week from next Tuesday": from Tuesday of next calendar week
+            base = week_start(s.today) + timedelta(days=7 + weekday)
     return mention(m, "days", days=(base + timedelta(days=7 * weeks),))

@@ -13,6 +13,7 @@ from datetime import date, datetime, time, timedelta, tzinfo
 from .timeparse_mentions import Mention, safe_date
 
 MAX_RANGE_DAYS = 62
+MAX_DATED_RANGE_DAYS = 366  # a range its words leave no doubt about: a year at its end, "from now"
 PAIR_GAP = re.compile(r"^[\s,]*(?:at|@|on)?\s*$")
 CLOCK = re.compile(r"\d|\bnoon\b|\bmidnight\b")  # "afternoon" holds no clock time
 _SPAN_GAP = re.compile(r"^\s*(?:-|to|until|till|through|thru)\s*$")
@@ -145,12 +146,11 @@ def _from_now(text: str, quad: list[Mention], zone: tzinfo, opens: datetime | No
     of writing to that moment (a clock time at or before now is its next occurrence, "midnight" the coming one).
     "from now through Wednesday", up to the end of a day, is read so only literally (`opens`): scheduling offers
     those days whole, clipped to now, which is the same stretch in working days."""
-    if (
-        len(quad) < 2
-        or quad[0].kind != "days"
-        or quad[0].instant is None
-        or not _closes(text, quad[0], quad[1], quad[0])
-    ):
+    if len(quad) < 2 or quad[0].kind != "days" or quad[0].instant is None:
+        return None
+    # "from now until the end of the year": the article before the closing period is part of the span words
+    article = text.endswith(" the ", 0, quad[1].start) and _SPAN_GAP.match(text[quad[0].end : quad[1].start - 4])
+    if not (_closes(text, quad[0], quad[1], quad[0]) or article):
         return None
     now = quad[0].instant
     end = _closing_moment(text, quad[1], quad[2], zone) if len(quad) > 2 else None
@@ -162,9 +162,9 @@ def _from_now(text: str, quad: list[Mention], zone: tzinfo, opens: datetime | No
             end = datetime.combine(now.date(), clock, tzinfo=zone)
             if end <= now:
                 end += timedelta(days=1)
-    if end is None and opens is not None and quad[1].kind == "days" and len(quad[1].days) == 1:
-        end, used = datetime.combine(quad[1].days[0] + timedelta(days=1), time(0), tzinfo=zone), 2
-    if end is None or not now < end or (end - now).days > MAX_RANGE_DAYS:
+    if end is None and opens is not None and quad[1].kind == "days" and quad[1].days:
+        end, used = datetime.combine(quad[1].days[-1] + timedelta(days=1), time(0), tzinfo=zone), 2
+    if end is None or not now < end or (end - now).days > MAX_DATED_RANGE_DAYS:  # "from now" leaves no doubt
         return None
     return Mention(quad[0].start, quad[used - 1].end, "instant", instant=now, until=end), used
 
