@@ -136,7 +136,10 @@ _COUNT_NOUNS = (
 )
 _COUNTED = rf"(?!\s(?:{_COUNT_NOUNS})\b)"
 # (on the same line: "17:30\nDay: Monday" is a time and then a field)
-_NOT_A_TIME_AFTER = r"(?![ \t]?(?:days?|weeks?|months?|people|persons?|min|mins|minutes?|hours?|hrs?|h\b))"
+_NOT_A_TIME_AFTER = (
+    r"(?![ \t]?(?:(?:business |working |calendar )?days?|weeks?|months?|people|persons?|"
+    r"min|mins|minutes?|hours?|hrs?|h\b))"
+)
 _NOT_A_DAY_AFTER = (
     r"(?!\s(?:one|option|slot|choice|time|proposal|suggestion|week|day|half|meeting|call|round|attempt|floor|"
     r"ave|avenue|st|street|rd|road|place|grade|anniversary|birthday|edition|try|row|quarter|qtr|door|gate|level|"
@@ -374,7 +377,7 @@ RECOGNIZERS: tuple[tuple[re.Pattern[str], Recognizer], ...] = tuple(
             # "3 years ago tomorrow", "tomorrow 1 year ago", "11 january 2 years ago": counted back from the day
             # written beside it (`anchor_shifts` joins them, or counts from today when no day is there)
             r"(?<![\d.])\b(?P<n>\d+|an?) (?P<u>days?|weeks?|months?|years?) (?P<dir>ago)(?= (?:tomorrow|yesterday)\b)"
-            r"|(?<=\w )(?<!\bof )(?<!\bor )(?<!\band )(?<!\bto )"
+            r"|(?:(?<=\w )|(?<=\w, ))(?<!\bof )(?<!\bor )(?<!\band )(?<!\bto )"
             r"(?P<n_>\d+|an?) (?P<u_>days?|weeks?|months?|years?) (?P<dir_>ago)\b",
             lambda m, s: day_shift(Alternatives(m), s),
         ),
@@ -646,7 +649,8 @@ RECOGNIZERS: tuple[tuple[re.Pattern[str], Recognizer], ...] = tuple(
             # ("3pm - 2pm March 3", "7:00 - 28.08 16:00": a range that ends on another day is two times, joined by
             # _spans_across_days; "10:30 pm -0500": a zone offset; "06:55 / Return: ..." is a time before a separator)
             # "12.53%": a percentage
-            rf"(?![ \t]?(?:/(?!\s[a-z])|%|-\s?\d(?!\d?[/.]\d|{_ENDS_ON_A_DAY}|\d{{3}}\b)|days?|weeks?|months?|times"
+            rf"(?![ \t]?(?:/(?!\s[a-z])|%|-\s?\d(?!\d?[/.]\d|{_ENDS_ON_A_DAY}|\d{{3}}\b)|"
+            r"(?:business |working |calendar )?days?|weeks?|months?|times"
             rf"|options?|slots?|(?:{_COUNT_NOUNS})\b))",
             point_time,
         ),

@@ -32,7 +32,12 @@ _DATE_IN_BRACKETS = "|".join(
         rf"{MONTH_RE}\s\d{{1,2}}(?:st|nd|rd|th)?",
     )
 )
-_NUMBERED_PLACES = frozenset({"seat", "row", "gate", "room", "platform", "track", "terminal", "coach", "car", "deck"})
+# Labels a number-and-letter names a thing after ("seat 12A", "gate 4A", "suite 2B", "Sub-Title 6A"), not a time
+_NUMBERED_THINGS = frozenset(
+    {"seat", "row", "gate", "room", "platform", "track", "terminal", "coach", "car", "deck"}
+    | {"suite", "apt", "unit", "floor", "building", "block", "lot", "bay", "box"}
+    | {"title", "chapter", "section", "article", "part", "form", "exhibit", "appendix"}
+)
 _ABBREVIATED = r"dep|arr|approx|appr|ca|incl|pls|mr|mrs|ms|dr"
 
 # A rewrite: a compiled pattern and what `re.sub` puts for each match.
@@ -226,7 +231,7 @@ _NUMBERS_AND_CLOCKS: tuple[_Rule, ...] = (
     # "7a", "3:30p" are am and pm; "seat 12A", "gate 4A" are places
     (
         re.compile(r"(\b[a-z]+\s)?(\d[\d:]*)([ap])\b"),
-        lambda m: m[0] if (m[1] or "").strip() in _NUMBERED_PLACES else f"{m[1] or ''}{m[2]}{m[3]}m",
+        lambda m: m[0] if (m[1] or "").strip() in _NUMBERED_THINGS else f"{m[1] or ''}{m[2]}{m[3]}m",
     ),
     (re.compile(r"(?<=\d)(?:ish)?\s(?:in the |at )?([ap]m)\b"), r" \1"),
     # "10 30am" is 10:30am; not "25/02 11 am", nor "jan 1 12am", a day of the month and then the time
@@ -531,6 +536,8 @@ _SPELLINGS: tuple[_Rule, ...] = (
     (re.compile(r"(?<=\d:\d\d) ([+-][01]\d[0-5]\d)\b(?![:.]\d)"), r" utc\1"),
     # "tomorow", "tommorrow"
     (re.compile(r"\bto?m+or+ow\b"), "tomorrow"),
+    # "2 monthes from tomorrow": the plural as it is often misspelt
+    (re.compile(r"\bmonthes\b"), "months"),
     # "tonite", "tongiht"
     (re.compile(r"\bto(?:nite|nigth|nihgt|ngiht|nght)\b"), "tonight"),
     (re.compile(r"\bthe day after next\b"), "the day after tomorrow"),

@@ -214,8 +214,11 @@ def anchor_shifts(text: str, mentions: list[Mention], today: date) -> list[Menti
                 is not None
             )
             base, end = (previous.days[0] if offered and previous else today), item.end
-            if offered and previous and not text[previous.end : item.start].strip():
-                out.pop()  # "tomorrow 1 year ago": the day only anchors the count, it is not offered itself
+            gap = text[previous.end : item.start].strip() if previous else ""
+            # "tomorrow 1 year ago", "yesterday, 2 years ago": the day only anchors the count, it is not offered
+            # itself (after a comma only for "ago": "Feb 28, 2 days after" offers both)
+            if offered and previous and (not gap or (gap == "," and text.startswith("ago", item.end - 3))):
+                out.pop()
                 item = replace(item, start=previous.start)
         out.append(Mention(item.start, end, "days", days=(shift_day(base, item.minutes, item.zone, item.weekday),)))
     return out

@@ -140,3 +140,36 @@ def test_iso_seconds_with_a_decimal_comma_keep_the_utc_mark() -> None:
 )
 def test_more_zone_abbreviations(text: str, expected: str) -> None:
     assert first(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "no later than five business days prior to the opening date",
+        "by 5 business days",
+        "allow 10 calendar days for delivery",
+    ],
+)
+def test_a_count_of_business_days_is_no_clock_time(text: str) -> None:
+    assert first(text) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("yesterday, 2 years ago", ("2024-11-17", "2024-11-17", 1)),
+        ("yesterday 2 years ago", ("2024-11-17", "2024-11-17", 1)),
+        ("Feb 28, 2 days after", ("2027-02-28", "2027-03-02", 2)),
+    ],
+)
+def test_a_day_before_ago_after_a_comma_only_anchors_the_count(text: str, expected: tuple[str, str, int]) -> None:
+    assert days(text) == expected
+
+
+@pytest.mark.parametrize("text", ["Per Sub-Title 6A of the Municipal Code", "Suite 2B, 4th floor", "see Form 3a"])
+def test_a_number_and_letter_after_a_label_is_no_time(text: str) -> None:
+    assert first(text) is None
+
+
+def test_a_misspelt_plural_of_month() -> None:
+    assert first("2 monthes from tomorrow") == "2027-01-19 00:00"
