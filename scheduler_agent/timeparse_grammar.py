@@ -173,7 +173,10 @@ RECOGNIZERS: tuple[tuple[re.Pattern[str], Recognizer], ...] = tuple(
             r"busy|unavailable|not available|ooo|out of (?:the )?office|slammed|swamped|packed|booked solid|"
             r"(?:tak(?:e|ing)|took|have|having) (?:the |a )?days? off|"
             r"(?:a |another )?conflict(?: on)?)"
-            r"(?: all day)?(?: on)?|no|(?:i have|i've got|i got|we have)(?:\s[a-z']+){1,3}(?=\sat\s\d))"
+            # "I have a call at 3" is the writer's own; "we have a slot free at 3", "an appointment available" offer it
+            r"(?: all day)?(?: on)?|no|(?:i have|i've got|i got|we have)"
+            r"(?:\s(?!(?:available|free|open|spare|left|availability|openings?|slots?|vacanc(?:y|ies))\b)[a-z']+){1,3}"
+            r"(?=\sat\s\d))"
             r"(?=\s(?!later\b|earlier\b|sooner\b|problem\b|worries\b|rush\b|before\b|after\b|until\b|sure\b|more\b))",
             negation,
         ),

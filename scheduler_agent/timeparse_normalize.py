@@ -260,6 +260,13 @@ _NUMBERS_AND_CLOCKS: tuple[_Rule, ...] = (
     # British "a week today", "tomorrow week", "Monday fortnight": counted on from that day
     (re.compile(rf"\b({WEEKDAY_RE}|today|tomorrow) (week|fortnight)\b"), r"a \2 from \1"),
     (re.compile(r"\ba (week|fortnight) (today|tomorrow)\b"), r"a \1 from \2"),
+    # Irish "this day week"; "a week Tuesday" (as "a week on Tuesday"); "next Tuesday but one" (the one after it)
+    (re.compile(r"\bthis day (week|fortnight)\b"), r"a \1 from today"),
+    (re.compile(rf"(?<!\bonce )(?<!\bper )\ba (week|fortnight) (?={WEEKDAY_RE}(?!\w))"), r"a \1 on "),
+    (
+        re.compile(rf"\bnext ({WEEKDAY_RE}|week|month) but one\b"),
+        lambda m: f"the {m[1]} after next" if m[1] in ("week", "month") else f"{m[1]} after next",
+    ),
     (re.compile(r"\b(\d+) fortnights?\b"), lambda m: f"{2 * int(m[1])} weeks"),
     (re.compile(r"\b(?:a )?fortnight\b"), "2 weeks"),
     (re.compile(r"\b(?:a )?few (?=(?:days|weeks|minutes|hours|months|years))"), "3 "),
@@ -409,8 +416,33 @@ _SPELLINGS: tuple[_Rule, ...] = (
     # "no flights before 9": nothing earlier, so from 9 on ("no calls after 6": up to 6)
     (re.compile(r"\bno (?:[a-z]+ ){1,2}?(before|after)(?= (?:\d|noon\b|midnight\b))"), r"not \1"),
     (re.compile(r"\bw/e\b"), "weekend"),
-    # Australian "arvo", "sat arvo": the afternoon
+    # Australian "arvo", "sat arvo": the afternoon; "thurs eve", "this aft", "mornin'" in chat; Scots "the morn" is
+    # tomorrow; British "elevenses" the break at 11
     (re.compile(r"\barvo(s?)\b"), r"afternoon\1"),
+    (
+        re.compile(rf"\b({WEEKDAY_RE}|today|tomorrow|tmrw?|this) (eve|aft)\b"),
+        lambda m: f"{m[1]} {'evening' if m[2] == 'eve' else 'afternoon'}",
+    ),
+    (re.compile(r"\bmornin(?:'|\b)"), "morning"),
+    (re.compile(r"(?<!\bin )(?<!\bof )\bthe morn\b"), "tomorrow"),
+    (re.compile(r"\belevenses\b"), "11:00"),
+    # British "any day bar Friday": but for
+    (
+        re.compile(
+            r"\b((?:any|every|all|each)\b[^.?!;]{0,40}?)\sbar\s"
+            rf"(?=(?:{WEEKDAY_RE}|today|tomorrow|weekends?|the \d)(?!\w))"
+        ),
+        r"\1 except ",
+    ),
+    # Indian "day after" on its own: the day after tomorrow ("the day after", "a day after", "every day after 3" are
+    # not)
+    (
+        re.compile(
+            r"(?:^|(?<=[,;:(] )|(?<=\bon )|(?<=\bby )|(?<=\bor )|(?<=\band )|(?<=\bfrom )|(?<=\buntil )|(?<=\btill ))"
+            r"day after(?=\s?(?:[,.;!?)]|$)|\s(?:at|in the|morning|afternoon|evening)\b)"
+        ),
+        "the day after tomorrow",
+    ),
     # "w/c 11th May", "week starting Monday" (but "every week starting Monday" is a repetition that starts then)
     (
         re.compile(r"\bw/c\b|(?<!every )(?<!each )(?<!other )\bweek (?:commencing|beginning|starting)(?: on)?\b"),

@@ -130,3 +130,54 @@ def test_regional_zone_abbreviations(text: str, zone: str) -> None:
 
 def test_wat_in_chat_is_no_zone() -> None:
     assert parse_request("wat time works for u on Monday", mail_context(NOW)).timezone != "Africa/Lagos"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # weeks counted on, the British and Irish ways
+        ("a week Tuesday", "2026-12-01 00:00"),
+        ("next Tuesday but one", "2026-12-01 00:00"),
+        ("this day week", "2026-11-27 00:00"),
+        # chat and Scots words for parts of days and days
+        ("thurs eve", "2026-11-26 17:00"),
+        ("this aft", "2026-11-20 12:00"),
+        ("sat mornin", "2026-11-21 08:00"),
+        ("see you the morn at 10", "2026-11-21 10:00"),
+        ("elevenses on Wednesday", "2026-11-25 11:00"),
+        # Indian "day after" is the day after tomorrow; "the day after" (the following day) is not
+        ("day after at 11", "2026-11-22 11:00"),
+        ("Monday, and the day after", "2026-11-23 00:00"),
+        ("Christmas Eve", "2026-12-24 00:00"),
+    ],
+)
+def test_british_irish_indian_and_chat_days(text: str, expected: str) -> None:
+    assert first_start(text, NOW) == expected
+
+
+def test_bar_a_day_is_that_day_ruled_out() -> None:
+    request = parse_request("any day next week bar Friday", mail_context(NOW))
+    assert sorted({w.start.date().isoformat() for w in request.windows}) == [
+        "2026-11-23",
+        "2026-11-24",
+        "2026-11-25",
+        "2026-11-26",
+    ]
+
+
+def test_a_bar_is_still_a_place() -> None:
+    assert _windows("meet at the bar Friday at 6pm") == ["2026-11-27 18:00-18:30"]
+
+
+@pytest.mark.parametrize(
+    ("text", "offered"),
+    [
+        ("We have an appointment available at 9:40 on Monday", True),
+        ("we have a slot free at 3 on Monday", True),
+        ("I have a call at 3 on Monday", False),
+    ],
+)
+def test_a_free_slot_the_writer_has_is_offered(text: str, offered: bool) -> None:
+    request = parse_request(text, mail_context(NOW))
+    assert bool(request.windows) is offered
+    assert bool(request.avoid) is not offered
