@@ -13,6 +13,7 @@ from dataclasses import replace
 from datetime import datetime, time, timedelta
 
 from .timeparse_lexicon import (
+    EVENT_NOUN_RE,
     MONTH_RE,
     PARTS_OF_DAY,
     WEEKDAY_RE,
@@ -232,11 +233,14 @@ _DAY_BESIDE = (
     rf"\d{{1,2}}(?:st|nd|rd|th)?\s{MONTH_RE}|{MONTH_RE}\s\d{{1,2}}(?:st|nd|rd|th)?)"
 )
 _HHMM_BEFORE = re.compile(
-    rf"(?:\b{_DAY_BESIDE},?|\b(?:dep|depart(?:s|ing|ure)?|arr|arriv(?:e|es|ing|al)|leav(?:e|es|ing)|"
+    # "Dec 2 2026 1930": after a date that already has its year, four digits are its time (see _YEAR_AFTER_DATE)
+    rf"(?:\b{_DAY_BESIDE},?|{MONTH_RE}(?:\s\d{{1,2}}(?:st|nd|rd|th)?)?,?\s(?:19|20)\d\d,?|"
+    r"\b(?:dep|depart(?:s|ing|ure)?|arr|arriv(?:e|es|ing|al)|leav(?:e|es|ing)|"
     r"pick-?up|check-?in|check-?out|return(?:ing)?|boarding|landing)(?: at)?:?)\s$"
 )
 _YEAR_AFTER_DATE = re.compile(rf"{MONTH_RE}(?:\s\d{{1,2}}(?:st|nd|rd|th)?)?,?\s$")  # "29 February 2014"
-_HHMM_AFTER = re.compile(rf",?\s(?:on\s)?{_DAY_BESIDE}(?!\w)")
+# "1700 on Friday", "1930 on the 4th", "the 2030 train": a day, or the event the clock time is the time of
+_HHMM_AFTER = re.compile(rf",?\s(?:on\s)?(?:the\s)?{_DAY_BESIDE}(?!\w)|\s{EVENT_NOUN_RE}\b")
 _CODE_BEFORE = re.compile(
     r"(?:\b(?!(?:at|by|on|to|in|or|is|it|am|pm|so|up|of|if|be|we|me|my|us|do|go|an|as|ok)\s)[a-z][a-z\d]|"
     r"\b(?:flight|flt|train|bus|ice|tgv|room|rm|gate|seat|platform|track|no\.?|nr\.?|number|ref|order|booking|"
