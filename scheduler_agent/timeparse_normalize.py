@@ -159,6 +159,8 @@ def _ordinal_day(word: str) -> str:
 _TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50}
 # the minutes before an hour as British English says them
 _MINUTES_TO = {"five": 5, "ten": 10, "twenty": 20, "twenty-five": 25, "twenty five": 25}
+_PART_ABBREVIATIONS = {"eve": "evening", "aft": "afternoon", "morn": "morning"}
+_MONTH_ABBREVIATIONS = {"ins": "this", "pro": "next", "ult": "last"}
 
 
 def _minutes_to(m: re.Match[str]) -> str:
@@ -420,12 +422,19 @@ _SPELLINGS: tuple[_Rule, ...] = (
     # tomorrow; British "elevenses" the break at 11
     (re.compile(r"\barvo(s?)\b"), r"afternoon\1"),
     (
-        re.compile(rf"\b({WEEKDAY_RE}|today|tomorrow|tmrw?|this) (eve|aft)\b"),
-        lambda m: f"{m[1]} {'evening' if m[2] == 'eve' else 'afternoon'}",
+        re.compile(rf"\b({WEEKDAY_RE}|today|tomorrow|tmrw?|this) (eve|aft|morn)\b"),
+        lambda m: f"{m[1]} {_PART_ABBREVIATIONS[m[2]]}",
     ),
     (re.compile(r"\bmornin(?:'|\b)"), "morning"),
     (re.compile(r"(?<!\bin )(?<!\bof )\bthe morn\b"), "tomorrow"),
     (re.compile(r"\belevenses\b"), "11:00"),
+    # British "last thing Friday": the end of that working day ("the last thing I want" names no time)
+    (re.compile(rf"\blast thing (?:on )?({WEEKDAY_RE}|today|tomorrow)(?!\w)"), r"\1 end of day"),
+    # commercial letters: "the 10th inst." of this month, "the 5th prox." of the next, "the 12th ult." of the last
+    (
+        re.compile(r"\b(\d{1,2}(?:st|nd|rd|th)?) (inst(?:ant)?|prox(?:imo)?|ult(?:imo)?)\b\.?"),
+        lambda m: f"{m[1]} of {_MONTH_ABBREVIATIONS[m[2][:3]]} month",
+    ),
     # British "any day bar Friday": but for
     (
         re.compile(

@@ -181,3 +181,22 @@ def test_a_free_slot_the_writer_has_is_offered(text: str, offered: bool) -> None
     request = parse_request(text, mail_context(NOW))
     assert bool(request.windows) is offered
     assert bool(request.avoid) is not offered
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # commercial letters' months: inst. (this), prox. (next), ult. (last, so gone by)
+        ("on the 25th prox.", "2026-12-25 00:00"),
+        ("the 30th instant", "2026-11-30 00:00"),
+        ("Mon arvo or Tues morn", "2026-11-23 12:00"),
+        ("last thing Friday", "2026-11-27 16:00"),
+        ("the last thing I want is a Monday call", "2026-11-23 00:00"),
+    ],
+)
+def test_letter_and_chat_abbreviations(text: str, expected: str) -> None:
+    assert first_start(text, NOW) == expected
+
+
+def test_ult_is_last_month() -> None:
+    assert first_start("your letter of the 12th ult.", NOW) == "2026-10-12 00:00"
