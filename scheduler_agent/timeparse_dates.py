@@ -65,8 +65,8 @@ def iso_date(m: re.Match[str], s: Scan) -> Mention | None:
     return mention(m, "days", days=(day,)) if day else None
 
 
-# a slash date that can only be day-first, or the writer stating the order ("(DD/MM/YYYY)")
-_DAY_FIRST_SLASH = re.compile(r"(?<![\d/.])(?:1[3-9]|2\d|3[01])/(?:0?[1-9]|1[0-2])(?![\d:])|\bdd/mm\b")
+# a slash date that can only be day-first, or the writer stating the order ("(DD/MM/YYYY)", "day/month/year")
+_DAY_FIRST_SLASH = re.compile(r"(?<![\d/.])(?:1[3-9]|2\d|3[01])/(?:0?[1-9]|1[0-2])(?![\d:])|\b(?:dd/mm|day/month)\b")
 # "Mon morning 2/11": a weekday with its part of day just before a date still names that date's weekday
 _WEEKDAY_BEFORE = re.compile(
     rf"\b(?P<wd>{WEEKDAY_RE})\.?\s(?:early\s|late\s)?(?:morning|afternoon|evening|night)?,?\s?$"

@@ -644,7 +644,7 @@ RECOGNIZERS: tuple[tuple[re.Pattern[str], Recognizer], ...] = tuple(
         (rf"\b{_BEFORE}\s{T1}{_NOT_A_TIME_AFTER}", before_time),
         # "10 at the latest", "9:30 at the earliest": the bound written after its time
         (rf"(?<![\d/.:-])\b{T1}\s(?:at the (?:very )?|at )latest\b", before_time),
-        (rf"(?<![\d/.:-])\b{T1}\s(?:at the (?:very )?|at )earliest\b", after_time),
+        (rf"(?<![\d/.:-])\b{T1}\s(?:(?:at the (?:very )?|at )earliest|onwards?)\b", after_time),  # "2pm onwards"
         (
             # "priced at 1.6714", "1.230,00 EUR": a decimal number is no clock time; "@2" needs no space
             rf"(?:(?<!\w)(?P<prefix>{_POINT_PREFIX})(?:\s|(?<=@)))?"

@@ -129,6 +129,12 @@ def _slashed_days(m: re.Match[str]) -> str:
     return f"{', '.join(parts[:-1])} and {parts[-1]} "
 
 
+def _after_next(m: re.Match[str]) -> str:
+    """ "next Tuesday but one", "next to next week": the one after the next, as "Tuesday after next" says it."""
+    named = m[1] or m[2]
+    return f"the {named} after next" if named in ("week", "month") else f"{named} after next"
+
+
 def _half_of_day(m: re.Match[str]) -> str:
     """ "the second half on Monday", "Monday first half": that day's afternoon or morning."""
     part = "morning" if (m["half"] or m["half_"]) in ("first", "1st") else "afternoon"
@@ -262,12 +268,13 @@ _NUMBERS_AND_CLOCKS: tuple[_Rule, ...] = (
     # British "a week today", "tomorrow week", "Monday fortnight": counted on from that day
     (re.compile(rf"\b({WEEKDAY_RE}|today|tomorrow) (week|fortnight)\b"), r"a \2 from \1"),
     (re.compile(r"\ba (week|fortnight) (today|tomorrow)\b"), r"a \1 from \2"),
-    # Irish "this day week"; "a week Tuesday" (as "a week on Tuesday"); "next Tuesday but one" (the one after it)
+    # Irish "this day week"; "a week Tuesday" (as "a week on Tuesday"); "next Tuesday but one" and Indian "next to
+    # next Tuesday" (the one after it)
     (re.compile(r"\bthis day (week|fortnight)\b"), r"a \1 from today"),
     (re.compile(rf"(?<!\bonce )(?<!\bper )\ba (week|fortnight) (?={WEEKDAY_RE}(?!\w))"), r"a \1 on "),
     (
-        re.compile(rf"\bnext ({WEEKDAY_RE}|week|month) but one\b"),
-        lambda m: f"the {m[1]} after next" if m[1] in ("week", "month") else f"{m[1]} after next",
+        re.compile(rf"\bnext ({WEEKDAY_RE}|week|month) but one\b|\bnext to next ({WEEKDAY_RE}|week|month)\b"),
+        _after_next,
     ),
     (re.compile(r"\b(\d+) fortnights?\b"), lambda m: f"{2 * int(m[1])} weeks"),
     (re.compile(r"\b(?:a )?fortnight\b"), "2 weeks"),

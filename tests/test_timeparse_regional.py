@@ -200,3 +200,16 @@ def test_letter_and_chat_abbreviations(text: str, expected: str) -> None:
 
 def test_ult_is_last_month() -> None:
     assert first_start("your letter of the 12th ult.", NOW) == "2026-10-12 00:00"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("next to next Monday", ["2026-11-30 00:00-00:00"]),
+        ("Date: 03/12/2026 (day/month/year)", ["2026-12-03 00:00-00:00"]),
+        # "onwards" after a clock time leaves the rest of the day open, as "from 2pm onwards" does
+        ("tmrw 2pm onwards", ["2026-11-21 14:00-00:00"]),
+    ],
+)
+def test_indian_and_stated_order_variants(text: str, expected: list[str]) -> None:
+    assert _windows(text) == expected
