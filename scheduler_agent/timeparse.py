@@ -146,8 +146,8 @@ def _tod_intervals(day: date, tod: Mention, zone: tzinfo, minutes: int) -> Inter
         end = start + timedelta(minutes=minutes)
     elif tod.tod_end is None:
         end = datetime.combine(day + timedelta(days=1), time(0), tzinfo=zone)
-    else:
-        end = datetime.combine(day, tod.tod_end, tzinfo=zone)
+    else:  # a range ending before it starts ("10pm to 2am") ends the next morning
+        end = datetime.combine(day + timedelta(days=tod.tod_end < start_t), tod.tod_end, tzinfo=zone)
     if end <= start:
         return None
     return Interval(start, end)
@@ -409,7 +409,7 @@ def _read(text: str, ctx: RequestContext, notes: list[str], *, literal: bool = F
     if duration:  # "book 90 minutes on the 2nd, starting 1:30pm": a start time, not "free from 1:30 on"
         for clause in clauses:
             clause.tods = [replace(t, point=True, tod_end=t.tod_start) if t.starts else t for t in clause.tods]
-    anchor_weekdays(clauses)
+    anchor_weekdays(norm, clauses)
     chosen, pick_clauses = _pick(norm, clauses, ctx, zone, notes) if ctx.proposals else (None, set())
 
     positive = [c for i, c in enumerate(clauses) if not c.negated and i not in pick_clauses]

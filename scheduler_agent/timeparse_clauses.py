@@ -42,6 +42,7 @@ _PAST_TOLD = re.compile(
 _AFTER_DAY = re.compile(r"\bafter\s(?:the\s)?$")
 _WEEK_OF = re.compile(r"\bweek(?P<end>end)? (?P<rel>of|after|before)\s*$")
 _SAID_AS_RANGE = re.compile(r"\b(?:from|between)\s$")  # "from May 5 until August 10": a range, however long
+_OR_GAP = re.compile(r"^[\s,]*or\s*$")
 _RANGE_GAP = re.compile(r"^\s*(?:-|to|through|thru|till|until|and)\s*$")
 _WRITTEN_YEAR = re.compile(r"\b(?:19|20)\d{2}\b")  # a date written with its year keeps it in a range
 # "today", "now", "Friday": a range's first day named from now, never moved into the last one's year
@@ -523,9 +524,22 @@ def _day_before_time(text: str, merged: list[Mention]) -> Mention | None:
     return merged[index] if index < len(merged) - 1 and merged[index].kind == "days" else None
 
 
-def anchor_weekdays(clauses: list[Clause]) -> None:
+def _offered_instead(text: str, clause: Clause, item: Mention) -> bool:
+    """ "Feb 5 or next weekend", "Friday or next week": a week or month given as another choice after "or" is
+    one more offer, not the context of the day before it."""
+    earlier = [m for m in clause.day_mentions if m.end <= item.start]
+    return bool(earlier) and _OR_GAP.match(text[earlier[-1].end : item.start]) is not None
+
+
+def anchor_weekdays(text: str, clauses: list[Clause]) -> None:
     """A bare "Tuesday" (or "Tue-Thu") said next to "next week" means next week's; the week is then context."""
-    weeks = [m for c in clauses if not c.negated for m in c.day_mentions if m.level in ("week", "month") and m.days]
+    weeks = [
+        m
+        for c in clauses
+        if not c.negated
+        for m in c.day_mentions
+        if m.level in ("week", "month") and m.days and not _offered_instead(text, c, m)
+    ]
     if not weeks:
         return
     anchor = weeks[0]
@@ -546,7 +560,7 @@ def anchor_weekdays(clauses: list[Clause]) -> None:
         ]
         if any(m.level in ("day", "range") for m in clause.day_mentions):
             clause.day_mentions = [
-                m for m in clause.day_mentions if m.level not in ("week", "month")
+                m for m in clause.day_mentions if m.level not in ("week", "month") or _offered_instead(text, clause, m)
             ] or clause.day_mentions
     specific = {
         d for c in clauses if not c.negated for m in c.day_mentions if m.level in ("day", "range") for d in m.days

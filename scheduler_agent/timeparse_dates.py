@@ -14,7 +14,7 @@ import re
 from dataclasses import replace
 from datetime import date, timedelta
 
-from .timeparse_lexicon import MONTHS, ORDINALS, WEEKDAY_RE
+from .timeparse_lexicon import MONTH_RE, MONTHS, ORDINALS, WEEKDAY_RE
 from .timeparse_mentions import (
     Alternatives,
     Mention,
@@ -228,18 +228,21 @@ def days_run_forward(mentions: list[Mention], today: date) -> list[Mention]:
 
 
 _MONTH_CUE_BEFORE = re.compile(r"\b(?:from|until|till|through|thru|since|between|by)\s$")
+# "jan or feb", "may and june": another month listed right after it
+_MONTH_LISTED_AFTER = re.compile(rf",?\s(?:or|and|&|to|-)\s(?:in\s)?(?:{MONTH_RE})\b")
 
 
 def month_only(m: re.Match[str], s: Scan) -> Mention | None:
     """ "June", "next March", "last September", "feb 1979": every day of that month (scheduled: its working days).
 
     A month already over ("last September", "in October 2006") is read whole, as a past reference."""
-    # "May", "Jan" and "mar" alone are as likely a verb or a name; a cue around them ("from May to December")
-    # makes them months.
+    # "May", "Jan" and "mar" alone are as likely a verb or a name; a cue around them ("from May to December",
+    # "jan or feb") makes them months.
     if (
         m["mon"] in ("may", "jan", "mar")
         and not (m["part"] or m["inw"] or m["mod"] or m["y"] or m["ny"])
         and not _MONTH_CUE_BEFORE.search(s.text, 0, m.start())
+        and not _MONTH_LISTED_AFTER.match(s.text, m.end())
     ):
         return None
     month = MONTHS[m["mon"].rstrip(".")]

@@ -371,8 +371,8 @@ RECOGNIZERS: tuple[tuple[re.Pattern[str], Recognizer], ...] = tuple(
         (
             # A season needs a cue: "spring" and "fall" alone are as often a verb, unless it is all the text says.
             r"\b(?:(?P<mod>this|next|last|past|coming) |(?:in|during|over|until|by) (?:the )?|the )"
-            r"(?P<season>spring|summer|fall|autumn|winter)(?:\s(?:of\s)?(?P<y>(?:19|20)\d{2}))?\b"
-            r"|\b(?P<season_>spring|summer|fall|autumn|winter)\s(?:of\s)?(?P<y_>(?:19|20)\d{2})\b"
+            r"(?P<season>spring|summer|fall|autumn|winter)(?:\s(?:of\s)?(?P<y>(?:19|20)\d{2}|'\d{2}))?\b"
+            r"|\b(?P<season_>spring|summer|fall|autumn|winter)\s(?:of\s)?(?P<y_>(?:19|20)\d{2}|'\d{2})\b"
             r"|\b(?P<season2>spring|summer|fall|autumn|winter)\b",
             lambda m, s: season(Alternatives(m), s) if not m["season2"] or stands_alone(m, s) else None,
         ),
@@ -505,12 +505,12 @@ RECOGNIZERS: tuple[tuple[re.Pattern[str], Recognizer], ...] = tuple(
         ),
         (
             r"\b(?:from\s)?(?:the\s)?(?P<d1>\d{1,2})(?:st|nd|rd|th)?\s?(?:-|to|through|thru|until|till)\s?(?:the\s)?"
-            rf"(?P<d2>\d{{1,2}})(?:st|nd|rd|th)?(?:\sof)?\s(?P<mon>{MONTH_RE})(?=\W|$)(?!\s\d{{1,2}}\b){_YEAR}",
+            rf"(?P<d2>\d{{1,2}})(?:st|nd|rd|th)?(?:\sof)?\s(?P<mon>{MONTH_RE})(?=\W|$)(?!\s\d{{1,2}}(?:st|nd|rd|th)?\b){_YEAR}",
             month_date_range,
         ),
         (
             # "18 Oct 5 am": a number with am/pm after the month is a time, not the month's day
-            rf"(?:{_WD},?\s(?:the\s)?)?\b(?:(?P<mon>{MONTH_RE})(?:\s?|[-/])(?:the\s)?(?P<d>\d{{1,2}}){_ORD}\b(?!:\d)|(?:the\s)?(?P<d_>\d{{1,2}}){_ORD}(?:\sof)?\s?(?P<mon_>{MONTH_RE})\b(?!\s?(?:[12]?\d|3[01])\b(?![:.]\d|\s?(?:am|pm)\b))"
+            rf"(?:{_WD},?\s(?:the\s)?)?\b(?:(?P<mon>{MONTH_RE})(?:\s?|[-/])(?:the\s)?(?P<d>\d{{1,2}}){_ORD}\b(?!:\d)|(?:the\s)?(?P<d_>\d{{1,2}}){_ORD}(?:\sof)?\s?(?P<mon_>{MONTH_RE})\b(?!\s?(?:[12]?\d|3[01])(?:st|nd|rd|th)?\b(?![:.]\d|\s?(?:am|pm)\b))"
             # "3 Aug 96": a two-digit number no month has days for is the year
             r"(?:\s(?P<y2>3[2-9]|[4-9]\d)\b(?!\s?(?:am|pm|h\b|hours?|hrs?|min|[:.]\d)))?)(?!\d)"
             # "January 12 of 2016": "of" before a four-digit year
@@ -587,7 +587,7 @@ RECOGNIZERS: tuple[tuple[re.Pattern[str], Recognizer], ...] = tuple(
             r"(?P<mod>next |last |past |this past |previous |this )?"
             rf"(?P<mon>{MONTH_RE})"
             # "may 97": a two-digit number no month has days for is the year; "June of 2022"
-            r"(?:(?:,?\s|\sof\s(?=(?:19|20)\d\d))(?P<y>(?:19|20)\d{2}|'\d{2}|(?:3[2-9]|[4-9]\d)\b(?!\s?(?:am|pm|h\b|[:.]\d))"
+            r"(?:(?:,?\s|\sof\s(?=(?:19|20)\d\d|'\d\d))(?P<y>(?:19|20)\d{2}|'\d{2}|(?:3[2-9]|[4-9]\d)\b(?!\s?(?:am|pm|h\b|[:.]\d))"
             rf"{_COUNTED}{_NOT_A_TIME_AFTER})|\s(?:of\s)?(?P<ny>next year)|\s(?P<an>after next))?\b(?!\s?\d)",
             month_only,
         ),

@@ -31,7 +31,7 @@ def season(m: re.Match[str], s: Scan) -> Mention | None:
     name = m["season"]
     candidates = [_season_in(name, year) for year in range(s.today.year - 2, s.today.year + 2)]
     if m["y"]:
-        first, last = _season_in(name, int(m["y"]))
+        first, last = _season_in(name, full_year(m["y"]))  # "summer of '69"
     elif m["mod"] == "next":
         first, last = next(c for c in candidates if c[0] > s.today)
     elif m["mod"] in ("last", "past"):

@@ -588,7 +588,21 @@ _SPELLINGS: tuple[_Rule, ...] = (
     (re.compile(r"\bmonthes\b"), "months"),
     # "tonite", "tongiht"
     (re.compile(r"\bto(?:nite|nigth|nihgt|ngiht|nght)\b"), "tonight"),
-    (re.compile(r"\bthe day after next\b"), "the day after tomorrow"),
+    (re.compile(r"\b(?:the )?day after next\b"), "the day after tomorrow"),
+    # "in a year and a half", "2 and a half years ago": whole months, which every reading of a year count knows
+    (
+        re.compile(r"\b(\d+|an?|one) years? and a half\b|\b(\d+|one) and a half years\b"),
+        lambda m: f"{12 * _count(m[1] or m[2]) + 6} months",
+    ),
+    # "weekends in July", "mondays of next month": every one of them, as "every weekend in July" reads
+    (
+        re.compile(
+            r"(?<!every )(?<!each )(?<!all )"
+            r"\b((?:(?:mon|tues|wednes|thurs|fri|satur|sun)day|weekend)s (?:in|of|during) )"
+            rf"(?=(?:the |this |next )?(?:{MONTH_RE}|month)\b)"
+        ),
+        r"every \1",
+    ),
     # "Monday, return the following day"
     (re.compile(r"\bthe following day\b"), "the day after"),
     # "leaving 7h Monday": after a departure or arrival word, "7h" is a clock time, not seven hours
@@ -697,6 +711,11 @@ _ORDINAL_DAYS: tuple[_Rule, ...] = (
     (
         re.compile(rf"\b(?:the\s)?(\d{{1,2}}(?:st|nd|rd|th)|{DAY_ORDINAL_RE})\sweek\s(?:of|in)\s((?:19|20)\d{{2}})\b"),
         lambda m: f"week {DAY_ORDINAL_WORDS.get(m[1]) or m[1][:-2]} of {m[2]}",
+    ),
+    # "feb 2 or third", "March 3rd and fifth": an ordinal listed after a month's day is another day of it
+    (
+        re.compile(rf"\b((?:{MONTH_RE})\s\d{{1,2}}(?:st|nd|rd|th)?,?\s(?:or|and|&)\s(?:the\s)?)({DAY_ORDINAL_RE})\b"),
+        lambda m: m[1] + _ordinal_day(m[2]),
     ),
     # "May 8th - tenth", "the 5th to the ninth": the second of two ordinals, after one written as a day
     (

@@ -174,6 +174,8 @@ def time_range(m: re.Match[str], s: Scan) -> Mention | None:
                 end = time(end.hour + 12, end.minute)
     if start is not None and end == time(0) and start != end:  # "6 pm - 12 am": until midnight, the day's end
         return mention(m, "tod", tod_start=start, tod_end=None)
+    if start and end and end < start and start.hour >= 12 and m["bap"] in ("am", "a"):
+        return mention(m, "tod", tod_start=start, tod_end=end)  # "10pm to 2am": on into the next morning
     if start is None or end is None or end <= start:
         return None
     return mention(m, "tod", tod_start=start, tod_end=end)

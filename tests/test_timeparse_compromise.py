@@ -76,3 +76,41 @@ AUGUST_13 = datetime(2016, 8, 13, 0, 0, tzinfo=TORONTO)  # a Saturday
 )
 def test_periods_and_years(text: str, start: str) -> None:
     assert first_start(text, AUGUST_13) == start
+
+
+JULY_11 = datetime(2026, 7, 11, 0, 0, tzinfo=ZoneInfo("America/New_York"))  # a Saturday
+
+
+@pytest.mark.parametrize(
+    ("text", "start"),
+    [
+        ("day after next", "2026-07-13 00:00"),  # with or without "the"
+        ("in a year and a half", "2028-01-11 00:00"),  # 18 months on
+        ("june of '98", "1998-06-01 00:00"),  # a month "of" a two-digit year
+        ("summer of '69", "1969-06-21 00:00"),  # a season's year may be written with two digits
+        ("mondays in august", "2026-08-03 00:00"),  # a plural weekday in a month is every one of them
+        ("jan or feb", "2027-01-01 00:00"),  # "jan" listed with another month is no name
+        ("11 to 9 january 5th", "2027-01-05 11:00"),  # "9 january 5th": the 9 is a clock time, not a day
+    ],
+)
+def test_dates_written_in_new_ways(text: str, start: str) -> None:
+    assert first_start(text, JULY_11) == start
+
+
+def test_a_range_ending_in_the_morning_runs_past_midnight() -> None:
+    windows = resolve_times("from 10pm to 2am", reading_context(JULY_11))
+    assert [(w.start, w.end) for w in windows] == [
+        (datetime(2026, 7, 11, 22, tzinfo=JULY_11.tzinfo), datetime(2026, 7, 12, 2, tzinfo=JULY_11.tzinfo))
+    ]
+
+
+def test_a_week_after_or_is_one_more_offer() -> None:
+    """ "feb 5 or next weekend": the weekend is not the context of Feb 5 but another choice."""
+    offered = parse_request("feb 5 or next weekend", mail_context(JULY_11, horizon_days=400)).windows
+    assert sorted({w.start.date().isoformat() for w in offered}) == ["2026-07-18", "2026-07-19", "2027-02-05"]
+
+
+@pytest.mark.parametrize(("text", "second"), [("feb 2 or third", "2027-02-03"), ("march 3rd and fifth", "2027-03-05")])
+def test_an_ordinal_listed_after_a_date_is_another_day(text: str, second: str) -> None:
+    windows = resolve_times(text, reading_context(JULY_11))
+    assert windows[1].start.date().isoformat() == second
