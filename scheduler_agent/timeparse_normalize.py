@@ -250,6 +250,15 @@ _NUMBERS_AND_CLOCKS: tuple[_Rule, ...] = (
     (re.compile(r"\b(\d{1,2})([0-5]\d)\s?([ap]m)\b"), r"\1:\2\3"),
     (re.compile(r"\ba quarter of an hour\b"), "15 minutes"),
     (re.compile(r"\b(?:1:1|1-on-1)s?\b"), "one-on-one"),
+    # British "half ten", "till half 12", "half 9ish": half past that hour, so it joins ranges and dates like any
+    # clock time
+    (
+        re.compile(
+            r"\bhalf (1[0-2]|[1-9])(?:-?ish)?\b"
+            r"(?![:.]\d|\s?(?:hours?|hrs?|h\b|minutes?|mins?|days?|weeks?|months?|years?|%))"
+        ),
+        r"\1:30",
+    ),
     # "11ish" names a clock time as surely as "11:00"
     (re.compile(r"\b(\d{1,2})-?ish\b"), r"\1:00"),
     (re.compile(r"(?<=\d)-?ish\b"), ""),
@@ -359,13 +368,6 @@ _SPELLINGS: tuple[_Rule, ...] = (
         lambda m: f"{m[1]} {'morning' if m[2] == 'am' else 'afternoon'}",
     ),
     (re.compile(r"\b(?:a )?(half|quarter) past (\d{1,2})\b(?!:)"), lambda m: f"{m[2]}:{30 if m[1] == 'half' else 15}"),
-    # British "half ten", "till half 12": half past that hour, so it joins ranges and dates like any clock time
-    (
-        re.compile(
-            r"\bhalf (1[0-2]|[1-9])\b(?![:.]\d|\s?(?:hours?|hrs?|h\b|minutes?|mins?|days?|weeks?|months?|years?|%))"
-        ),
-        r"\1:30",
-    ),
     # "early (on) Monday morning" is Monday's early morning
     (re.compile(rf"\b(early|late) (?:on )?({WEEKDAY_RE}|today|tomorrow) (morning|afternoon|evening)\b"), r"\2 \1 \3"),
     (
@@ -382,6 +384,12 @@ _SPELLINGS: tuple[_Rule, ...] = (
     (re.compile(r"\b2mor+ow?\b"), "tomorrow"),
     (re.compile(r"\b2day\b"), "today"),
     (re.compile(r"\b2ni(?:te|ght)\b"), "tonight"),
+    (re.compile(r"\bnite\b"), "night"),
+    # "b4 noon" (not "gate B4")
+    (
+        re.compile(rf"\bb4 (?=\d|(?:noon|midnight|lunch|the|end|eod|cob|today|tomorrow|tmrw?|{WEEKDAY_RE})(?!\w))"),
+        "before ",
+    ),
     (re.compile(r"\bnxt\b"), "next"),
     # Nigerian and Ghanaian "next tomorrow"
     (re.compile(r"\bnext tomorrow\b"), "the day after tomorrow"),

@@ -213,3 +213,16 @@ def test_ult_is_last_month() -> None:
 )
 def test_indian_and_stated_order_variants(text: str, expected: list[str]) -> None:
     assert _windows(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("half 9ish tomorrow", ["2026-11-21 09:30-10:00"]),
+        ("2moro nite", ["2026-11-21 20:00-23:00"]),
+        ("any time b4 3 on Monday", ["2026-11-23 00:00-15:00"]),
+        ("gate b4 at 3 on Monday", ["2026-11-23 15:00-15:30"]),
+    ],
+)
+def test_more_chat_spellings(text: str, expected: list[str]) -> None:
+    assert _windows(text) == expected
