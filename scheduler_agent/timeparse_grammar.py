@@ -510,9 +510,12 @@ RECOGNIZERS: tuple[tuple[re.Pattern[str], Recognizer], ...] = tuple(
         ),
         (
             # "18 Oct 5 am": a number with am/pm after the month is a time, not the month's day
-            rf"(?:{_WD},?\s(?:the\s)?)?\b(?:(?P<mon>{MONTH_RE})(?:\s?|[-/])(?:the\s)?(?P<d>\d{{1,2}}){_ORD}\b(?!:\d)|(?:the\s)?(?P<d_>\d{{1,2}}){_ORD}(?:\sof)?\s?(?P<mon_>{MONTH_RE})\b(?!\s?(?:[12]?\d|3[01])(?:st|nd|rd|th)?\b(?![:.]\d|\s?(?:am|pm)\b))"
-            # "3 Aug 96": a two-digit number no month has days for is the year
-            r"(?:\s(?P<y2>3[2-9]|[4-9]\d)\b(?!\s?(?:am|pm|h\b|hours?|hrs?|min|[:.]\d)))?)(?!\d)"
+            rf"(?:{_WD},?\s(?:the\s)?)?\b(?:(?P<mon>{MONTH_RE})(?:\s?|[-/])(?:the\s)?(?P<d>\d{{1,2}}){_ORD}\b(?!:\d)|(?:the\s)?(?P<d_>\d{{1,2}}){_ORD}(?P<of>\sof)?\s?(?P<mon_>{MONTH_RE})\b"
+            # "3 Aug 96", "1 Jan 20", "14th April 15": two digits after a day and its month are the year; after "of"
+            # a number is the month's day ("from 5 to 6 of April 22" is April 22), and so is any ordinal
+            r"(?(of)(?!\s?(?:[12]?\d|3[01])(?:st|nd|rd|th)?\b(?![:.]\d|\s?(?:am|pm)\b))"
+            r"|(?!\s?(?:\d(?:st|nd|rd|th)?|(?:[12]\d|3[01])(?:st|nd|rd|th))\b(?![:.]\d|\s?(?:am|pm)\b))"
+            rf"(?:\s(?P<y2>\d\d)\b(?!\s?(?:am|pm|h\b|hours?|hrs?|min|[:.]\d)){_COUNTED}{_NOT_A_TIME_AFTER})?))(?!\d)"
             # "January 12 of 2016": "of" before a four-digit year
             rf"(?:(?:,?\s|,|\sof\s(?=(?:19|20)\d\d))(?P<y>(?:19|20)\d{{2}}|'\d{{2}}|(?:3[2-9]|[4-9]\d)\b(?!\s?(?:am|pm|h\b|[:.]\d)){_COUNTED}"
             rf"{_NOT_A_TIME_AFTER})|\s(?:of\s)?(?P<ry>last|next|this) year\b)?(?:,?\s(?P<wd2>{WEEKDAY_RE}))?",

@@ -176,6 +176,8 @@ def _minutes_to(m: re.Match[str]) -> str:
 
 
 _UNIT_LETTERS = {"d": "days", "w": "weeks", "m": "months", "y": "years"}
+# "+2d", "-18h": a unit's letter after a signed count ("m" is left out: minutes or months)
+_SIGNED_UNITS = {"s": "seconds", "h": "hours", "d": "days", "w": "weeks", "y": "years"}
 
 # Every number word but "one" as digits: "one" is a number only before a unit or a time, or after "at" (the
 # rules after it).
@@ -292,8 +294,17 @@ _NUMBERS_AND_CLOCKS: tuple[_Rule, ...] = (
     (re.compile(r"\b(\d+|an?) (minutes?|mins?|hours?|hrs?|days?|weeks?) out\b"), r"\1 \2 from now"),
     (re.compile(r"\bwks?\b"), lambda m: "weeks" if m.group(0) == "wks" else "week"),
     (re.compile(rf"\bprev\.?(?=\s(?:{WEEKDAY_RE}|week|month|year)\b)"), "previous"),
-    # "+5 hours", "+2 days": now moved on by that much, as "in 5 hours" says it
-    (re.compile(r"(?<![\w)])\+\s?(\d+)\s?(minutes?|mins?|hours?|hrs?|days?|weeks?|months?)\b"), r"in \1 \2"),
+    # "+5 hours", "+2d": now moved on by that much, as "in 5 hours" says it; "-2 days", "-18h" (the sign against
+    # the number, so "- 2 days" stays a list item): moved back, as "2 days ago" says it
+    (
+        re.compile(
+            r"(?<![\w)])(?:(\+)\s?|-)(\d+)\s?"
+            r"(seconds?|secs?|minutes?|mins?|hours?|hrs?|days?|weeks?|months?|years?|yrs?|[sdhwy](?=\s|$|[,.;!?)]))\b"
+        ),
+        lambda m: (
+            f"in {m[2]} {_SIGNED_UNITS.get(m[3], m[3])}" if m[1] else f"{m[2]} {_SIGNED_UNITS.get(m[3], m[3])} ago"
+        ),
+    ),
     # "5 minutes before now" says "5 minutes ago" the long way
     (
         re.compile(
@@ -548,8 +559,8 @@ _SPELLINGS: tuple[_Rule, ...] = (
     (re.compile(r"\b(jan|feb|mar|apr|jun|jul|aug|sept|sep|oct|nov|dec)\.(?=,?\s\d)"), r"\1"),
     # "Aug 29-Sep 2": a dash between two month dates is a range, not a day written against the next month
     (re.compile(rf"\b({MONTH_RE})\s?(\d{{1,2}}(?:st|nd|rd|th)?)-(?=(?:{MONTH_RE})\b)"), r"\1 \2 - "),
-    # "30-Mar-11": the last part is the year
-    (re.compile(rf"\b(\d{{1,2}})-({MONTH_RE})-(\d\d)\b"), r"\1 \2 '\3"),
+    # "30-Mar-11", "28th-Oct-18": the last part is the year
+    (re.compile(rf"\b(\d{{1,2}}(?:st|nd|rd|th)?)-({MONTH_RE})-(\d\d)\b"), r"\1 \2 '\3"),
     # "15SEP", "10-August-2012", "10/August 2012": a day written against its month
     (re.compile(rf"\b(\d{{1,2}})(?:[-/])?({MONTH_RE})\b(?:[-/](?=\d{{2,4}}\b))?"), r"\1 \2 "),
     # "on 4-22", "on 4.22" (no such day-first date): after "on", a pair of numbers is a month and day.

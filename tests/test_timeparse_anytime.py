@@ -173,3 +173,42 @@ def test_a_number_and_letter_after_a_label_is_no_time(text: str) -> None:
 
 def test_a_misspelt_plural_of_month() -> None:
     assert first("2 monthes from tomorrow") == "2027-01-19 00:00"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("1 Jan 20", "2020-01-01 00:00"),
+        ("01 Jan 20", "2020-01-01 00:00"),
+        ("14th April 15", "2015-04-14 00:00"),
+        ("28th-Oct-18", "2018-10-28 00:00"),
+        ("18 Oct 5 am", "2027-10-18 05:00"),  # one digit: a time
+        ("3 May 10:30", "2027-05-03 10:30"),
+    ],
+)
+def test_two_digits_after_a_day_and_its_month_are_the_year(text: str, expected: str) -> None:
+    assert first(text) == expected
+
+
+def test_after_of_a_number_is_the_months_day() -> None:
+    assert first("from 5 to 6 of April 22") == "2027-04-22 17:00"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("-2 days", "2026-11-16 00:00"),
+        ("-18 hours", "2026-11-17 15:00"),
+        ("-30 seconds", "2026-11-18 08:59"),
+        ("+30 seconds", "2026-11-18 09:00"),
+        ("+2d", "2026-11-20 00:00"),
+        ("+18h", "2026-11-19 03:00"),
+    ],
+)
+def test_a_signed_count_moves_from_now(text: str, expected: str) -> None:
+    assert first(text) == expected
+
+
+@pytest.mark.parametrize("text", ["- 2 days of workshops", "1-2 days", "it takes 2-3 weeks"])
+def test_a_dash_before_a_count_is_no_offset(text: str) -> None:
+    assert first(text) is None
