@@ -420,7 +420,9 @@ _SPELLINGS: tuple[_Rule, ...] = (
     (re.compile(r"(?<=\bthe )(\d{1,2})\.(?!\d)"), lambda m: _ordinal_suffix(int(m[1]))),
     (re.compile(r"\bbegin of\b"), "beginning of"),
     # French "apres-demain"
-    (re.compile(r"\bafter-tomorrow\b"), "the day after tomorrow"),
+    # "overmorrow", "ereyesterday": one word for two days on or back (as German "übermorgen", "vorgestern")
+    (re.compile(r"\b(?:after-tomorrow|overmorrow)\b"), "the day after tomorrow"),
+    (re.compile(r"\bereyesterday\b"), "the day before yesterday"),
     # "at 9 hour" (but "in around 5 hours" is a count of hours)
     (
         re.compile(

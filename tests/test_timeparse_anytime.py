@@ -212,3 +212,15 @@ def test_a_signed_count_moves_from_now(text: str, expected: str) -> None:
 @pytest.mark.parametrize("text", ["- 2 days of workshops", "1-2 days", "it takes 2-3 weeks"])
 def test_a_dash_before_a_count_is_no_offset(text: str) -> None:
     assert first(text) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Overmorrow 18:30", "2026-11-20 18:30"),
+        ("overmorrow", "2026-11-20 00:00"),
+        ("ereyesterday", "2026-11-16 00:00"),
+    ],
+)
+def test_one_word_for_two_days_on_or_back(text: str, expected: str) -> None:
+    assert first(text) == expected
