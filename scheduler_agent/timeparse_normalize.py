@@ -12,7 +12,6 @@ engine's time.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from itertools import pairwise
 
 from .timeparse_lexicon import (
@@ -23,6 +22,7 @@ from .timeparse_lexicon import (
     WEEKDAY_RE,
     ZONE_ABBREVIATION_RE,
 )
+from .timeparse_regional import REGIONAL_SPELLINGS, Rule
 from .timeparse_stamps import machine_stamps
 
 _DATE_IN_BRACKETS = "|".join(
@@ -41,7 +41,7 @@ _NUMBERED_THINGS = frozenset(
 _ABBREVIATED = r"dep|arr|approx|appr|ca|incl|pls|mr|mrs|ms|dr"
 
 # A rewrite: a compiled pattern and what `re.sub` puts for each match.
-_Rule = tuple[re.Pattern[str], str | Callable[[re.Match[str]], str]]
+_Rule = Rule
 _DASHES = re.compile(r"[\u2010-\u2015\u2212]")
 # "Wed 13:00 -> Thu 10:00", "Mon \u2192 Fri": an arrow between two times or days closes a span like "to"
 _ARROWS = re.compile(r"\s*(?:->|\u2192|=>|\u21d2)\s*")
@@ -54,7 +54,7 @@ def normalize(text: str) -> str:
     t = machine_stamps(_ARROWS.sub(" to ", _DASHES.sub("-", text.lower())))
     t = _MONEY.sub("amount", t)  # "$12.34" is a sum of money, not 12:34
     t = t.replace("\u2019", "'").replace("\u00a0", " ").replace("[", " ").replace("]", " ")
-    t = _apply(_NUMBERS_AND_CLOCKS, t)
+    t = _apply(_NUMBERS_AND_CLOCKS, _apply(REGIONAL_SPELLINGS, t))
     return _BLANKS.sub(" ", _apply(_ORDINAL_DAYS, _apply(_SPELLINGS, t)))
 
 
@@ -129,18 +129,6 @@ def _slashed_days(m: re.Match[str]) -> str:
     return f"{', '.join(parts[:-1])} and {parts[-1]} "
 
 
-def _after_next(m: re.Match[str]) -> str:
-    """ "next Tuesday but one", "next to next week": the one after the next, as "Tuesday after next" says it."""
-    named = m[1] or m[2]
-    return f"the {named} after next" if named in ("week", "month") else f"{named} after next"
-
-
-def _half_of_day(m: re.Match[str]) -> str:
-    """ "the second half on Monday", "Monday first half": that day's afternoon or morning."""
-    part = "morning" if (m["half"] or m["half_"]) in ("first", "1st") else "afternoon"
-    return f"{m['day']} {part}" if m["day"] else part
-
-
 def _mixed_fraction(m: re.Match[str]) -> str:
     value = int(m[1]) + int(m[2]) / int(m[3])
     return f"{value:g}" if m[4] else f"{m[1]}{_VULGAR[m[2] + '/' + m[3]]}"
@@ -163,18 +151,6 @@ def _ordinal_day(word: str) -> str:
 
 
 _TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50}
-# the minutes before an hour as British English says them
-_MINUTES_TO = {"five": 5, "ten": 10, "twenty": 20, "twenty-five": 25, "twenty five": 25}
-_PART_ABBREVIATIONS = {"eve": "evening", "aft": "afternoon", "morn": "morning"}
-_MONTH_ABBREVIATIONS = {"ins": "this", "pro": "next", "ult": "last"}
-
-
-def _minutes_to(m: re.Match[str]) -> str:
-    """ "at ten to three" as "at 10 minutes to 3", which the minutes-to-an-hour recognizer reads."""
-    minutes = _MINUTES_TO[m["short"] or m["long"]]
-    return f"{m['lead'] + ' ' if m['lead'] else ''}{minutes} minutes to {NUMBER_WORDS[m['h']]}"
-
-
 _UNIT_LETTERS = {"d": "days", "w": "weeks", "m": "months", "y": "years"}
 # "+2d", "-18h": a unit's letter after a signed count ("m" is left out: minutes or months)
 _SIGNED_UNITS = {"s": "seconds", "h": "hours", "d": "days", "w": "weeks", "y": "years"}
@@ -188,18 +164,6 @@ _NUMBER_WORDS_BUT_ONE = "|".join(
 
 # Spoken numbers as digits, am/pm and clock times in one spelling, counts and units in words the grammar reads.
 _NUMBERS_AND_CLOCKS: tuple[_Rule, ...] = (
-    # "twenty to four", "at ten to three": minutes to a spoken hour, the British clock time. "ten to three" and
-    # "five to seven" alone are as often ranges of hours, so those two need a word that announces one moment;
-    # "twenty" and "twenty-five" are no business hours. "ten to twelve people" is a count.
-    (
-        re.compile(
-            r"(?<!\bfrom )(?<!\bbetween )\b(?:(?P<lead>at|by|say|about|around) (?P<short>five|ten)|"
-            r"(?P<long>twenty[- ]five|twenty)) to "
-            r"(?P<h>one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)\b"
-            r"(?![ -]?(?:minutes?|mins?|hours?|hrs?|days?|weeks?|months?|people|persons?|guests?|%))"
-        ),
-        _minutes_to,
-    ),
     (re.compile(r"\bforty[- ]five\b"), "45"),
     # "fifty nine" as 59, so "nine fifty nine a m" reads as 9:59am
     (
@@ -252,15 +216,6 @@ _NUMBERS_AND_CLOCKS: tuple[_Rule, ...] = (
     (re.compile(r"\b(\d{1,2})([0-5]\d)\s?([ap]m)\b"), r"\1:\2\3"),
     (re.compile(r"\ba quarter of an hour\b"), "15 minutes"),
     (re.compile(r"\b(?:1:1|1-on-1)s?\b"), "one-on-one"),
-    # British "half ten", "till half 12", "half 9ish": half past that hour, so it joins ranges and dates like any
-    # clock time
-    (
-        re.compile(
-            r"\bhalf (1[0-2]|[1-9])(?:-?ish)?\b"
-            r"(?![:.]\d|\s?(?:hours?|hrs?|h\b|minutes?|mins?|days?|weeks?|months?|years?|%))"
-        ),
-        r"\1:30",
-    ),
     # "11ish" names a clock time as surely as "11:00"
     (re.compile(r"\b(\d{1,2})-?ish\b"), r"\1:00"),
     (re.compile(r"(?<=\d)-?ish\b"), ""),
@@ -279,14 +234,6 @@ _NUMBERS_AND_CLOCKS: tuple[_Rule, ...] = (
     # British "a week today", "tomorrow week", "Monday fortnight": counted on from that day
     (re.compile(rf"\b({WEEKDAY_RE}|today|tomorrow) (week|fortnight)\b"), r"a \2 from \1"),
     (re.compile(r"\ba (week|fortnight) (today|tomorrow)\b"), r"a \1 from \2"),
-    # Irish "this day week"; "a week Tuesday" (as "a week on Tuesday"); "next Tuesday but one" and Indian "next to
-    # next Tuesday" (the one after it)
-    (re.compile(r"\bthis day (week|fortnight)\b"), r"a \1 from today"),
-    (re.compile(rf"(?<!\bonce )(?<!\bper )\ba (week|fortnight) (?={WEEKDAY_RE}(?!\w))"), r"a \1 on "),
-    (
-        re.compile(rf"\bnext ({WEEKDAY_RE}|week|month) but one\b|\bnext to next ({WEEKDAY_RE}|week|month)\b"),
-        _after_next,
-    ),
     (re.compile(r"\b(\d+) fortnights?\b"), lambda m: f"{2 * int(m[1])} weeks"),
     (re.compile(r"\b(?:a )?fortnight\b"), "2 weeks"),
     (re.compile(r"\b(?:a )?few (?=(?:days|weeks|minutes|hours|months|years))"), "3 "),
@@ -391,31 +338,6 @@ _SPELLINGS: tuple[_Rule, ...] = (
     (re.compile(r"\b12\s?(noon|midnight)\b"), r"\1"),  # "12 noon" is one time, not 12 and then noon
     # "until incl. Friday", "up to and including the 20th"
     (re.compile(r"\b(?:up to|until|till|through) (?:and )?incl(?:uding|usive|\.)?\s"), "until "),
-    # chat spellings: "2moro", "2day", "2nite", "nxt"
-    (re.compile(r"\b2mor+ow?\b"), "tomorrow"),
-    (re.compile(r"\b2day\b"), "today"),
-    (re.compile(r"\b2ni(?:te|ght)\b"), "tonight"),
-    (re.compile(r"\bnite\b"), "night"),
-    # "b4 noon" (not "gate B4")
-    (
-        re.compile(rf"\bb4 (?=\d|(?:noon|midnight|lunch|the|end|eod|cob|today|tomorrow|tmrw?|{WEEKDAY_RE})(?!\w))"),
-        "before ",
-    ),
-    (re.compile(r"\bnxt\b"), "next"),
-    # Nigerian and Ghanaian "next tomorrow"
-    (re.compile(r"\bnext tomorrow\b"), "the day after tomorrow"),
-    # Indian office English: "post lunch"; the "first half" and "second half" of a working day (said of a day, or
-    # "of the day") are its morning and afternoon ("the second half of March" is read with the month)
-    (re.compile(r"\bpost[- ]lunch\b"), "after lunch"),
-    (
-        re.compile(
-            r"\b(?:in )?(?:the )?(?P<half>first|second|1st|2nd) half"
-            rf"(?: of the day\b|(?= (?:on |of )?(?:{WEEKDAY_RE}|today|tomorrow)\b))"
-            rf"|\b(?P<day>{WEEKDAY_RE}|today|tomorrow),? (?:in )?(?:the )?(?P<half_>first|second|1st|2nd) half"
-            r"\b(?! of\b)"
-        ),
-        _half_of_day,
-    ),
     # "the 10.", "from the 3. until the 7.": a day of the month written with a German ordinal dot
     (re.compile(r"(?<=\bthe )(\d{1,2})\.(?!\d)"), lambda m: _ordinal_suffix(int(m[1]))),
     (re.compile(r"\bbegin of\b"), "beginning of"),
@@ -446,40 +368,6 @@ _SPELLINGS: tuple[_Rule, ...] = (
     # "no flights before 9": nothing earlier, so from 9 on ("no calls after 6": up to 6)
     (re.compile(r"\bno (?:[a-z]+ ){1,2}?(before|after)(?= (?:\d|noon\b|midnight\b))"), r"not \1"),
     (re.compile(r"\bw/e\b"), "weekend"),
-    # Australian "arvo", "sat arvo": the afternoon; "thurs eve", "this aft", "mornin'" in chat; Scots "the morn" is
-    # tomorrow; British "elevenses" the break at 11
-    (re.compile(r"\barvo(s?)\b"), r"afternoon\1"),
-    (
-        re.compile(rf"\b({WEEKDAY_RE}|today|tomorrow|tmrw?|this) (eve|aft|morn)\b"),
-        lambda m: f"{m[1]} {_PART_ABBREVIATIONS[m[2]]}",
-    ),
-    (re.compile(r"\bmornin(?:'|\b)"), "morning"),
-    (re.compile(r"(?<!\bin )(?<!\bof )\bthe morn\b"), "tomorrow"),
-    (re.compile(r"\belevenses\b"), "11:00"),
-    # British "last thing Friday": the end of that working day ("the last thing I want" names no time)
-    (re.compile(rf"\blast thing (?:on )?({WEEKDAY_RE}|today|tomorrow)(?!\w)"), r"\1 end of day"),
-    # commercial letters: "the 10th inst." of this month, "the 5th prox." of the next, "the 12th ult." of the last
-    (
-        re.compile(r"\b(\d{1,2}(?:st|nd|rd|th)?) (inst(?:ant)?|prox(?:imo)?|ult(?:imo)?)\b\.?"),
-        lambda m: f"{m[1]} of {_MONTH_ABBREVIATIONS[m[2][:3]]} month",
-    ),
-    # British "any day bar Friday": but for
-    (
-        re.compile(
-            r"\b((?:any|every|all|each)\b[^.?!;]{0,40}?)\sbar\s"
-            rf"(?=(?:{WEEKDAY_RE}|today|tomorrow|weekends?|the \d)(?!\w))"
-        ),
-        r"\1 except ",
-    ),
-    # Indian "day after" on its own: the day after tomorrow ("the day after", "a day after", "every day after 3" are
-    # not)
-    (
-        re.compile(
-            r"(?:^|(?<=[,;:(] )|(?<=\bon )|(?<=\bby )|(?<=\bor )|(?<=\band )|(?<=\bfrom )|(?<=\buntil )|(?<=\btill ))"
-            r"day after(?=\s?(?:[,.;!?)]|$)|\s(?:at|in the|morning|afternoon|evening)\b)"
-        ),
-        "the day after tomorrow",
-    ),
     # "w/c 11th May", "week starting Monday" (but "every week starting Monday" is a repetition that starts then)
     (
         re.compile(r"\bw/c\b|(?<!every )(?<!each )(?<!other )\bweek (?:commencing|beginning|starting)(?: on)?\b"),

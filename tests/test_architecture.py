@@ -41,6 +41,7 @@ CORE |= {
     "timeparse_normalize",
     "timeparse_stamps",
     "timeparse_spans",
+    "timeparse_regional",
 }
 EDGE_ONLY = {
     "httpx",
