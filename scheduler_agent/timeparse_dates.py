@@ -250,7 +250,9 @@ def month_only(m: re.Match[str], s: Scan) -> Mention | None:
     mod = (m["mod"] or "").strip()
     if mod == "this":  # "this Sept": the coming one, as a bare month is
         mod = ""
-    if m["ny"] or (mod == "next" and not m["y"] and month <= s.today.month):  # "June next year", "next March"
+    if m["ny"] in ("this", "last"):  # "march this year", "apr last year"
+        year = s.today.year - (m["ny"] == "last")
+    elif m["ny"] or (mod == "next" and not m["y"] and month <= s.today.month):  # "June next year", "next March"
         year = s.today.year + 1
     elif mod and mod != "next" and not m["y"]:  # "last September": the latest one before this month
         year = s.today.year if month < s.today.month else s.today.year - 1
@@ -292,7 +294,12 @@ def quarter(m: re.Match[str], s: Scan) -> Mention | None:
     year's unless it is over; "the last quarter" without one is the previous quarter, with one its fourth."""
     current = (s.today.month - 1) // 3
     mod = m["mod"] or ("last" if m["ord"] in ("last", "final") and not (m["y"] or m["rel"]) else None)
-    if mod:
+    if m["qmod"] and not (m["y"] or m["rel"]):
+        # "next Q1", "last Q4": the coming or latest such quarter, as "next March" and "last September" are months
+        index = int(m["n"]) - 1
+        ahead = {"this": 0, "next": int(index <= current)}.get(m["qmod"], -int(index >= current))
+        year = s.today.year + ahead
+    elif mod:
         index = current + {"this": 0, "the": 0, "next": 1, "last": -1}[mod]
         year, index = s.today.year + index // 4, index % 4
     else:

@@ -266,7 +266,10 @@ RECOGNIZERS: tuple[tuple[re.Pattern[str], Recognizer], ...] = tuple(
             clock_offset,
         ),
         (
-            r"\b(?P<z>(?:america|europe|asia|africa|australia|pacific|atlantic|indian)/[a-z_]+(?:/[a-z_]+)?)\b",
+            r"\b(?P<z>(?:america|europe|asia|africa|australia|pacific|atlantic|indian)/[a-z_]+(?:/[a-z_]+)?|"
+            # the old country links still written in calendars and libraries ("2pm Canada/Eastern", "US/Pacific")
+            r"us/(?:eastern|central|mountain|pacific|alaska|hawaii|arizona)|"
+            r"canada/(?:atlantic|central|eastern|mountain|newfoundland|pacific|saskatchewan|yukon))\b",
             iana_zone,
         ),
         (r"\b(?P<z>my|mine|your|yours|local|our)\s(?P<tw>time\s?zone|time|tz)\b", named_zone),
@@ -387,7 +390,7 @@ RECOGNIZERS: tuple[tuple[re.Pattern[str], Recognizer], ...] = tuple(
         # not "the 1st of 3 months ago", "the Monday of 2 weeks ago": those name a day of that month or week
         (r"(?<![\d.])(?<!\bof )\b(?P<n>\d+(?:\.\d+)?|an?) (?P<unit>days?|weeks?|months?|years?) ago\b", ago),
         (
-            rf"\b(?:(?P<mod>this|next|last|coming|previous|following) )?(?P<h>{HOLIDAY_RE})"
+            rf"\b(?:(?P<mod>this|next|last|coming|previous|following) )?(?P<h>{HOLIDAY_RE})(?P<eve>\seve)?"
             r"(?:,?\s(?:of\s)?(?P<y>(?:19|20)\d{2}|'\d{2})|\s(?:of\s)?(?P<rel>next|this|last) year)?(?!\w)",
             holiday,
         ),
@@ -581,7 +584,8 @@ RECOGNIZERS: tuple[tuple[re.Pattern[str], Recognizer], ...] = tuple(
         ),
         (
             r"\b(?P<end>(?:the )?end of )?(?:(?P<mod>this|next|last|the) (?:quarter|qtr)(?! of an?\b| past\b)|"
-            r"(?:the )?(?P<ord>first|second|third|fourth|1st|2nd|3rd|4th|last|final) (?:quarter|qtr)|q(?P<n>[1-4]))"
+            r"(?:the )?(?P<ord>first|second|third|fourth|1st|2nd|3rd|4th|last|final) (?:quarter|qtr)|"
+            r"(?:(?P<qmod>this|next|last|past|previous) )?q(?P<n>[1-4]))"
             r"(?:,?\s(?:of\s)?(?P<y>(?:19|20)\d{2})|\s(?:of\s)?(?P<rel>this|next|last) year)?\b",
             quarter,
         ),
@@ -591,7 +595,7 @@ RECOGNIZERS: tuple[tuple[re.Pattern[str], Recognizer], ...] = tuple(
             rf"(?P<mon>{MONTH_RE})"
             # "may 97": a two-digit number no month has days for is the year; "June of 2022"
             r"(?:(?:,?\s|\sof\s(?=(?:19|20)\d\d|'\d\d))(?P<y>(?:19|20)\d{2}|'\d{2}|(?:3[2-9]|[4-9]\d)\b(?!\s?(?:am|pm|h\b|[:.]\d))"
-            rf"{_COUNTED}{_NOT_A_TIME_AFTER})|\s(?:of\s)?(?P<ny>next year)|\s(?P<an>after next))?\b(?!\s?\d)",
+            rf"{_COUNTED}{_NOT_A_TIME_AFTER})|\s(?:of\s)?(?P<ny>next|this|last) year|\s(?P<an>after next))?\b(?!\s?\d)",
             month_only,
         ),
         (

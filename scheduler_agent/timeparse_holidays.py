@@ -68,7 +68,8 @@ def _holiday_in(year: int, spec: tuple[int, int] | tuple[int, str, int, int]) ->
 
 
 def holiday(m: re.Match[str], s: Scan) -> Mention | None:
-    """ "Thanksgiving", "next Memorial Day", "Christmas 2027": the next one (the last one for "last")."""
+    """ "Thanksgiving", "next Memorial Day", "Christmas 2027": the next one (the last one for "last"); "<holiday>
+    eve" the day before it."""
     spec = next(spec for pattern, spec in HOLIDAYS if re.fullmatch(pattern, m["h"]))
     if m["y"] or m["rel"]:  # "Christmas 2027", "Thanksgiving of next year"
         year = full_year(m["y"]) if m["y"] else s.today.year + {"next": 1, "this": 0}.get(m["rel"], -1)
@@ -81,4 +82,6 @@ def holiday(m: re.Match[str], s: Scan) -> Mention | None:
         found = min(
             (d for y in (s.today.year, s.today.year + 1) if (d := _holiday_in(y, spec)) and d >= s.today), default=None
         )
+    if found and m["eve"]:  # "Halloween eve", "Easter eve": the day before
+        found -= timedelta(days=1)
     return mention(m, "days", days=(found,)) if found else None

@@ -431,6 +431,8 @@ _SPELLINGS: tuple[_Rule, ...] = (
         lambda m: f"{m[1]}{m[3]} - {m[2]}{m[3]}" if int(m[1]) < int(m[2]) else m[0],
     ),
     (re.compile(r"\bhence\b|\bfrom (?:this (?:second|moment|minute)|right now)\b"), "from now"),
+    # "2 weeks back", "a year back": that long ago
+    (re.compile(r"\b(\d+|an?) (days?|weeks?|months?|years?) back\b"), r"\1 \2 ago"),
     # "one hour from today", "90 minutes from today": a clock count runs from the moment, not from midnight
     (re.compile(r"\b(\d+(?:\.\d+)?|an?) (hours?|hrs?|minutes?|mins?) from today\b"), r"\1 \2 from now"),
     # "4 weeks in the future"

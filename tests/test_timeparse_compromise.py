@@ -114,3 +114,31 @@ def test_a_week_after_or_is_one_more_offer() -> None:
 def test_an_ordinal_listed_after_a_date_is_another_day(text: str, second: str) -> None:
     windows = resolve_times(text, reading_context(JULY_11))
     assert windows[1].start.date().isoformat() == second
+
+
+JANUARY_21 = datetime(2020, 1, 21, 0, 0, tzinfo=ZoneInfo("America/Vancouver"))  # a Tuesday, in the first quarter
+
+
+@pytest.mark.parametrize(
+    ("text", "start"),
+    [
+        ("2 weeks back", "2020-01-07 00:00"),  # "back" counts back as "ago" does
+        ("a year back", "2019-01-21 00:00"),
+        # a quarter named with this/next/last, as months are: the coming or latest such one
+        ("last q4", "2019-10-01 00:00"),
+        ("last q1", "2019-01-01 00:00"),
+        ("next q1", "2021-01-01 00:00"),
+        ("next q3", "2020-07-01 00:00"),
+        # a month with "this year" or "last year" after it
+        ("march this year", "2020-03-01 00:00"),
+        ("apr last year", "2019-04-01 00:00"),
+        # "<holiday> eve" is the day before it
+        ("halloween eve", "2020-10-30 00:00"),
+        ("thanksgiving eve 2021", "2021-11-24 00:00"),
+        # the old IANA country links
+        ("2pm Canada/Eastern", "2020-01-21 11:00"),
+        ("9am US/Pacific", "2020-01-21 09:00"),
+    ],
+)
+def test_counts_quarters_months_and_zones(text: str, start: str) -> None:
+    assert first_start(text, JANUARY_21) == start
