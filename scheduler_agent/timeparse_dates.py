@@ -228,8 +228,8 @@ def days_run_forward(mentions: list[Mention], today: date) -> list[Mention]:
 
 
 _MONTH_CUE_BEFORE = re.compile(r"\b(?:from|until|till|through|thru|since|between|by)\s$")
-# "jan or feb", "may and june": another month listed right after it
-_MONTH_LISTED_AFTER = re.compile(rf",?\s(?:or|and|&|to|-)\s(?:in\s)?(?:{MONTH_RE})\b")
+# "jan or feb", "may and june", "May through July": another month listed right after it, or closing a range
+_MONTH_LISTED_AFTER = re.compile(rf",?\s(?:or|and|&|to|-|through|thru|until|till)\s(?:in\s)?(?:{MONTH_RE})\b")
 
 
 def month_only(m: re.Match[str], s: Scan) -> Mention | None:

@@ -339,7 +339,7 @@ RECOGNIZERS: tuple[tuple[re.Pattern[str], Recognizer], ...] = tuple(
             r"\b(?:within (?:about |around |roughly |approximately )?|"
             r"(?:in |over |during )?(?=(?:the )?(?:next|coming|upcoming) ))(?:the )?"
             r"(?P<next>(?:next|coming|upcoming) )?(?:(?P<n>\d+(?:\.\d+)?|an?|half an?)\s?)?"
-            r"(?P<u>hours?|hrs?|minutes?|mins?)\b",
+            r"(?P<u>hours?|hrs?|minutes?|mins?)\b(?P<half> and a half\b)?",
             within_n_time,
         ),
         (
@@ -409,7 +409,9 @@ RECOGNIZERS: tuple[tuple[re.Pattern[str], Recognizer], ...] = tuple(
             r" (?P<dir>before|after)(?=[\s?!.,;]|$)"  # "what's your plan for the day after?"
             rf"(?! (?:next|last)\b(?!\s(?:{WEEKDAY_RE}|week|month))| that\b| it\b| the (?:meeting|call)\b)"
             # "Friday after 1", "Friday before noon" are times on that day, not days counted from another
-            rf"(?! (?:{PART_OF_DAY_RE}|noon|midnight|work|school)\b| \d{{1,2}}(?:[:.]\d\d)?\s?(?:am|pm)?(?![\w/.-]))",
+            # ("2 weeks after 3 May": a day of a month, not a clock time)
+            rf"(?! (?:{PART_OF_DAY_RE}|noon|midnight|work|school)\b"
+            rf"| \d{{1,2}}(?:[:.]\d\d)?\s?(?:am|pm)?(?![\w/.-]|\s(?:of\s)?(?:{MONTH_RE})\b))",
             lambda m, s: day_shift(Alternatives(m), s),
         ),
         (

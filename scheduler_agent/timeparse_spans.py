@@ -77,6 +77,11 @@ def spans_across_days(
                 out.append(Mention(quad[0].start, quad[3].end, "instant", instant=start, until=end))
                 i += 4
                 continue
+        overnight = _past_midnight(text, quad, zone)
+        if overnight is not None:
+            out.append(overnight)
+            i += 3
+            continue
         if (
             len(quad) >= 3
             and (len(quad) == 3 or quad[3].kind != "tod")
@@ -248,13 +253,41 @@ def _span_to_a_day(text: str, first: Mention, clock: Mention, last: Mention, zon
     return Mention(first.start, last.end, "instant", instant=start, until=end)
 
 
-def _day_and_part(text: str, day: Mention, part: Mention, zone: tzinfo) -> datetime | None:
-    """ "Friday evening": the start of a part of day on one day, where a stretch across days opens."""
+def _day_and_part(text: str, first: Mention, second: Mention, zone: tzinfo) -> datetime | None:
+    """ "Friday evening", "lunchtime Friday": the start of a part of day on one day, where a stretch across days
+    opens."""
+    day, part = sorted((first, second), key=lambda m: m.kind)
     if day.kind != "days" or len(day.days) != 1 or part.kind != "tod" or part.point or part.tod_end is None:
         return None
-    if part.tod_start is None or not PAIR_GAP.match(text[day.end : part.start]):
+    if part.tod_start is None or not PAIR_GAP.match(text[first.end : second.start]):
+        return None
+    if part is first and CLOCK.search(text, part.start, part.end):  # "9 to 5 tomorrow through Sunday": every day
         return None
     return datetime.combine(day.days[0], part.tod_start, tzinfo=zone)
+
+
+def _past_midnight(text: str, quad: list[Mention], zone: tzinfo) -> Mention | None:
+    """ "from 11pm tonight until 3am", "Friday 10pm to 2am": an end hour with no day of its own, earlier than the
+    start, is on the next day; one stretch through the night. (A later end hour is a range on the start's day,
+    which the clauses read.)"""
+    if (
+        len(quad) < 3
+        or quad[2].kind != "tod"
+        or quad[2].tod_start is None
+        or not _closes(text, quad[1], quad[2], quad[0])
+    ):
+        return None
+    if len(quad) == 4 and quad[3].kind == "days" and PAIR_GAP.match(text[quad[2].end : quad[3].start]):
+        return None  # the end names its own day
+    start = _day_and_time(text, quad[0], quad[1], zone, opening=True)
+    bound = quad[2].tod_start == time(0) and quad[2].tod_end is not None and _UNTIL_CLOCK.match(text, quad[2].start)
+    clock = quad[2].tod_end if bound else quad[2].tod_start if quad[2].point else None
+    if start is None or clock is None:
+        return None
+    end = datetime.combine(start.date(), clock, tzinfo=zone)
+    if end > start:
+        return None
+    return Mention(quad[0].start, quad[2].end, "instant", instant=start, until=end + timedelta(days=1))
 
 
 def range_around_day(text: str, items: list[Mention]) -> list[Mention]:

@@ -113,11 +113,12 @@ def in_n_time(m: Alternatives, s: Scan) -> Mention | None:
 
 
 def within_n_time(m: re.Match[str], s: Scan) -> Mention | None:
-    """ "within 5 hours", "in the next 30 minutes", "the next hour": any time from now until then, a stretch
-    rather than the moment it ends."""
+    """ "within 5 hours", "in the next 30 minutes", "the next hour", "the next hour and a half": any time from now
+    until then, a stretch rather than the moment it ends."""
     if m["n"] is None and m["next"] is None:  # "within hours" says no length
         return None
     n = 1.0 if m["n"] in (None, "a", "an") else 0.5 if m["n"].startswith("half") else float(m["n"])
+    n += 0.5 if m["half"] else 0.0
     minutes = n * 60 if m["u"].startswith("h") else n
     return mention(m, "instant", instant=s.now, until=s.now + timedelta(minutes=minutes))
 
