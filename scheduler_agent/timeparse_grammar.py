@@ -166,8 +166,11 @@ RECOGNIZERS: tuple[tuple[re.Pattern[str], Recognizer], ...] = tuple(
             r"anything but|instead of|rather than|not on|not|avoid|"
             r"can'?t do|cannot do|can'?t make|cannot make|can'?t meet|(?:can'?t|cannot) (?:travel|fly)|"
             r"won'?t be (?:able|available)(?: on)?|"
-            r"(?:(?:i'?m|i am|i'?ll be|i will be|we'?re|we are) "
+            # the subject is often left out at the start of a sentence: "Will be travelling on 26th", "On leave Monday"
+            # (but "travelling 31/1 - 2/2" alone names the trip)
+            r"(?:(?:i'?m|i am|i'?ll be|i will be|we'?re|we are|(?:^|(?<=[.;!?,] ))(?:will be|am)) "
             r"(?:out(?: of (?:the )?office)?|away|off|travell?ing|booked|tied up|on (?:holiday|vacation|leave))|"
+            r"(?:^|(?<=[.;!?,] ))on (?:holiday|vacation|leave)|"
             r"(?:i'?m|i am|i'?ll be|i will be|we'?re|we are|we'?ll be) (?:at|in) (?:a |an |the |our )?"
             r"(?:conference|offsite|off-site|workshop|training|summit|trade show|wedding|retreat)|"
             r"busy|unavailable|not available|ooo|out of (?:the )?office|slammed|swamped|packed|booked solid|"

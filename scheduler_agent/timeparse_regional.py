@@ -82,9 +82,14 @@ REGIONAL_SPELLINGS: tuple[Rule, ...] = (
     (re.compile(r"\bnxt\b"), "next"),
     # Nigerian and Ghanaian "next tomorrow"
     (re.compile(r"\bnext tomorrow\b"), "the day after tomorrow"),
-    # Indian office English: "post lunch"; the "first half" and "second half" of a working day (said of a day, or
-    # "of the day") are its morning and afternoon ("the second half of March" is read with the month)
+    # Indian office English: "post lunch", "post 3 pm", "pre 10am"; the "first half" and "second half" of a working
+    # day (said of a day, or "of the day") are its morning and afternoon ("the second half of March" is read with
+    # the month)
     (re.compile(r"\bpost[- ]lunch\b"), "after lunch"),
+    (
+        re.compile(r"\b(post|pre)[- ](?=\d{1,2}(?::\d\d)?\s?(?:am|pm)\b|\d{1,2}:\d\d\b|noon\b|midday\b)"),
+        lambda m: "after " if m[1] == "post" else "before ",
+    ),
     (
         re.compile(
             r"\b(?:in )?(?:the )?(?P<half>first|second|1st|2nd) half"

@@ -226,3 +226,33 @@ def test_indian_and_stated_order_variants(text: str, expected: list[str]) -> Non
 )
 def test_more_chat_spellings(text: str, expected: list[str]) -> None:
     assert _windows(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # Indian "post 3 pm" and "pre 10am" are open bounds ("post 3 photos" is no time)
+        ("post 3 pm on Monday", ["2026-11-23 15:00-00:00"]),
+        ("pre 10am on Monday", ["2026-11-23 00:00-10:00"]),
+        ("post 3 photos on Monday", ["2026-11-23 00:00-00:00"]),
+    ],
+)
+def test_post_and_pre_a_clock_time(text: str, expected: list[str]) -> None:
+    assert _windows(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "offered", "ruled_out"),
+    [
+        # an absence with its subject left out, as mail often writes it
+        ("Will be travelling on Thursday, so Friday?", ["2026-11-27"], ["2026-11-26"]),
+        ("Am on leave on Monday, Tuesday works", ["2026-11-24"], ["2026-11-23"]),
+        ("On leave Monday. Tuesday works", ["2026-11-24"], ["2026-11-23"]),
+        # ...but a trip's dates alone are the trip
+        ("travelling 26/11 - 27/11", ["2026-11-26", "2026-11-27"], []),
+    ],
+)
+def test_an_absence_without_its_subject(text: str, offered: list[str], ruled_out: list[str]) -> None:
+    request = parse_request(text, mail_context(NOW))
+    assert sorted({w.start.date().isoformat() for w in request.windows}) == offered
+    assert sorted({w.start.date().isoformat() for w in request.avoid}) == ruled_out
