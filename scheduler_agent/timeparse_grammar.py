@@ -341,7 +341,7 @@ RECOGNIZERS: tuple[tuple[re.Pattern[str], Recognizer], ...] = tuple(
             # "within half an hour", "within around 3 hours"
             r"\b(?:within (?:about |around |roughly |approximately )?|"
             r"(?:in |over |during )?(?=(?:the )?(?:next|coming|upcoming) ))(?:the )?"
-            r"(?P<next>(?:next|coming|upcoming) )?(?:(?P<n>\d+(?:\.\d+)?|an?|half an?)\s?)?"
+            r"(?P<next>(?:next|coming|upcoming) )?(?:(?P<n>\d+(?:\.\d+)?|an?|half(?: an?)?)\s?)?"
             r"(?P<u>hours?|hrs?|minutes?|mins?)\b(?P<half> and a half\b)?",
             within_n_time,
         ),

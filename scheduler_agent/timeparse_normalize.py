@@ -208,6 +208,9 @@ _NUMBERS_AND_CLOCKS: tuple[_Rule, ...] = (
         lambda m: m[0] if (m[1] or "").strip() in _NUMBERED_THINGS else f"{m[1] or ''}{m[2]}{m[3]}m",
     ),
     (re.compile(r"(?<=\d)(?:ish)?\s(?:in the |at )?([ap]m)\b"), r" \1"),
+    # "from 8 tonight till 2 in the morning": a bare evening hour before "tonight" is pm, and "tonight" stays a
+    # word of its own that names the day (the scanner would otherwise read it into the hour and drop it)
+    (re.compile(r"(?<![\d:.])\b([5-9]|1[01])(:[0-5]\d)? tonight\b"), r"\1\2pm tonight"),
     # "10 30am" is 10:30am; not "25/02 11 am", nor "jan 1 12am", a day of the month and then the time
     (
         re.compile(r"(?<![/.-])\b(\d{1,2})\s([0-5]\d)\s?([ap]m)\b"),

@@ -23,6 +23,7 @@ _FROM_BEFORE = re.compile(r"\bfrom\s$")
 # "Friday evening till Sunday": "till" (unlike "to" or "-") closes a span with no "from" before it
 _UNTIL_GAP = re.compile(r"^\s*(?:until|till|through|thru)\s*$")
 _UNTIL_CLOCK = re.compile(r"(?:-|to|until|till|through|thru)\s")  # a time read with the word that closes a span
+_PART_OF_THE_END = re.compile(r"\s?(?:in the (?:morning|afternoon|evening)|at night)$")
 _BARE_DAY = re.compile(r"(?:the\s)?\d{1,2}(?:st|nd|rd|th)?")  # "the 15th": a day of no stated month
 
 
@@ -77,10 +78,11 @@ def spans_across_days(
                 out.append(Mention(quad[0].start, quad[3].end, "instant", instant=start, until=end))
                 i += 4
                 continue
-        overnight = _past_midnight(text, quad, zone)
+        after_day = bool(out) and out[-1].kind == "days" and PAIR_GAP.match(text[out[-1].end : quad[0].start])
+        overnight = _past_midnight(text, quad, zone, today, bool(after_day))
         if overnight is not None:
-            out.append(overnight)
-            i += 3
+            out.append(overnight[0])
+            i += overnight[1]
             continue
         if (
             len(quad) >= 3
@@ -266,28 +268,36 @@ def _day_and_part(text: str, first: Mention, second: Mention, zone: tzinfo) -> d
     return datetime.combine(day.days[0], part.tod_start, tzinfo=zone)
 
 
-def _past_midnight(text: str, quad: list[Mention], zone: tzinfo) -> Mention | None:
-    """ "from 11pm tonight until 3am", "Friday 10pm to 2am": an end hour with no day of its own, earlier than the
-    start, is on the next day; one stretch through the night. (A later end hour is a range on the start's day,
-    which the clauses read.)"""
-    if (
-        len(quad) < 3
-        or quad[2].kind != "tod"
-        or quad[2].tod_start is None
-        or not _closes(text, quad[1], quad[2], quad[0])
-    ):
+def _past_midnight(
+    text: str, quad: list[Mention], zone: tzinfo, today: date, after_day: bool
+) -> tuple[Mention, int] | None:
+    """ "from 11pm tonight until 3am", "Friday 10pm to 2am", "from 8 tonight till 2 in the morning": an end hour
+    with no day of its own, earlier than the start, is on the next day; one stretch through the night. The start
+    is a day and its time, or a time alone (today's) that no day before it claims (`after_day`). (A later end hour
+    is a range on the start's day, which the clauses read.) Returns the stretch and how many items it took."""
+    dated = _day_and_time(text, quad[0], quad[1], zone, opening=True) if len(quad) > 2 else None
+    used = 3 if dated is not None else 2
+    start = dated
+    opening = quad[0].kind == "tod" and quad[0].tod_start is not None and (quad[0].point or quad[0].tod_end is None)
+    if start is None and not after_day and opening and quad[0].tod_start is not None:
+        start = datetime.combine(today, quad[0].tod_start, tzinfo=zone)
+    if start is None or len(quad) < used:
         return None
-    if len(quad) == 4 and quad[3].kind == "days" and PAIR_GAP.match(text[quad[2].end : quad[3].start]):
+    closing = quad[used - 1]
+    if closing.kind != "tod" or closing.tod_start is None or not _closes(text, quad[used - 2], closing, quad[0]):
+        return None
+    if len(quad) > used and quad[used].kind == "days" and PAIR_GAP.match(text[closing.end : quad[used].start]):
         return None  # the end names its own day
-    start = _day_and_time(text, quad[0], quad[1], zone, opening=True)
-    bound = quad[2].tod_start == time(0) and quad[2].tod_end is not None and _UNTIL_CLOCK.match(text, quad[2].start)
-    clock = quad[2].tod_end if bound else quad[2].tod_start if quad[2].point else None
-    if start is None or clock is None:
+    bound = closing.tod_start == time(0) and closing.tod_end is not None and _UNTIL_CLOCK.match(text, closing.start)
+    clock = closing.tod_end if bound else closing.tod_start if closing.point else None
+    if clock is None:
         return None
     end = datetime.combine(start.date(), clock, tzinfo=zone)
     if end > start:
         return None
-    return Mention(quad[0].start, quad[2].end, "instant", instant=start, until=end + timedelta(days=1))
+    if len(quad) > used and _PART_OF_THE_END.match(text[closing.end : quad[used].end]):
+        closing, used = quad[used], used + 1  # "till 2 in the morning": the part only told the hour's am
+    return Mention(quad[0].start, closing.end, "instant", instant=start, until=end + timedelta(days=1)), used
 
 
 def range_around_day(text: str, items: list[Mention]) -> list[Mention]:

@@ -69,8 +69,15 @@ _COUNT_BEFORE = re.compile(
 )
 
 
+_PART_RIGHT_AFTER = re.compile(r"\s?(?:in the |this |at )(?P<part>morning|afternoon|evening|night)\b")
+
+
 def _tod_hint(text: str, start: int, end: int) -> str | None:
-    """A part of day written next to a bare hour ("8 in the evening", "in the morning at 9") fixes am/pm."""
+    """A part of day written next to a bare hour ("8 in the evening", "in the morning at 9") fixes am/pm; the one
+    right after the hour wins over another nearby ("from 8 tonight till 2 in the morning": 2am)."""
+    right_after = _PART_RIGHT_AFTER.match(text, end)
+    if right_after is not None:
+        return "am" if right_after["part"] == "morning" else "pm"
     around = text[max(0, start - 30) : end + 25]
     if re.search(r"evening|tonight|night|afternoon|after work|dinner|supper", around):
         return "pm"
