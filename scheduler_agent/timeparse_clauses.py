@@ -463,8 +463,47 @@ def _merge_day_ranges(text: str, items: list[Mention]) -> list[Mention]:
             weekday = prev.weekday if item.weekday is not None else None
             merged[-1] = Mention(prev.start, item.end, "days", days=span, level="range", weekday=weekday)
             continue
+        if (
+            prev is not None
+            and prev.kind == item.kind == "days"
+            and _whole_months(prev)
+            and _whole_months(item)
+            and _RANGE_GAP.match(text[prev.end : item.start])
+            and (
+                text[prev.end : item.start].strip() != "and"
+                or text[max(0, prev.start - 8) : prev.start].strip() == "between"
+            )
+            and (months := _month_range_days(prev.days, item.days, _has_year(text, item))) is not None
+        ):
+            merged[-1] = Mention(prev.start, item.end, "days", days=months, level="month")
+            continue
         merged.append(item)
     return merged
+
+
+def _whole_months(item: Mention) -> bool:
+    """A month (or quarter, season) read as days: ahead, or gone by ("August 1996") and then read whole."""
+    if not item.days or item.level not in ("month", "past"):
+        return False
+    return item.level == "month" or (item.days[0].day == 1 and (item.days[-1] + timedelta(days=1)).day == 1)
+
+
+def _month_range_days(first: tuple[date, ...], last: tuple[date, ...], last_has_year: bool) -> tuple[date, ...] | None:
+    """ "January to March", "between May and August 1996": every day of the months from the first to the last.
+    When the first was read as a later month than the last, the last moves to the year after it ("January to
+    March" said in February: the coming January to the March after it), unless the last carries its year
+    ("January to March 2019"): then the first moves into that year (or the one before). Months read as their
+    working days ("next month" in a request) keep to working days."""
+    start, end = first[0].replace(day=1), last[-1]
+    if start > end and last_has_year:
+        start = start.replace(year=end.year - (start.month > end.month))
+    elif start > end:
+        end = safe_date(start.year + (end.month < start.month), end.month, end.day) or end
+    if not 0 < (end - start).days <= MAX_DATED_RANGE_DAYS:
+        return None
+    span = tuple(start + timedelta(days=i) for i in range((end - start).days + 1))
+    working = all(d.weekday() < 5 for d in first + last)
+    return tuple(d for d in span if d.weekday() < 5) if working else span
 
 
 def _range_ends(

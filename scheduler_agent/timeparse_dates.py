@@ -230,6 +230,8 @@ def days_run_forward(mentions: list[Mention], today: date) -> list[Mention]:
 _MONTH_CUE_BEFORE = re.compile(r"\b(?:from|until|till|through|thru|since|between|by)\s$")
 # "jan or feb", "may and june", "May through July": another month listed right after it, or closing a range
 _MONTH_LISTED_AFTER = re.compile(rf",?\s(?:or|and|&|to|-|through|thru|until|till)\s(?:in\s)?(?:{MONTH_RE})\b")
+# "between march and may", "march to may": the month after another listed right before it
+_MONTH_LISTED_BEFORE = re.compile(rf"\b(?:{MONTH_RE}),?\s(?:or|and|&|to|-|through|thru|till|until)\s$")
 
 
 def month_only(m: re.Match[str], s: Scan) -> Mention | None:
@@ -243,6 +245,7 @@ def month_only(m: re.Match[str], s: Scan) -> Mention | None:
         and not (m["part"] or m["inw"] or m["mod"] or m["y"] or m["ny"])
         and not _MONTH_CUE_BEFORE.search(s.text, 0, m.start())
         and not _MONTH_LISTED_AFTER.match(s.text, m.end())
+        and not _MONTH_LISTED_BEFORE.search(s.text, 0, m.start())
     ):
         return None
     month = MONTHS[m["mon"].rstrip(".")]

@@ -52,6 +52,7 @@ from .timeparse_offsets import (
     next_n_days,
     weeks_from_day,
 )
+from .timeparse_ordinals import nth_part, pick_parts
 from .timeparse_times import (
     after_time,
     before_time,
@@ -68,6 +69,7 @@ from .timeparse_times import (
     negation,
     offset_from_time,
     part_of_day,
+    past_the_hour,
     past_to,
     point_time,
     possessive_day,
@@ -445,6 +447,11 @@ RECOGNIZERS: tuple[tuple[re.Pattern[str], Recognizer], ...] = tuple(
             r"(?=\W|$)",
             nth_of_month,
         ),
+        (  # "the 5th day of Q1 2002", "the last hour of March 2021": picked out of the period after "of" (pick_parts)
+            r"\b(?:the\s)?(?P<ord>first|second|third|fourth|fifth|sixth|last|final|\d{1,3}(?:st|nd|rd|th))\s"
+            r"(?P<u>day|hour|minute)(?=\sof\s)",
+            nth_part,
+        ),
         (
             # "from 4-23 in next month", "4 till 23 of this month": those days of that month.
             r"\b(?:from\s|between\s)?(?:the\s)?(?P<d1>\d{1,2})(?:st|nd|rd|th)?\s?(?:-|to|till|until|through|thru|and)\s?"
@@ -650,6 +657,11 @@ RECOGNIZERS: tuple[tuple[re.Pattern[str], Recognizer], ...] = tuple(
             r"(?P<dir>past|after|to|before|prior to)\s(?P<h>\d{1,2}|noon)(?::(?P<hm>[0-5]\d))?\s?(?P<ap>am|pm)?\b",
             past_to,
         ),
+        (
+            # "at half past", "at 20 past", "at quarter to" with the hour left out: the next such moment from now
+            r"(?:\bat|@)\s?(?P<n>half|quarter|\d{1,2})(?:\s(?:minutes?|mins?))?\s(?P<dir>past|after|to)(?=\s?(?:[,;.!?)]|$))",
+            past_the_hour,
+        ),
         (rf"\b{_AFTER}\s{T1}\s?,?\s(?:but|and)\s{_BEFORE}\s{T2}", time_range),
         # "after 2 days of meetings", "before 2 weeks pass": a count of days is no clock time
         (rf"\b{_AFTER}\s{T1}{_NOT_A_TIME_AFTER}", after_time),
@@ -733,7 +745,7 @@ def scan(text: str, *, today: date, now: datetime) -> list[Mention]:
             found.append(mention)
             taken[mention.start : mention.end] = b"\x01" * (mention.end - mention.start)
     found.sort(key=lambda m: m.start)
-    return days_run_forward(anchor_shifts(text, found, today), today)
+    return days_run_forward(anchor_shifts(text, pick_parts(text, found, now.tzinfo), today), today)
 
 
 def iter_unclaimed_numbers(text: str, spans: list[tuple[int, int]]) -> Iterator[str]:

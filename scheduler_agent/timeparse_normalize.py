@@ -46,6 +46,7 @@ _DASHES = re.compile(r"[\u2010-\u2015\u2212]")
 # "Wed 13:00 -> Thu 10:00", "Mon \u2192 Fri": an arrow between two times or days closes a span like "to"
 _ARROWS = re.compile(r"\s*(?:->|\u2192|=>|\u21d2)\s*")
 _MONEY = re.compile(r"[$\u20ac\u00a3]\s?\d[\d,]*(?:\.\d+)?")
+_PHONE = re.compile(r"(?<![\w.-])(?:\d{3}[-.]|\(\d{3}\)\s?)\d{3}[-.]\d{4}(?![\w-])")  # "650-650-6500", "(650) 650-6500"
 _BLANKS = re.compile(r"[ \t]+")
 
 
@@ -53,6 +54,7 @@ def normalize(text: str) -> str:
     """Lower-case and canonicalize spellings so one pattern covers "3 P.M.", "3pm" and "3 p m"."""
     t = machine_stamps(_ARROWS.sub(" to ", _DASHES.sub("-", text.lower())))
     t = _MONEY.sub("amount", t)  # "$12.34" is a sum of money, not 12:34
+    t = _PHONE.sub("phone number", t)  # "call 650-650-6500": not a date, nor 18:50
     t = t.replace("\u2019", "'").replace("\u00a0", " ").replace("[", " ").replace("]", " ")
     t = _apply(_NUMBERS_AND_CLOCKS, _apply(REGIONAL_SPELLINGS, t))
     return _BLANKS.sub(" ", _apply(_ORDINAL_DAYS, _apply(_SPELLINGS, t)))
@@ -233,7 +235,14 @@ _NUMBERS_AND_CLOCKS: tuple[_Rule, ...] = (
     (re.compile(r"\b(\d{1,2})\s?o'?\s?clock\b"), r"\1:00"),
     # "today at 10, 11, 12 and 1": every hour listed after "at" is a clock time, not only the first
     (_HOURS_LISTED, lambda m: m[1] + _HOUR_JOINER.sub(r"\1at ", m[2])),
-    (re.compile(r"\b(?:a )?couple (?:of )?"), "2 "),
+    # "a couple of days": 2, but only as a count of time ("at a couple of places" names no time)
+    (
+        re.compile(
+            r"\b(?:a )?couple (?:of )?(?=(?:more |extra |other )?"
+            r"(?:min|hour|hr|day|week|month|year|night|business|working|weekend|fortnight|mon|tue|wed|thu|fri|sat|sun))"
+        ),
+        "2 ",
+    ),
     # British "a week today", "tomorrow week", "Monday fortnight": counted on from that day
     (re.compile(rf"\b({WEEKDAY_RE}|today|tomorrow) (week|fortnight)\b"), r"a \2 from \1"),
     (re.compile(r"\ba (week|fortnight) (today|tomorrow)\b"), r"a \1 from \2"),

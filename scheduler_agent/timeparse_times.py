@@ -344,6 +344,18 @@ def past_to(m: re.Match[str], s: Scan) -> Mention | None:
     return mention(m, "tod", tod_start=when.time(), tod_end=when.time(), point=True)
 
 
+def past_the_hour(m: re.Match[str], s: Scan) -> Mention | None:
+    """ "at half past", "at 20 past", "at quarter to": with the hour left out, the next such moment from now, as
+    the hour it was said in (or the one after) is meant when it is said aloud."""
+    minutes = {"half": 30, "quarter": 15}.get(m["n"]) or int(m["n"])
+    if not 0 < minutes < 60:
+        return None
+    when = s.now.replace(minute=minutes if m["dir"] != "to" else 60 - minutes, second=0, microsecond=0)
+    if when <= s.now:
+        when += timedelta(hours=1)
+    return mention(m, "tod", tod_start=when.time(), tod_end=when.time(), point=True)
+
+
 def spoken_oh_minutes(m: re.Match[str], s: Scan) -> Mention | None:
     """ "nine o nine", "at 8 oh 5 am": minutes under ten said as "oh" and a digit, one moment of the day."""
     at = clock(int(m["h"]), int(m["mi"]), m["ap"], _tod_hint(s.text, m.start(), m.end()))

@@ -42,6 +42,7 @@ CORE |= {
     "timeparse_stamps",
     "timeparse_spans",
     "timeparse_regional",
+    "timeparse_ordinals",
 }
 EDGE_ONLY = {
     "httpx",

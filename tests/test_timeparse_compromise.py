@@ -142,3 +142,40 @@ JANUARY_21 = datetime(2020, 1, 21, 0, 0, tzinfo=ZoneInfo("America/Vancouver"))  
 )
 def test_counts_quarters_months_and_zones(text: str, start: str) -> None:
     assert first_start(text, JANUARY_21) == start
+
+
+FEBRUARY_2 = datetime(2019, 2, 2, 3, 40, tzinfo=ZoneInfo("UTC"))  # a Saturday, 03:40
+
+
+@pytest.mark.parametrize(
+    ("text", "start"),
+    [
+        # a counted day, hour or minute of the period written after "of"
+        ("5th day of q1 2002", "2002-01-05 00:00"),
+        ("last day of q1 2019", "2019-03-31 00:00"),
+        ("7th hour of 2019", "2019-01-01 06:00"),
+        ("5th hour of March 3rd 2002", "2002-03-03 04:00"),
+        ("last hour of March 2021", "2021-03-31 23:00"),
+        ("last minute of 2019", "2019-12-31 23:59"),
+        # months joined by "to" are one stretch; a year closing it dates the first month too
+        ("january to march 2019", "2019-01-01 00:00"),
+        ("may to august 1996", "1996-05-01 00:00"),
+        ("from january to march", "2020-01-01 00:00"),
+        # the hour left out of "half past", "quarter to": the coming one
+        ("at 20 past", "2019-02-02 04:20"),
+        ("at quarter to", "2019-02-02 03:45"),
+        ("at half past", "2019-02-02 04:30"),
+    ],
+)
+def test_parts_of_periods_month_ranges_and_bare_minutes(text: str, start: str) -> None:
+    assert first_start(text, FEBRUARY_2) == start
+
+
+def test_month_range_covers_the_months_between() -> None:
+    windows = resolve_times("between march and may", reading_context(FEBRUARY_2))
+    assert (windows[0].start.date().isoformat(), windows[-1].start.date().isoformat()) == ("2019-03-01", "2019-05-31")
+
+
+@pytest.mark.parametrize("text", ["at 650-650-6500", "call (650) 650-6500", "at a couple of"])
+def test_phone_numbers_and_bare_counts_name_no_time(text: str) -> None:
+    assert resolve_times(text, reading_context(FEBRUARY_2)) == ()
