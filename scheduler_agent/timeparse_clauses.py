@@ -18,6 +18,7 @@ from .timeparse_spans import (
     CLOCK,
     MAX_DATED_RANGE_DAYS,
     MAX_RANGE_DAYS,
+    MAX_WRITTEN_RANGE_DAYS,
     PAIR_GAP,
     next_month,
     range_around_day,
@@ -522,9 +523,9 @@ def _range_ends(
     written at the end dates the whole range, which may then run up to a year ("Aug 8 to December 12 2008",
     "3 feb 2022 to 6 oct 2022"): without one, two dates months apart are more likely two separate mentions. A
     first day named from now ("from now to 2010-01-01") is not a calendar date to move: too long a span is no range.
-    Two dates each written with its year ("May 5, 2010 to July 10, 2011") are fixed, however far apart."""
+    Two dates each written with its year ("May 5, 2010 to July 10, 2011") are fixed, up to a few years apart."""
     if first_has_year and last_has_year:
-        return (first, last) if first < last else None
+        return (first, last) if 0 < (last - first).days <= MAX_WRITTEN_RANGE_DAYS else None
     shared = [(_in_year(first, last.year), last), (_in_year(first, last.year - 1), last)] if first_movable else []
     candidates = [(first, last)]
     if first_has_year:

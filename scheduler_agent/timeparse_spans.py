@@ -14,6 +14,8 @@ from .timeparse_mentions import Mention, safe_date
 
 MAX_RANGE_DAYS = 62
 MAX_DATED_RANGE_DAYS = 366  # a range its words leave no doubt about: a year at its end, "from now"
+# two dates each written with its year: a range of years, but not decades ("born 1996 ... hired 2013" are two)
+MAX_WRITTEN_RANGE_DAYS = 5 * 366
 PAIR_GAP = re.compile(r"^[\s,]*(?:at|@|on)?\s*$")
 CLOCK = re.compile(r"\d|\bnoon\b|\bmidnight\b")  # "afternoon" holds no clock time
 _SPAN_GAP = re.compile(r"^\s*(?:-|to|until|till|through|thru)\s*$")

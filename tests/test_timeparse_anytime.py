@@ -93,6 +93,10 @@ def test_a_range_with_both_years_written_may_run_for_years() -> None:
     assert days("May 5, 2010 to July 10, 2011") == ("2010-05-05", "2011-07-10", 432)
 
 
+def test_two_dates_decades_apart_stay_two_dates() -> None:
+    assert days("a date june 4th 1996 to july 3rd 2013") == ("1996-06-04", "2013-07-03", 2)
+
+
 @pytest.mark.parametrize(
     "text",
     [
